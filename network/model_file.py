@@ -1,0 +1,114 @@
+"""The model file: a trained network as plain JSON, readable by people and by any language.
+
+    {"format": "pure-python-network", "version": 1,
+     "sizes": [784, 128, 10],
+     "layers": [{"weights": [[...128 numbers...], ... 784 rows], "bias": [...128 numbers...]},
+                {"weights": [[...10 numbers...], ... 128 rows], "bias": [...10 numbers...]}],
+     "metadata": {"dataset": "mnist", "epochs": 5, "test_accuracy": 0.977, ...}}
+
+weights holds fan_in rows of fan_out numbers (W as in Z = X W + b). Python writes each
+float with the shortest text that reads back as exactly the same float, so a saved and
+loaded network computes bit for bit what the original did. JSON rather than pickle:
+loading a pickle can run any code hidden in the file, loading JSON cannot.
+"""
+
+import json
+import math
+import os
+import tempfile
+
+from my_math import Matrix
+
+FORMAT = "pure-python-network"
+VERSION = 1
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be used; the message names the file and what is wrong."""
+
+
+def write_json_atomically(path, obj):
+    """Write obj as JSON to path so that path is never left half-written.
+
+    The text goes to a temporary file in the same folder, which then replaces path in
+    one step (os.replace): an interruption leaves either the old file or the new one.
+    Folders on the way are created. Non-finite floats are refused (ValueError).
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            json.dump(obj, f, allow_nan=False, separators=(",", ":"))
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def write_model(path, parameters, metadata):
+    """Save the layers' parameters [(W, b), ...] and a metadata dict to path."""
+    sizes = [parameters[0][0].shape[0]] + [W.shape[1] for W, _ in parameters]
+    write_json_atomically(path, {
+        "format": FORMAT,
+        "version": VERSION,
+        "sizes": sizes,
+        "layers": [{"weights": W.rows, "bias": b.rows[0]} for W, b in parameters],
+        "metadata": metadata,
+    })
+
+
+def read_model(path):
+    """The parameters [(W, b), ...] and the metadata dict stored in path, after checking them all."""
+    def fail(problem):
+        raise ModelFileError(f"{path}: {problem}")
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            model = json.load(f)
+    except FileNotFoundError:
+        fail("no such model file")
+    except IsADirectoryError:
+        fail("is a folder, not a model file")
+    except (OSError, UnicodeDecodeError) as error:
+        fail(f"cannot be read ({error})")
+    except json.JSONDecodeError as error:
+        fail(f"is not a model file: not valid JSON ({error})")
+
+    if not isinstance(model, dict) or model.get("format") != FORMAT:
+        fail(f"is not a model file of this project (its format is not {FORMAT!r})")
+    if model.get("version") != VERSION:
+        fail(f"has version {model.get('version')!r}; this program reads version {VERSION}")
+    sizes, layers = model.get("sizes"), model.get("layers")
+    if (not isinstance(sizes, list) or len(sizes) < 2
+            or not all(isinstance(n, int) and n >= 1 for n in sizes)):
+        fail(f"sizes must be a list of at least two whole numbers ≥ 1, not {sizes!r}")
+    if not isinstance(layers, list) or len(layers) != len(sizes) - 1:
+        fail(f"sizes {sizes} need {len(sizes) - 1} layers")
+    metadata = model.get("metadata", {})
+    if not isinstance(metadata, dict):
+        fail("metadata must be a JSON object")
+
+    parameters = []
+    for number, (layer, fan_in, fan_out) in enumerate(zip(layers, sizes, sizes[1:]), 1):
+        where = f"layer {number}"
+        if not isinstance(layer, dict):
+            fail(f"{where} must be a JSON object with weights and bias")
+        W = _matrix(layer.get("weights"), fan_in, fan_out, f"{where} weights", fail)
+        b = _matrix([layer.get("bias")], 1, fan_out, f"{where} bias", fail)
+        parameters.append((W, b))
+    return parameters, metadata
+
+
+def _matrix(rows, n_rows, n_cols, what, fail):
+    """rows as an n_rows × n_cols Matrix of finite floats, or fail(...) saying what is wrong."""
+    if (not isinstance(rows, list) or len(rows) != n_rows
+            or not all(isinstance(row, list) and len(row) == n_cols for row in rows)):
+        fail(f"{what} must be {n_rows} × {n_cols} numbers")
+    for row in rows:
+        for x in row:
+            if isinstance(x, bool) or not isinstance(x, (int, float)):
+                fail(f"{what} hold {x!r}, which is not a number")
+            if not math.isfinite(x):
+                fail(f"{what} hold {x}, which is not a finite number")
+    return Matrix([[float(x) for x in row] for row in rows], check=False)

@@ -1,0 +1,102 @@
+"""The Network: dense layers with ReLU between them and softmax at the end."""
+
+import random
+
+from .activations import relu, relu_backward, softmax
+from .layers import Dense
+from .loss import cross_entropy, softmax_cross_entropy_gradient
+from .model_file import read_model, write_model
+
+
+class Network:
+    """A fully connected network, e.g. Network([784, 128, 10]): 784 inputs, a hidden
+    layer of 128 ReLU units, and 10 softmax outputs, one probability per class.
+
+    Samples are the rows of X, so a batch of m images is an m × 784 matrix.
+    """
+
+    def __init__(self, sizes, seed=0):
+        """Layers for consecutive sizes, He-initialised from random.Random(seed)."""
+        if len(sizes) < 2 or not all(isinstance(n, int) and n >= 1 for n in sizes):
+            raise ValueError(f"sizes must be at least two whole numbers ≥ 1, e.g. [784, 128, 10], not {sizes!r}")
+        self.sizes = list(sizes)
+        rng = random.Random(seed)
+        self.layers = [Dense.he_initialised(fan_in, fan_out, rng) for fan_in, fan_out in zip(sizes, sizes[1:])]
+        self.metadata = {}
+
+    def forward(self, X):
+        """The outputs of every layer for the batch X: [A₀ = X, A₁, ..., A_L = P].
+
+        A_l = relu(A_{l-1} W_l + b_l) for the hidden layers and P = softmax(A_{L-1} W_L + b_L),
+        one row of class probabilities per sample. backward needs them all.
+        """
+        activations = [X]
+        for layer in self.layers[:-1]:
+            activations.append(relu(layer.forward(activations[-1])))
+        activations.append(softmax(self.layers[-1].forward(activations[-1])))
+        return activations
+
+    def backward(self, activations, labels):
+        """Backpropagation: the gradient of the mean cross-entropy for every layer, [(dW, db), ...].
+
+        Starting from the output, dZ_L = (P − Y) / m; then for each layer, from the last
+        to the first, dW_l = A_{l-1}ᵀ dZ_l and db_l = Σ_rows dZ_l, and the gradient passes
+        down through the weights and the ReLU: dZ_{l-1} = (dZ_l W_lᵀ) ⊙ relu′.
+        """
+        dZ = softmax_cross_entropy_gradient(activations[-1], labels)
+        gradients = []
+        for l in reversed(range(len(self.layers))):
+            X = activations[l]
+            dW, db, dX = self.layers[l].backward(X, dZ, need_dX=l > 0)
+            gradients.append((dW, db))
+            if l > 0:
+                dZ = relu_backward(dX, X)
+        gradients.reverse()
+        return gradients
+
+    def loss_and_gradients(self, X, labels):
+        """The mean cross-entropy over the batch and its gradient [(dW, db), ...], one pair per layer."""
+        activations = self.forward(X)
+        return cross_entropy(activations[-1], labels), self.backward(activations, labels)
+
+    def predict_proba(self, X):
+        """The class probabilities, one row per sample of X; each row sums to 1."""
+        return self.forward(X)[-1]
+
+    def predict(self, X):
+        """The most probable class of each sample: a list of ints."""
+        return self.predict_proba(X).argmax(axis=1)
+
+    def evaluate(self, data, batch_size=500):
+        """(mean cross-entropy, accuracy) over a whole data set, in order, batch by batch."""
+        total_loss = 0.0
+        correct = 0
+        for X, labels in data.batches(batch_size):
+            P = self.predict_proba(X)
+            total_loss += cross_entropy(P, labels) * len(labels)
+            correct += sum(p == y for p, y in zip(P.argmax(axis=1), labels))
+        return total_loss / len(data), correct / len(data)
+
+    @property
+    def parameter_count(self):
+        """The number of weights and biases: Σ_l (fan_in + 1) · fan_out."""
+        return sum((n_in + 1) * n_out for n_in, n_out in zip(self.sizes, self.sizes[1:]))
+
+    def save(self, path, metadata=None):
+        """Write the network to a JSON model file (see model_file.py), atomically.
+
+        metadata (data set, epochs, test accuracy, ...) is merged into self.metadata first.
+        """
+        if metadata:
+            self.metadata.update(metadata)
+        write_model(path, [(layer.W, layer.b) for layer in self.layers], self.metadata)
+
+    @classmethod
+    def load(cls, path):
+        """The network stored in a JSON model file; ModelFileError says what is wrong with a bad file."""
+        parameters, metadata = read_model(path)
+        net = cls.__new__(cls)  # no random initialisation: every parameter comes from the file
+        net.layers = [Dense(W, b) for W, b in parameters]
+        net.sizes = [parameters[0][0].shape[0]] + [W.shape[1] for W, _ in parameters]
+        net.metadata = metadata
+        return net
