@@ -1,0 +1,16 @@
+"""The data: find, check, download and load MNIST (or Fashion-MNIST), standard library only.
+
+    from data import load_mnist
+    train, test = load_mnist()                  # the copy shipped in data/MNIST
+    for X, labels in train.batches(128, rng):   # X: a Matrix of 128 × 784 floats in 0..1
+        ...
+
+Read in this order: idx.py (the file format), dataset.py (pixels kept as bytes, floats
+made per batch), load.py (load_mnist), then checksums.py, search.py and download.py.
+"""
+
+from .dataset import Dataset
+from .errors import DataError
+from .load import load_mnist
+
+__all__ = ["DataError", "Dataset", "load_mnist"]
