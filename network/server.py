@@ -1,0 +1,321 @@
+"""Draw a digit in the browser and watch the network read it: a small web server.
+
+    python test_single.py --serve            then open http://127.0.0.1:8000/
+
+The server does two jobs, with nothing but the standard library's http.server:
+
+1. It serves the page, network/web/index.html with its style.css and app.js. The three
+   files are read into memory when the server starts and looked up by exact path in a
+   table; a request's path is never joined to a folder name, so no path ("/../x",
+   "/%2e%2e/x", "/web/") can reach any other file on the disk.
+2. It answers POST /api/predict. The page sends the drawing as a PNG (canvas.toDataURL);
+   the server makes it look like an MNIST digit (data/preprocess.py, the same steps as
+   for --image), runs the network, and answers with the prediction, the ten
+   probabilities, the 28 × 28 image the network saw, and the hidden units that fired
+   most, each with its weight picture. GET /api/model describes the model.
+   docs/serve.md documents the API with examples.
+
+Every answer is JSON, errors too: {"error": "what is wrong"} with a 4xx status, so a
+bad request can never crash the server or leave the page without an explanation.
+ThreadingHTTPServer answers each connection in its own thread, so several browsers can
+draw at once; they share the network, which forward() only reads, never changes.
+"""
+
+import base64
+import binascii
+import ipaddress
+import json
+import os
+import socket
+import sys
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from data.preprocess import decode_image_bytes, mnist_style
+from my_math import Matrix
+
+from .model_file import ModelFileError
+from .network import Network
+
+MAX_BODY = 1_000_000  # bytes: a 140 × 140 drawing as PNG is a few kB; anything near 1 MB is not a drawing
+SIDE = 28  # the network reads SIDE × SIDE images
+TOP_UNITS = 8  # how many of the most active hidden units an answer shows
+WEB_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "web")
+
+# The only files the server sends: URL path → (file in WEB_FOLDER, Content-Type).
+STATIC_FILES = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/index.html": ("index.html", "text/html; charset=utf-8"),
+    "/style.css": ("style.css", "text/css; charset=utf-8"),
+    "/app.js": ("app.js", "text/javascript; charset=utf-8"),
+}
+
+# The page may load its parts from this server only, and talk to nothing else: no script
+# from elsewhere can run in it, and it works the same with no internet connection.
+CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
+
+
+class BadRequest(Exception):
+    """A request the server cannot answer; the message says why and goes back as {"error": ...}."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
+
+
+# ---------------------------------------------------------------------- the network's side
+
+def weight_pictures(net):
+    """For each first-layer hidden unit j, its 784 incoming weights scaled to [-1, 1].
+
+    Column j of the first weight matrix W (784 × hidden) holds one weight per pixel:
+    laid out as 28 × 28 it is the pattern unit j responds to, positive weights where
+    ink makes it fire and negative ones where ink holds it back. Dividing by the largest
+    |weight| keeps the picture and drops the scale, which differs from unit to unit and
+    says nothing to the eye; three decimals are plenty for a picture and keep answers small.
+    A network without a hidden layer has no such pictures: [].
+    """
+    if len(net.layers) < 2:
+        return []
+    pictures = []
+    for column in zip(*net.layers[0].W.rows):
+        largest = max(map(abs, column)) or 1.0  # a unit with all-zero weights stays all zero
+        pictures.append([round(w / largest, 3) for w in column])
+    return pictures
+
+
+def predict_answer(net, pictures, inputs):
+    """The answer to /api/predict for the 784 inputs (0-1) of one image, as a dict for JSON.
+
+    One forward pass gives every layer's activations [X, A₁, ..., P]: P holds the ten
+    probabilities and A₁ the first hidden layer, whose strongest units are listed with
+    the weight pictures (from weight_pictures) that explain what made them fire.
+    """
+    activations = net.forward(Matrix.row(inputs))
+    probabilities = activations[-1].rows[0]
+    hidden = []
+    if len(activations) > 2:
+        first_layer = activations[1].rows[0]
+        strongest = sorted(range(len(first_layer)), key=lambda j: -first_layer[j])[:TOP_UNITS]
+        hidden = [{"unit": j, "activation": first_layer[j], "weights": pictures[j]} for j in strongest]
+    return {
+        "prediction": activations[-1].argmax()[0],
+        "probabilities": probabilities,
+        "input": inputs,
+        "hidden": hidden,
+    }
+
+
+def model_description(net):
+    """The answer to GET /api/model: the layer sizes and what the model file says about its training."""
+    return {
+        "sizes": net.sizes,
+        "dataset": net.metadata.get("dataset"),
+        "test_accuracy": net.metadata.get("test_accuracy"),
+        "metadata": net.metadata,
+    }
+
+
+# ---------------------------------------------------------------------- reading a request
+
+def inputs_from_request(body):
+    """The 784 network inputs (0-1) described by a request body, or BadRequest saying what is wrong.
+
+    The body is JSON with exactly one of
+        "image":  a data URL, "data:image/png;base64,...", as canvas.toDataURL() gives:
+                  any picture of a digit, made MNIST-like by data/preprocess.py;
+        "pixels": 784 numbers 0-255, row by row, light ink on black like MNIST: used as
+                  they are, divided by 255.
+    """
+    try:
+        request = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise BadRequest('the body must be JSON, e.g. {"image": "data:image/png;base64,..."}') from None
+    if not isinstance(request, dict) or len({"image", "pixels"} & request.keys()) != 1:
+        raise BadRequest('send a JSON object with either "image" (a data URL) or "pixels" (784 numbers)')
+    if "image" in request:
+        return _inputs_from_data_url(request["image"])
+    return _inputs_from_pixels(request["pixels"])
+
+
+def _inputs_from_data_url(url):
+    """The MNIST-like inputs of the picture in a base64 data URL."""
+    if not isinstance(url, str) or not url.startswith("data:image/") or ";base64," not in url:
+        raise BadRequest('"image" must be a data URL: "data:image/png;base64,..."')
+    try:
+        data = base64.b64decode(url.split(",", 1)[1], validate=True)
+    except (binascii.Error, ValueError):
+        raise BadRequest('"image" is not valid base64 after "base64,"') from None
+    try:
+        return mnist_style(decode_image_bytes(data))
+    except ValueError as error:  # not a picture, or nothing drawn on it
+        raise BadRequest(str(error)) from None
+
+
+def _inputs_from_pixels(pixels):
+    """784 grey levels 0-255, checked, divided by 255."""
+    if not isinstance(pixels, list) or len(pixels) != SIDE * SIDE:
+        raise BadRequest(f'"pixels" must be a list of {SIDE * SIDE} numbers ({SIDE} rows of {SIDE})')
+    for value in pixels:
+        # bool is a kind of int in Python, but true and false are not grey levels
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 255:
+            raise BadRequest(f'"pixels" must be numbers from 0 to 255, not {json.dumps(value)}')
+    if not any(pixels):
+        raise BadRequest("the image is empty: every pixel is 0")
+    return [value / 255 for value in pixels]
+
+
+# ---------------------------------------------------------------------- HTTP
+
+class Handler(BaseHTTPRequestHandler):
+    """Answers one HTTP request: a static file, GET /api/model or POST /api/predict.
+
+    self.server is the DrawingServer, which holds the network and the files.
+    """
+
+    server_version = "DigitServer"
+    timeout = 30  # seconds a silent client may hold its thread before it is dropped
+
+    def do_GET(self):
+        path = self.path.split("?", 1)[0]
+        if path == "/api/model":
+            self.send_json(200, self.server.model_description)
+        elif path == "/api/predict":
+            self.send_json(405, {"error": "use POST for /api/predict"}, {"Allow": "POST"})
+        elif path in self.server.files:
+            content_type, content = self.server.files[path]
+            self.send_bytes(200, content_type, content, {"Content-Security-Policy": CONTENT_SECURITY_POLICY})
+        else:
+            self.send_json(404, {"error": f"nothing here: {path}"})
+
+    def do_POST(self):
+        path = self.path.split("?", 1)[0]
+        if path != "/api/predict":
+            self.send_json(404, {"error": f"nothing to POST to here: {path}"})
+            return
+        try:
+            inputs = inputs_from_request(self.read_body())
+            answer = predict_answer(self.server.net, self.server.pictures, inputs)
+        except BadRequest as error:
+            self.send_json(error.status, {"error": str(error)})
+        except Exception:  # a bug: say so to the client and on the console, and keep serving
+            traceback.print_exc()
+            self.send_json(500, {"error": "the server failed to answer; see its console"})
+        else:
+            self.send_json(200, answer)
+
+    def read_body(self):
+        """The request's body, after checking its declared length against MAX_BODY."""
+        length = self.headers.get("Content-Length")
+        if length is None:
+            raise BadRequest("the request needs a Content-Length header", 411)
+        if not length.isdigit():
+            raise BadRequest("Content-Length must be a whole number of bytes")
+        if int(length) > MAX_BODY:
+            # The body stays unread: the connection is closed after the answer, with it.
+            self.close_connection = True
+            raise BadRequest(f"the body is {int(length)} bytes; at most {MAX_BODY} are accepted", 413)
+        try:
+            return self.rfile.read(int(length))
+        except OSError:  # the client stopped sending before the end of its body
+            raise BadRequest("the body did not arrive in time", 408) from None
+
+    def send_json(self, status, obj, headers=None):
+        # allow_nan=False: a NaN would be invalid JSON; the network's outputs are finite
+        body = json.dumps(obj, allow_nan=False, separators=(",", ":")).encode("utf-8")
+        self.send_bytes(status, "application/json", body, headers)
+
+    def send_bytes(self, status, content_type, body, headers=None):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")  # always the current page and answer
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_request(self, code="-", size="-"):
+        """Log only failed requests: the page asks for a prediction several times a second."""
+        if isinstance(code, int) and code >= 400:
+            super().log_request(code, size)
+
+
+class DrawingServer(ThreadingHTTPServer):
+    """The HTTP server with what every request needs: the network, its weight pictures, the page's files."""
+
+    def __init__(self, address, net):
+        if ":" in address[0]:  # an IPv6 address such as ::1
+            self.address_family = socket.AF_INET6
+        self.net = net
+        self.pictures = weight_pictures(net)
+        self.model_description = model_description(net)
+        self.files = {}
+        for path, (name, content_type) in STATIC_FILES.items():
+            with open(os.path.join(WEB_FOLDER, name), "rb") as f:
+                self.files[path] = (content_type, f.read())
+        super().__init__(address, Handler)
+
+    @property
+    def url(self):
+        """The address to open in a browser, e.g. http://127.0.0.1:8000/."""
+        host, port = self.server_address[:2]
+        return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def make_server(model, host="127.0.0.1", port=8000):
+    """A DrawingServer for model (a Network, or the path of a model file) listening on host:port.
+
+    port=0 picks a free port (see server.url). Nothing is answered until serve_forever()
+    runs; shutdown() stops that, server_close() frees the port. Raises ModelFileError
+    for a missing or bad model file or one that does not read 28 × 28 images, and
+    OSError when the address cannot be used (say, the port is taken).
+    """
+    if isinstance(model, Network):
+        net, name = model, "the network"
+    else:
+        net, name = Network.load(model), model
+    if net.sizes[0] != SIDE * SIDE or net.sizes[-1] != 10:
+        raise ModelFileError(f"{name}: a {net.sizes} network; the drawing page needs "
+                             f"{SIDE * SIDE} inputs (28 × 28 pixels) and 10 outputs (the digits)")
+    return DrawingServer((host, port), net)
+
+
+def is_loopback(host):
+    """True when host is an address of this machine only (127.x.x.x, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to any address
+        return False
+
+
+def main(model_path, host="127.0.0.1", port=8000):
+    """Serve the drawing page until Ctrl-C; returns the exit code (0, or 2 when it cannot start).
+
+    A missing or bad model file, or an address that cannot be used, is reported in one
+    line on stderr before anything is served.
+    """
+    try:
+        server = make_server(model_path, host, port)
+    except ModelFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    if not is_loopback(host):
+        print(f"warning: serving on {host}, not on this machine only: anyone who can reach it "
+              f"on port {server.server_address[1]} can use the page and the API", file=sys.stderr)
+    print(f"Serving the digit drawing page at {server.url}  (open it in a browser; Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("\nStopped.")
+    finally:
+        server.server_close()
+    return 0
