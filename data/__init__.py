@@ -10,7 +10,8 @@ made per batch), load.py (load_mnist), then checksums.py, search.py and download
 """
 
 from .dataset import Dataset
+from .download import download
 from .errors import DataError
 from .load import load_mnist
 
-__all__ = ["DataError", "Dataset", "load_mnist"]
+__all__ = ["DataError", "Dataset", "download", "load_mnist"]

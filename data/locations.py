@@ -16,9 +16,9 @@ class Location:
     """
 
     def __init__(self, path, source):
-        self.path = path
+        self.path = os.fspath(path)
         self.source = source
-        self.is_npz = path.endswith(".npz")
+        self.is_npz = self.path.endswith(".npz")
 
     def __repr__(self):
         return f"Location({self.path!r}, {self.source!r})"

@@ -1,9 +1,13 @@
 """Helpers shared by the data tests: small IDX and .npz files, and a tiny data set to find, load and download."""
 
 import gzip
+import http.server
 import io
 import struct
+import threading
 import zipfile
+
+import pytest
 
 from data.catalog import MNIST, PARTS
 from data.checksums import content_sha256
@@ -77,3 +81,69 @@ def tiny_info(arrays, mirrors=(), key="tiny"):
         mirrors=tuple(mirrors), folder="Tiny", env_var="TINY_DIR", cache_dir="~/.cache/tiny",
         keras="~/.keras/datasets/tiny.npz",
     )
+
+
+class Mirrors:
+    """A local HTTP server for download tests; routes maps a URL path to what it serves.
+
+    A route is bytes (served whole), an int (that HTTP error), ("cut", bytes) (sent
+    with a Content-Length larger than itself, then the connection closes) or "hang"
+    (never answers, until the server stops).
+    """
+
+    def __init__(self):
+        self.routes = {}
+        self.requests = []
+        self._stop = threading.Event()
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        # A short poll lets close() stop the server at once rather than in half a second.
+        threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True).start()
+
+    def url(self, mirror):
+        return f"http://127.0.0.1:{self._server.server_address[1]}/{mirror}/"
+
+    def serve(self, mirror, files):
+        """Serve files (name -> route) under the base URL url(mirror)."""
+        for name, route in files.items():
+            self.routes[f"/{mirror}/{name}"] = route
+
+    def close(self):
+        self._stop.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _handler(self):
+        mirrors = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                mirrors.requests.append(self.path)
+                route = mirrors.routes.get(self.path, 404)
+                if route == "hang":
+                    mirrors._stop.wait(10)
+                elif isinstance(route, int):
+                    self.send_error(route)
+                else:
+                    declared = len(route[1]) + 1000 if isinstance(route, tuple) else len(route)
+                    body = route[1] if isinstance(route, tuple) else route
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(declared))
+                    self.end_headers()
+                    self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass  # keep the test output clean
+
+        return Handler
+
+
+@pytest.fixture
+def mirrors():
+    server = Mirrors()
+    yield server
+    server.close()
+
+
+def gz_files(arrays):
+    """File name (.gz) -> gzipped IDX bytes, for each of arrays (Part.file -> IdxArray)."""
+    return {file + ".gz": gzip.compress(idx_bytes(*array)) for file, array in arrays.items()}
