@@ -20,16 +20,18 @@ from .locations import Location
 CHUNK = 64 * 1024
 
 
-def download(folder, dataset="mnist", mirrors=None, timeout=30, out=sys.stderr):
+def download(folder, dataset="mnist", mirrors=None, timeout=30, out=None):
     """Fetch each file of dataset that is missing or damaged in folder; return the names fetched.
 
     mirrors: base URLs tried in order for each file (default: the data set's known
-    mirrors); timeout: seconds to wait for a server; out: where progress is written.
+    mirrors); timeout: seconds to wait for a server; out: where progress is written
+    (default: sys.stderr).
     Raises DataError, naming the file and each mirror's failure, when no mirror gives a
     good copy.
     """
     info = lookup(dataset)
     mirrors = info.mirrors if mirrors is None else mirrors
+    out = out or sys.stderr
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError as error:

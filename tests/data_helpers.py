@@ -70,6 +70,7 @@ def write_npz(path, arrays, **members):
         for part in PARTS:
             npy = members.get(part.npz_key) or npy_bytes(*arrays[part.file])
             archive.writestr(part.npz_key + ".npy", npy)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buffer.getvalue())
     return path
 

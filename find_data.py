@@ -1,0 +1,109 @@
+"""Find MNIST (or Fashion-MNIST) on this machine, check every file, and download it if asked.
+
+    python find_data.py                       # where is MNIST, and is it complete and intact?
+    python find_data.py --dataset fashion     # the same for Fashion-MNIST
+    python find_data.py --data-dir DIR        # check DIR: a folder of the files, a torchvision root or a Keras .npz
+    python find_data.py --download            # fetch missing or damaged files (into --data-dir, else data/MNIST), then check
+
+It looks, in order, in --data-dir, $MNIST_DIR ($FASHION_MNIST_DIR), data/MNIST next to
+the data package, ./data/MNIST, ~/.cache/mnist, ./data/MNIST/raw (torchvision),
+~/.keras/datasets/mnist.npz (Keras) and, for Fashion-MNIST, /usr/share/datasets/fashion-mnist.
+It prints what it found, ✓ or ✗ for each file with its checksum, and which copy
+load_mnist would use: the folder you named, else the first complete one.
+
+Exit status: 0 when that copy is complete and intact; 1 when not, after printing the
+command that fixes it; 2 for bad arguments or a named folder that cannot be used.
+"""
+
+import argparse
+import os
+import sys
+
+from data import DataError, download
+from data.catalog import DATASETS, DEFAULT_DATASET, PARTS
+from data.search import candidates, download_command, first_complete, named_location, package_folder
+
+
+def main(argv=None):
+    """Run the command line in argv (default sys.argv[1:]); return the exit status."""
+    args = parse_args(argv)
+    info = DATASETS[args.dataset]
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")  # a terminal that cannot show ✓ gets ? rather than a crash
+    try:
+        if args.download:
+            target = args.data_dir or os.environ.get(info.env_var) or package_folder(info)
+            if os.path.exists(target) and not os.path.isdir(target):
+                return _refuse(f"{target}: is not a folder, cannot download into it")
+            try:
+                download(target, info.key, mirrors=args.mirror, timeout=args.timeout)
+            except DataError as error:
+                print(f"✗ {error}")
+                return 1
+        try:
+            chosen = named_location(info, args.data_dir)
+        except DataError as error:
+            return _refuse(str(error))
+        return _report(info, args.data_dir, chosen)
+    except KeyboardInterrupt:
+        print("\ninterrupted: no file was changed", file=sys.stderr)
+        return 130
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description="Find, check and download MNIST or Fashion-MNIST.")
+    parser.add_argument("--dataset", choices=sorted(DATASETS), default=DEFAULT_DATASET)
+    parser.add_argument("--data-dir", help="a folder of the IDX files, a torchvision root, or a Keras .npz")
+    parser.add_argument("--download", action="store_true",
+                        help="download missing or damaged files into --data-dir (default: the data package's folder)")
+    parser.add_argument("--mirror", action="append",
+                        help="a base URL to download from instead of the known mirrors (repeat for several)")
+    parser.add_argument("--timeout", type=float, default=30, help="seconds to wait for a server (default: 30)")
+    return parser.parse_args(argv)
+
+
+def _refuse(message):
+    print(f"find_data.py: {message}", file=sys.stderr)
+    return 2
+
+
+def _report(info, data_dir, chosen):
+    """Print every location and its files, then the verdict on the copy load_mnist would use."""
+    print(f"Looking for {info.title}, in this order:")
+    problems = {}
+    for place in candidates(info, data_dir):
+        if not place.exists():
+            print(f"  - {place.path}  ({place.source}): not here")
+            continue
+        print(f"  {place.path}  ({place.source})")
+        problems[place.path] = _check(place, info)
+    chosen = chosen or first_complete(info)
+    if chosen is None:
+        print(f"No complete copy of {info.title} found. To fix, run:\n  {download_command(info)}")
+        return 1
+    if chosen.path not in problems:
+        problems[chosen.path] = _check(chosen, info)
+    if problems[chosen.path]:
+        print(f"{chosen.path} ({chosen.source}) is not a complete, intact copy of {info.title}. To fix, run:\n"
+              f"  {download_command(info, None if chosen.is_npz else chosen.path)}")
+        return 1
+    print(f"Using {chosen.path} ({chosen.source}): complete, checksums OK.")
+    return 0
+
+
+def _check(place, info):
+    """Print a ✓ or ✗ line for each file at place; return how many have a problem."""
+    problems = 0
+    for part in PARTS:
+        try:
+            array = place.read(part, info)
+            shape = " × ".join(map(str, array.dims))
+            print(f"    ✓ {os.path.basename(place.file(part))}  {shape}, checksum OK")
+        except DataError as error:
+            problems += 1
+            print(f"    ✗ {error}")
+    return problems
+
+
+if __name__ == "__main__":
+    sys.exit(main())
