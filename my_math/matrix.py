@@ -21,12 +21,16 @@ from itertools import compress, repeat
 from numbers import Real
 
 try:
-    from math import sumprod as _dot  # Python 3.12+: the whole dot product in one C loop
-except ImportError:  # Python 3.9-3.11, PyPy
+    from math import sumprod  # Python 3.12+: a whole dot product in one C loop
 
-    def _dot(p, q):
-        """p · q = p_1 q_1 + p_2 q_2 + ..., with the loop run by built-ins, not bytecode."""
-        return sum(map(operator.mul, p, q))
+    def _dot_with_each(p, columns):
+        """[p · q for q in columns] by math.sumprod."""
+        return list(map(sumprod, repeat(p), columns))
+except ImportError:  # Python 3.9-3.11 and PyPy
+
+    def _dot_with_each(p, columns):
+        """[p · q for q in columns], each p · q = p₁q₁ + p₂q₂ + ... run by built-ins, not bytecode."""
+        return [sum(map(operator.mul, p, q)) for q in columns]
 
 
 class Matrix:
@@ -229,7 +233,7 @@ class Matrix:
     @property
     def T(self):
         """The transpose: rows become columns, (aᵀ)_ij = a_ji. [[1, 2, 3]].T = [[1], [2], [3]]"""
-        return Matrix([list(column) for column in zip(*self.rows)], check=False)
+        return Matrix(list(map(list, zip(*self.rows))), check=False)
 
     def transpose(self):
         """The transpose, aᵀ: the same as a.T."""
@@ -246,9 +250,11 @@ class Matrix:
         multiplications and additions, each run by the bytecode interpreter. This one
         gets the same sums faster with two tricks:
 
-        1. Each c_ij is a dot product, computed by _dot: sum(map(operator.mul, p, q)),
-           or math.sumprod on Python 3.12+. These run the k-loop inside the C code of the
-           built-ins, adding the products in the same order as the textbook loop.
+        1. Each c_ij is a dot product, computed by sum(map(operator.mul, p, q)), or by
+           math.sumprod on Python 3.12+. Both run the k-loop inside the C code of the
+           built-ins, adding the products in the order of the textbook loop. (On 3.12+
+           sum and sumprod also carry the rounding error of each addition forward, so
+           their last digit can differ from the plain loop's, towards the exact value.)
         2. Zero entries of a are skipped. A term a_ik · b_kj with a_ik = 0 adds nothing,
            so c_ij is also the dot product of the non-zero a_ik with the matching b_kj only.
            itertools.compress picks out, in C, both the non-zero a_ik and the rows b_k that
@@ -271,11 +277,11 @@ class Matrix:
             if not a_nonzero:
                 c_rows.append([0.0] * m)
             elif 4 * len(a_nonzero) < 3 * k:  # mostly zeros: use only the rows b_k with a_ik ≠ 0
-                c_rows.append([_dot(a_nonzero, b_column) for b_column in zip(*compress(b_rows, a_row))])
+                c_rows.append(_dot_with_each(a_nonzero, zip(*compress(b_rows, a_row))))
             else:
                 if b_columns is None:
                     b_columns = list(zip(*b_rows))
-                c_rows.append([_dot(a_row, b_column) for b_column in b_columns])
+                c_rows.append(_dot_with_each(a_row, b_columns))
         return Matrix(c_rows, check=False)
 
     def dot(self, other):

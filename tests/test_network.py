@@ -1,0 +1,307 @@
+"""The network: gradients by finite differences, the fused softmax gradient, optimizers, model files."""
+
+import json
+import math
+import random
+
+import pytest
+
+from my_math import Matrix
+from network import SGD, Adam, ModelFileError, Network, SCHEDULES, TrainingDiverged, train_epoch
+from network.activations import relu, softmax
+from network.loss import cross_entropy, one_hot, softmax_cross_entropy_gradient
+
+
+def small_batch(n_inputs=5, n_samples=6, n_classes=3, seed=1):
+    rng = random.Random(seed)
+    X = Matrix.random_normal(n_samples, n_inputs, rng=rng)
+    labels = [rng.randrange(n_classes) for _ in range(n_samples)]
+    return X, labels
+
+
+class ListDataset:
+    """A data set held in a Matrix, with the batches() contract of data.Dataset."""
+
+    def __init__(self, X, labels):
+        self.X, self.labels = X, labels
+
+    def __len__(self):
+        return len(self.labels)
+
+    def batches(self, batch_size, rng=None):
+        order = list(range(len(self)))
+        if rng is not None:
+            rng.shuffle(order)
+        for start in range(0, len(order), batch_size):
+            chosen = order[start:start + batch_size]
+            yield Matrix([self.X.rows[i][:] for i in chosen]), [self.labels[i] for i in chosen]
+
+
+# ---------------------------------------------------------------- gradients
+
+
+def test_gradients_match_central_finite_differences_for_every_parameter():
+    """∂L/∂θ ≈ (L(θ + h) − L(θ − h)) / 2h for every weight and bias of a 3-layer network."""
+    net = Network([5, 4, 3, 3], seed=3)
+    X, labels = small_batch()
+    loss, gradients = net.loss_and_gradients(X, labels)
+    h = 1e-5
+    checked = 0
+    for layer, (dW, db) in zip(net.layers, gradients):
+        assert dW.shape == layer.W.shape and db.shape == layer.b.shape
+        for parameter, gradient in ((layer.W, dW), (layer.b, db)):
+            for i, row in enumerate(parameter.rows):
+                for j, original in enumerate(row):
+                    row[j] = original + h
+                    loss_plus = net.loss_and_gradients(X, labels)[0]
+                    row[j] = original - h
+                    loss_minus = net.loss_and_gradients(X, labels)[0]
+                    row[j] = original
+                    numeric = (loss_plus - loss_minus) / (2 * h)
+                    analytic = gradient[i, j]
+                    scale = abs(numeric) + abs(analytic)
+                    if scale > 1e-7:
+                        assert abs(numeric - analytic) / scale < 1e-6, (i, j, numeric, analytic)
+                    else:
+                        assert abs(numeric - analytic) < 1e-9
+                    checked += 1
+    assert checked == net.parameter_count == 5 * 4 + 4 + 4 * 3 + 3 + 3 * 3 + 3
+
+
+def test_fused_softmax_cross_entropy_gradient_equals_the_chain_rule():
+    """(P − Y) / m against ∂L/∂P pushed back through the softmax's Jacobian, the long way."""
+    rng = random.Random(0)
+    Z = Matrix.random_normal(4, 5, std=3.0, rng=rng)
+    labels = [0, 3, 4, 3]
+    P = softmax(Z)
+    m = len(labels)
+    expected = []
+    for p, y in zip(P.rows, labels):
+        dL_dp = [(-1.0 / (m * p[k]) if k == y else 0.0) for k in range(len(p))]
+        expected.append([sum(dL_dp[k] * p[k] * ((k == j) - p[j]) for k in range(len(p)))
+                         for j in range(len(p))])
+    fused = softmax_cross_entropy_gradient(P, labels)
+    for got_row, want_row in zip(fused.rows, expected):
+        for got, want in zip(got_row, want_row):
+            assert math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-15)
+
+
+def test_loss_is_mean_negative_log_probability_of_the_true_class():
+    P = Matrix([[0.5, 0.25, 0.25], [0.1, 0.8, 0.1]])
+    assert math.isclose(cross_entropy(P, [0, 1]), -(math.log(0.5) + math.log(0.8)) / 2)
+    assert one_hot([2, 0], 3).tolist() == [[0, 0, 1], [1, 0, 0]]
+
+
+def test_softmax_is_safe_for_huge_inputs_and_log_never_sees_zero():
+    P = softmax(Matrix([[1000.0, 0.0, -1000.0], [1e308, 1e308, 1e308]]))
+    assert math.isclose(sum(P.rows[0]), 1.0) and math.isclose(sum(P.rows[1]), 1.0)
+    assert P.rows[0][2] == 0.0
+    loss = cross_entropy(P, [2, 0])
+    assert math.isfinite(loss) and loss > 300  # (−log 1e-300 − log ⅓) / 2
+
+
+def test_relu():
+    assert relu(Matrix([[-2, 0, 3]])).tolist() == [[0, 0, 3]]
+
+
+# ---------------------------------------------------------------- the network
+
+
+def test_predictions_are_probabilities_and_argmax():
+    net = Network([784, 256, 128, 10], seed=0)
+    X = Matrix.random_normal(3, 784, rng=random.Random(1))
+    P = net.predict_proba(X)
+    assert P.shape == (3, 10)
+    for row in P.rows:
+        assert math.isclose(sum(row), 1.0) and all(p >= 0 for p in row)
+    assert net.predict(X) == P.argmax(axis=1)
+    assert [layer.W.shape for layer in net.layers] == [(784, 256), (256, 128), (128, 10)]
+
+
+def test_he_initialisation():
+    net = Network([784, 128, 10], seed=0)
+    W = net.layers[0].W
+    std = math.sqrt((W * W).mean())
+    assert abs(std - math.sqrt(2 / 784)) < 0.002
+    assert net.layers[0].b.tolist() == [[0.0] * 128]
+
+
+@pytest.mark.parametrize("sizes", [[784], [784, 0, 10], [784, "128", 10], []])
+def test_bad_sizes(sizes):
+    with pytest.raises(ValueError, match="sizes"):
+        Network(sizes)
+
+
+def test_evaluate_matches_a_direct_computation():
+    X, labels = small_batch(n_samples=7)
+    net = Network([5, 4, 3], seed=0)
+    loss, accuracy = net.evaluate(ListDataset(X, labels), batch_size=3)
+    P = net.predict_proba(X)
+    assert math.isclose(loss, cross_entropy(P, labels))
+    assert accuracy == sum(p == y for p, y in zip(P.argmax(axis=1), labels)) / 7
+
+
+def train_small(seed, optimizer, epochs=2, lr=0.05):
+    X, labels = small_batch(n_samples=40, seed=7)
+    net = Network([5, 8, 3], seed=seed)
+    rng = random.Random(seed)
+    for epoch in range(epochs):
+        train_epoch(net, optimizer, ListDataset(X, labels), 8, rng, lr, epoch + 1)
+    return net
+
+
+@pytest.mark.parametrize("make_optimizer", [lambda: SGD(momentum=0.9, weight_decay=1e-3), lambda: Adam()])
+def test_same_seed_same_weights(make_optimizer):
+    a, b, c = (train_small(s, make_optimizer()) for s in (0, 0, 1))
+    assert [(l.W, l.b) for l in a.layers] == [(l.W, l.b) for l in b.layers]
+    assert [l.W for l in a.layers] != [l.W for l in c.layers]
+
+
+def test_training_learns_real_digits():
+    from data import load_mnist
+    train, test = load_mnist()
+    net = Network([784, 32, 10], seed=0)
+    rng = random.Random(0)
+    for epoch in range(2):
+        train_epoch(net, Adam(), train.take(1500), 32, rng, 0.003, epoch + 1)
+    loss, accuracy = net.evaluate(test.take(500))
+    assert accuracy > 0.8 and loss < 0.7
+
+
+def test_divergence_stops_training_with_a_clear_message():
+    X, labels = small_batch(n_samples=40, seed=7)
+    X = X * 1e6
+    net = Network([5, 8, 3], seed=0)
+    with pytest.raises(TrainingDiverged, match=r"loss became (nan|inf) at epoch 3, batch \d+: try a smaller --lr"):
+        for _ in range(20):
+            train_epoch(net, SGD(), ListDataset(X, labels), 8, random.Random(0), 1e6, epoch=3)
+
+
+# ---------------------------------------------------------------- optimizers and schedules
+
+
+class OneLayer:
+    def __init__(self, w, b):
+        self.W, self.b = Matrix([w]), Matrix([b])
+
+
+def test_sgd_plain_momentum_and_weight_decay_follow_their_formulas():
+    layer = OneLayer([1.0, -2.0], [0.5])
+    g = (Matrix([[0.5, 0.25]]), Matrix([[1.0]]))
+    SGD().step([layer], [g], lr=0.1)
+    assert layer.W.tolist() == [[1.0 - 0.1 * 0.5, -2.0 - 0.1 * 0.25]]
+
+    layer = OneLayer([1.0], [0.0])
+    opt = SGD(momentum=0.9, weight_decay=0.1)
+    w, v = 1.0, 0.0
+    for _ in range(3):
+        opt.step([layer], [(Matrix([[0.5]]), Matrix([[0.0]]))], lr=0.1)
+        v = 0.9 * v - 0.1 * (0.5 + 0.1 * w)
+        w = w + v
+        assert math.isclose(layer.W[0, 0], w, rel_tol=1e-15)
+
+
+def test_adam_follows_the_paper_with_bias_correction():
+    layer = OneLayer([1.0, -1.0], [0.0])
+    opt = Adam(weight_decay=0.01)
+    w, m, v = [1.0, -1.0], [0.0, 0.0], [0.0, 0.0]
+    grads = [[0.3, -0.1], [0.2, 0.05], [-0.4, 0.2]]
+    for t, g in enumerate(grads, 1):
+        opt.step([layer], [(Matrix([g]), Matrix([[0.0]]))], lr=0.01)
+        for i in range(2):
+            gi = g[i] + 0.01 * w[i]
+            m[i] = 0.9 * m[i] + 0.1 * gi
+            v[i] = 0.999 * v[i] + 0.001 * gi * gi
+            m_hat, v_hat = m[i] / (1 - 0.9 ** t), v[i] / (1 - 0.999 ** t)
+            w[i] -= 0.01 * m_hat / (math.sqrt(v_hat) + 1e-8)
+        for got, want in zip(layer.W.rows[0], w):
+            assert math.isclose(got, want, rel_tol=1e-12)
+
+
+def test_optimizer_state_round_trips_through_json():
+    net = train_small(0, Adam(), epochs=1)
+    opt = Adam()
+    X, labels = small_batch(n_samples=8, seed=7)
+    opt.step(net.layers, net.loss_and_gradients(X, labels)[1], 0.01)
+    state = json.loads(json.dumps(opt.state_dict()))
+    copy = Adam()
+    copy.load_state_dict(state)
+    assert copy.state_dict() == opt.state_dict()
+
+
+def test_schedules():
+    cosine = SCHEDULES["cosine"]
+    values = [cosine(0.1, e, 10) for e in range(10)]
+    assert values[0] == 0.1 and all(a > b > 0 for a, b in zip(values, values[1:]))
+    assert SCHEDULES["constant"](0.1, 7, 10) == 0.1
+    assert SCHEDULES["step"](0.1, 5, 10) == 0.05
+
+
+# ---------------------------------------------------------------- model file
+
+
+def test_save_load_is_exact(tmp_path):
+    net = train_small(0, Adam())
+    path = tmp_path / "sub" / "model.json"
+    net.save(str(path), metadata={"dataset": "test", "test_accuracy": 0.5})
+    loaded = Network.load(str(path))
+    assert loaded.sizes == net.sizes
+    assert [(l.W, l.b) for l in loaded.layers] == [(l.W, l.b) for l in net.layers]
+    assert loaded.metadata == {"dataset": "test", "test_accuracy": 0.5}
+    X, _ = small_batch()
+    assert loaded.predict_proba(X) == net.predict_proba(X)
+    assert [p.name for p in path.parent.iterdir()] == ["model.json"], "no temporary file left behind"
+
+
+def model_dict():
+    net = Network([3, 2, 2], seed=0)
+    return {"format": "pure-python-network", "version": 1, "sizes": [3, 2, 2],
+            "layers": [{"weights": l.W.tolist(), "bias": l.b.tolist()[0]} for l in net.layers],
+            "metadata": {}}
+
+
+def broken(change):
+    model = model_dict()
+    change(model)
+    return json.dumps(model)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("{not json", "not valid JSON"),
+    ("[]", "not a model file of this project"),
+    (broken(lambda m: m.update(format="other")), "not a model file of this project"),
+    (broken(lambda m: m.update(version=2)), "version 2"),
+    (broken(lambda m: m.update(sizes=[3, 2])), "need 1 layers"),
+    (broken(lambda m: m.update(sizes="3")), "sizes must be"),
+    (broken(lambda m: m["layers"][1].update(weights=[[1.0, 2.0]])), "layer 2 weights must be 2 × 2"),
+    (broken(lambda m: m["layers"][0].update(bias=[1.0])), "layer 1 bias must be 1 × 2"),
+    (broken(lambda m: m["layers"][0]["weights"][0].__setitem__(0, "x")), "'x', which is not a number"),
+    (broken(lambda m: m["layers"][0]["weights"][0].__setitem__(0, float("nan"))), "not a finite number"),
+    (broken(lambda m: m.update(metadata=[])), "metadata must be"),
+])
+def test_bad_model_files_give_one_clear_line(tmp_path, text, message):
+    path = tmp_path / "model.json"
+    path.write_text(text)
+    with pytest.raises(ModelFileError) as error:
+        Network.load(str(path))
+    assert message in str(error.value)
+    assert str(path) in str(error.value) and "\n" not in str(error.value)
+
+
+def test_missing_model_file_and_folder(tmp_path):
+    with pytest.raises(ModelFileError, match="no such model file"):
+        Network.load(str(tmp_path / "missing.json"))
+    with pytest.raises(ModelFileError, match="folder"):
+        Network.load(str(tmp_path))
+
+
+def test_a_failed_save_leaves_the_old_file_untouched(tmp_path):
+    net = Network([3, 2, 2], seed=0)
+    path = tmp_path / "model.json"
+    net.save(str(path))
+    before = path.read_bytes()
+    net.layers[0].W.rows[0][0] = float("nan")
+    with pytest.raises(ValueError):
+        net.save(str(path))
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
