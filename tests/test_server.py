@@ -1,0 +1,376 @@
+"""The drawing page's server (network/server.py), tested over real HTTP on 127.0.0.1.
+
+A small network is trained once for the module (a few seconds); the server runs on a
+free port in a thread and is shut down at the end. Every answer is checked against the
+network itself, so the tests hold whatever digit the small model happens to predict.
+"""
+
+import base64
+import http.client
+import io
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+
+import pytest
+
+import network
+from data import load_mnist
+from data.preprocess import decode_image_bytes, mnist_style
+from my_math import Matrix
+from network import ModelFileError, Network
+from network.server import MAX_BODY, STATIC_FILES, WEB_FOLDER, is_loopback, main, make_server
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+# ---------------------------------------------------------------------- helpers, also used by test_browser.py
+
+def train_small_model():
+    """A 784-32-10 network trained for 2 epochs on 2000 MNIST images: about 85 % right, in a few seconds."""
+    train, _ = load_mnist()
+    net = Network([784, 32, 10], seed=0)
+    optimizer = network.Adam()
+    rng = random.Random(0)
+    part = train.take(2000)
+    for _ in range(2):
+        network.train_epoch(net, optimizer, part, 64, rng, 0.003)
+    net.metadata.update({"dataset": "mnist", "test_accuracy": 0.85})
+    return net
+
+
+class RunningServer:
+    """make_server on a free port of 127.0.0.1, serving in a thread: use with `with`, which stops it."""
+
+    def __init__(self, model):
+        self.server = make_server(model, "127.0.0.1", 0)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)
+
+    def request(self, method, path, body=None, headers=None):
+        """(status, headers, body bytes) of one request, the path sent exactly as given."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            connection.close()
+
+    def predict(self, payload):
+        """(status, JSON answer) of POST /api/predict with payload: a dict, or raw bytes sent as they are."""
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode("utf-8")
+        status, _, answer = self.request("POST", "/api/predict", body, {"Content-Type": "application/json"})
+        return status, json.loads(answer)
+
+
+def png_data_url(pixels, side=140):
+    """An MNIST image (784 bytes) enlarged to side × side and encoded as a PNG data URL, as a browser canvas sends."""
+    from PIL import Image
+
+    picture = Image.frombytes("L", (28, 28), bytes(pixels)).resize((side, side), Image.BILINEAR)
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+# ---------------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="module")
+def net():
+    return train_small_model()
+
+
+@pytest.fixture(scope="module")
+def test_set():
+    return load_mnist()[1]
+
+
+@pytest.fixture(scope="module")
+def server(net):
+    with RunningServer(net) as running:
+        yield running
+
+
+# ---------------------------------------------------------------------- predictions
+
+@pytest.mark.cpython_only
+def test_a_test_digit_drawn_as_png_gets_the_networks_answer(server, net, test_set):
+    pytest.importorskip("PIL")
+    right = 0
+    for i in range(20):
+        url = png_data_url(test_set.image(i))
+        status, answer = server.predict({"image": url})
+        assert status == 200, answer
+        # The server preprocesses like --image does, then asks the same network.
+        expected_input = mnist_style(decode_image_bytes(base64.b64decode(url.split(",", 1)[1])))
+        assert answer["input"] == expected_input
+        assert answer["prediction"] == net.predict(Matrix.row(expected_input))[0]
+        assert answer["probabilities"] == net.predict_proba(Matrix.row(expected_input)).rows[0]
+        right += answer["prediction"] == test_set.labels[i]
+    assert right >= 14, f"only {right} of 20 test digits read right after the PNG round trip"
+
+
+def test_pixels_are_used_as_they_are(server, net, test_set):
+    pixels = list(test_set.image(0))
+    status, answer = server.predict({"pixels": pixels})
+    assert status == 200, answer
+    X = Matrix.row([p / 255 for p in pixels])
+    activations = net.forward(X)
+    assert answer["input"] == X.rows[0]
+    assert answer["prediction"] == activations[-1].argmax()[0] == test_set.labels[0]
+    assert answer["probabilities"] == activations[-1].rows[0]
+    assert abs(sum(answer["probabilities"]) - 1) < 1e-9
+
+
+def test_the_hidden_units_are_the_strongest_with_their_weight_pictures(server, net, test_set):
+    status, answer = server.predict({"pixels": list(test_set.image(1))})
+    assert status == 200, answer
+    hidden_layer = net.forward(Matrix.row([p / 255 for p in test_set.image(1)]))[1].rows[0]
+    units = answer["hidden"]
+    assert len(units) == 8
+    activations = [unit["activation"] for unit in units]
+    assert activations == sorted(hidden_layer, reverse=True)[:8]
+    for unit in units:
+        j = unit["unit"]
+        assert unit["activation"] == hidden_layer[j]
+        column = [row[j] for row in net.layers[0].W.rows]
+        largest = max(map(abs, column))
+        assert unit["weights"] == pytest.approx([w / largest for w in column], abs=0.0005)
+        assert max(map(abs, unit["weights"])) == 1.0
+
+
+def test_the_model_is_described(server):
+    status, headers, body = server.request("GET", "/api/model")
+    assert status == 200
+    assert headers["Content-Type"] == "application/json"
+    model = json.loads(body)
+    assert model["sizes"] == [784, 32, 10]
+    assert model["dataset"] == "mnist"
+    assert model["test_accuracy"] == 0.85
+
+
+def test_several_clients_at_once_all_get_their_answers(server, net, test_set):
+    answers = {}
+
+    def client(i):
+        answers[i] = server.predict({"pixels": list(test_set.image(i))})
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    for i in range(8):
+        status, answer = answers[i]
+        assert status == 200
+        assert answer["prediction"] == net.predict(Matrix.row([p / 255 for p in test_set.image(i)]))[0]
+
+
+# ---------------------------------------------------------------------- bad requests
+
+def blank_png_url():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (140, 140), 0).save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+ONE_PIXEL = [0] * 783 + [255]
+
+BAD_BODIES = {
+    "not JSON": b"a seven",
+    "not UTF-8": b'{"pixels": "\xff"}',
+    "a list, not an object": b"[1, 2, 3]",
+    "neither image nor pixels": b'{"picture": 1}',
+    "both image and pixels": json.dumps({"image": "data:image/png;base64,", "pixels": ONE_PIXEL}).encode(),
+    "pixels not a list": b'{"pixels": "0000"}',
+    "783 pixels": json.dumps({"pixels": ONE_PIXEL[1:]}).encode(),
+    "785 pixels": json.dumps({"pixels": ONE_PIXEL + [0]}).encode(),
+    "a pixel above 255": json.dumps({"pixels": [256] + ONE_PIXEL[1:]}).encode(),
+    "a negative pixel": json.dumps({"pixels": [-1] + ONE_PIXEL[1:]}).encode(),
+    "a NaN pixel": ('{"pixels": [NaN' + ", 0" * 782 + ", 255]}").encode(),
+    "a text pixel": json.dumps({"pixels": ["7"] + ONE_PIXEL[1:]}).encode(),
+    "a true pixel": json.dumps({"pixels": [True] + ONE_PIXEL[1:]}).encode(),
+    "all pixels black": json.dumps({"pixels": [0] * 784}).encode(),
+    "image not a string": b'{"image": 7}',
+    "image not a data URL": b'{"image": "http://example.invalid/7.png"}',
+    "image not base64": b'{"image": "data:image/png;base64,!!not base64!!"}',
+    "image not a picture": json.dumps({"image": "data:image/png;base64," + base64.b64encode(b"seven").decode()}).encode(),
+}
+
+
+@pytest.mark.parametrize("body", BAD_BODIES.values(), ids=list(BAD_BODIES))
+def test_a_bad_request_gets_400_and_a_message(server, body):
+    status, answer = server.predict(body)
+    assert status == 400
+    assert isinstance(answer["error"], str) and answer["error"]
+
+
+@pytest.mark.cpython_only
+def test_an_empty_drawing_gets_400_and_says_so(server):
+    pytest.importorskip("PIL")
+    status, answer = server.predict({"image": blank_png_url()})
+    assert status == 400
+    assert "empty" in answer["error"]
+
+
+def test_a_body_over_the_limit_gets_413(server):
+    status, _, body = server.request("POST", "/api/predict", b" " * (MAX_BODY + 1))
+    assert status == 413
+    assert "at most" in json.loads(body)["error"]
+
+
+def test_a_body_without_a_length_gets_411(server):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        connection.putrequest("POST", "/api/predict")  # no Content-Length, no body
+        connection.endheaders()
+        response = connection.getresponse()
+        assert response.status == 411
+        assert json.loads(response.read())["error"]
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("method, path, expected", [
+    ("GET", "/api/predict", 405),
+    ("POST", "/index.html", 404),
+    ("POST", "/api/model", 404),
+])
+def test_the_wrong_method_is_refused(server, method, path, expected):
+    status, _, body = server.request(method, path, b"{}" if method == "POST" else None)
+    assert status == expected
+    assert json.loads(body)["error"]
+
+
+def test_the_server_still_answers_after_bad_requests(server, test_set):
+    for body in BAD_BODIES.values():
+        server.predict(body)
+    status, answer = server.predict({"pixels": list(test_set.image(0))})
+    assert status == 200
+    assert answer["prediction"] == test_set.labels[0]
+
+
+# ---------------------------------------------------------------------- static files
+
+@pytest.mark.parametrize("path", list(STATIC_FILES))
+def test_the_page_files_are_served(server, path):
+    status, headers, body = server.request("GET", path)
+    name, content_type = STATIC_FILES[path]
+    assert status == 200
+    assert headers["Content-Type"] == content_type
+    with open(os.path.join(WEB_FOLDER, name), "rb") as f:
+        assert body == f.read()
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+
+
+def test_a_query_string_does_not_change_the_file(server):
+    status, _, body = server.request("GET", "/?from=bookmark")
+    assert status == 200
+    assert b"<canvas" in body
+
+
+@pytest.mark.parametrize("path", [
+    "/../README.md",
+    "/%2e%2e/README.md",
+    "/%2e%2e/",
+    "/..%2fREADME.md",
+    "/network/server.py",
+    "/server.py",
+    "/web/",
+    "/web/app.js",
+    "/network/web/app.js",
+    "//etc/passwd",
+    "/README.md",
+    "/.git/config",
+    "/index.html/",
+    "/app.js%00",
+    "/api/",
+    "/favicon.ico",
+])
+def test_nothing_else_is_served(server, path):
+    status, _, body = server.request("GET", path)
+    assert status == 404
+    assert json.loads(body)["error"]
+
+
+# ---------------------------------------------------------------------- starting and stopping
+
+def test_make_server_takes_a_model_file(net, tmp_path):
+    path = str(tmp_path / "small.json")
+    net.save(path)
+    with RunningServer(path) as running:
+        status, _, body = running.request("GET", "/api/model")
+    assert status == 200
+    assert json.loads(body)["sizes"] == [784, 32, 10]
+
+
+def test_a_missing_model_is_a_model_file_error(tmp_path):
+    with pytest.raises(ModelFileError, match="no such model file"):
+        make_server(str(tmp_path / "missing.json"), "127.0.0.1", 0)
+
+
+def test_a_model_for_other_inputs_is_refused():
+    with pytest.raises(ModelFileError, match="784 inputs"):
+        make_server(Network([100, 10]), "127.0.0.1", 0)
+
+
+def test_main_reports_a_missing_model_in_one_line_and_exits_2(tmp_path, capsys):
+    assert main(str(tmp_path / "missing.json"), "127.0.0.1", 0) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1
+    assert "missing.json" in error and "no such model file" in error
+
+
+def test_main_serves_until_ctrl_c_and_stops_cleanly(net, tmp_path):
+    path = str(tmp_path / "small.json")
+    net.save(path)
+    script = f"import sys; from network.server import main; sys.exit(main({path!r}, '127.0.0.1', 0))"
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        first_line = process.stdout.readline()
+        assert "http://127.0.0.1:" in first_line, first_line + process.stderr.read()
+        url = first_line.split("http://", 1)[1].split()[0]
+        port = int(url.split(":")[1].rstrip("/"))
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/")
+        assert connection.getresponse().status == 200
+        connection.close()
+        process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        out, err = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err
+    assert "Stopped" in out
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("host, expected", [
+    ("127.0.0.1", True),
+    ("127.0.0.2", True),
+    ("::1", True),
+    ("localhost", True),
+    ("0.0.0.0", False),
+    ("192.168.1.20", False),
+    ("example.invalid", False),
+])
+def test_is_loopback(host, expected):
+    assert is_loopback(host) == expected
