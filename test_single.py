@@ -1,0 +1,341 @@
+"""Ask the trained network about one image, and see its answer explained in the terminal.
+
+    python test_single.py                       a random test image (the same as --random)
+    python test_single.py --index 7             test image number 7
+    python test_single.py --random --count 5 --seed 1
+    python test_single.py --image my_digit.png  your own picture, PNG or JPEG
+    python test_single.py --dataset fashion     Fashion-MNIST, with models/fashion.json
+    python test_single.py --index 7 --json      one JSON object per image, for programs
+    python test_single.py --index 7 --plot      also save plots/prediction.png
+
+The network is loaded from its model file, never trained here: `python train.py` makes
+one. Your own picture is first made to look like an MNIST digit (data/preprocess.py);
+--show-input prints the numbers the network then reads. Any problem (an option, an
+index, a file, the model) is reported in one line on stderr, with exit status 2.
+"""
+
+import argparse
+import json
+import os
+import random
+import sys
+from collections import namedtuple
+
+from data import DataError, load_mnist
+from data.catalog import lookup
+from data.preprocess import mnist_style, read_image
+from my_math import Matrix
+from network import ModelFileError, Network
+
+DEFAULT_MODEL = os.path.join("models", "{dataset}.json")
+DEFAULT_PLOT = os.path.join("plots", "prediction.png")
+MAX_PLOTTED = 16  # a figure of more images than this is too tall to read
+SIDE = 28  # images are SIDE × SIDE pixels
+SHADES = " .:-=+*#%@"  # from no ink to full ink: ASCII, so it shows in any terminal
+BAR_WIDTH = 40  # characters of a probability bar at 100 %
+
+Prediction = namedtuple("Prediction", "source pixels probabilities label")
+Prediction.__doc__ = """The network's answer about one image.
+
+source         where the image came from, as a dict: {"source": "test", "index": 7} or
+               {"source": "image", "path": "my_digit.png"}
+pixels         the 784 inputs the network read, floats from 0 (no ink) to 1 (full ink)
+probabilities  the network's probability for each class
+label          the true class, or None for your own picture
+"""
+
+
+class CommandError(Exception):
+    """Something asked for that cannot be done; the message is printed as one line, exit status 2."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line on stderr (exit 2), like every other error here."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def parse_args(argv):
+    parser = OneLineParser(
+        prog="test_single.py",
+        description="Predict one image with the trained network and explain the answer. "
+                    "With no image chosen, a random test image.")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--index", type=int, metavar="N", help="test image number N, from 0")
+    which.add_argument("--random", action="store_true", help="a random test image (the default)")
+    which.add_argument("--image", metavar="PATH", help="your own picture of a digit (PNG, JPEG, ...)")
+    parser.add_argument("--count", type=int, metavar="K", help="with --random: K different random test images")
+    parser.add_argument("--seed", type=int, help="with --random: the seed that picks the images, to repeat a run")
+    parser.add_argument("--dataset", choices=("mnist", "fashion"),
+                        help="the data set (default: the model's, else mnist)")
+    parser.add_argument("--model", metavar="PATH",
+                        help="the model file (default: models/mnist.json, or models/fashion.json with --dataset fashion)")
+    parser.add_argument("--data-dir", metavar="DIR", help="where the data set is (default: found automatically)")
+    parser.add_argument("--show-input", action="store_true",
+                        help="also print the 784 numbers the network reads (with --json: an \"input\" list)")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object per image instead of the drawing (JSON Lines)")
+    parser.add_argument("--plot", nargs="?", const=DEFAULT_PLOT, metavar="PATH",
+                        help=f"also save a picture of the image and its probabilities (default path: {DEFAULT_PLOT})")
+    args = parser.parse_args(argv)
+    if (args.count is not None or args.seed is not None) and (args.index is not None or args.image):
+        parser.error("--count and --seed go with --random, not with --index or --image")
+    if args.count is not None and args.count < 1:
+        parser.error(f"--count must be at least 1, not {args.count}")
+    if args.plot is not None and (args.count or 1) > MAX_PLOTTED:
+        parser.error(f"--plot draws at most {MAX_PLOTTED} images; ask for fewer with --count")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    model_path = args.model or DEFAULT_MODEL.format(dataset=args.dataset or "mnist")
+    try:
+        net, dataset = load_model(model_path, args.dataset)
+        info = lookup(dataset)
+        if args.image:
+            predictions = [predict_image(net, args.image)]
+        else:
+            predictions = predict_test_images(net, args, dataset)
+        if args.plot:
+            save_plot(predictions, info.class_names, args.plot)
+    except (CommandError, DataError, ModelFileError) as error:
+        print(f"test_single.py: error: {error}", file=sys.stderr)
+        return 2
+
+    if args.json:
+        for prediction in predictions:
+            print(json.dumps(as_json(prediction, dataset, args.show_input)))
+    else:
+        print(explain(predictions, info, model_path, net, args.show_input))
+    if args.plot:
+        print(f"Saved {args.plot}", file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+# ---------------------------------------------------------------------- the model and the images
+
+def load_model(path, dataset):
+    """(the Network in the model file, the data set it is for).
+
+    dataset None means the one the model was trained on, as train.py records in its
+    metadata, else mnist. A model trained on another data set than the one asked for is
+    refused: its answers would be nonsense.
+    """
+    if not os.path.exists(path):
+        train = "python train.py" + (" --dataset fashion" if dataset == "fashion" else "")
+        if path != DEFAULT_MODEL.format(dataset=dataset or "mnist"):
+            train += f" --out {path}"
+        raise CommandError(f"{path}: no model there yet; train one first: {train}")
+    net = Network.load(path)
+    trained_on = net.metadata.get("dataset")
+    if dataset and trained_on and trained_on != dataset:
+        raise CommandError(f"{path} was trained on {trained_on}, not {dataset}: "
+                           f"leave out --dataset, or choose another --model")
+    dataset = dataset or trained_on or "mnist"
+    classes = len(lookup(dataset).class_names)
+    if net.sizes[0] != SIDE * SIDE or net.sizes[-1] != classes:
+        raise CommandError(f"{path}: the network takes {net.sizes[0]} inputs and gives {net.sizes[-1]} "
+                           f"outputs, but {dataset} images have {SIDE * SIDE} pixels and {classes} classes")
+    return net, dataset
+
+
+def predict_image(net, path):
+    """The Prediction for your own picture at path, after making it look like an MNIST digit."""
+    try:
+        gray = read_image(path)
+    except ImportError:
+        raise CommandError("reading a picture needs Pillow: pip install -r requirements.txt") from None
+    except ValueError as error:  # its message names the file
+        raise CommandError(error) from None
+    try:
+        pixels = mnist_style(gray)
+    except ValueError as error:
+        raise CommandError(f"{path}: {error}") from None
+    (probabilities,) = net.predict_proba(Matrix.row(pixels)).tolist()
+    return Prediction({"source": "image", "path": path}, pixels, probabilities, None)
+
+
+def predict_test_images(net, args, dataset):
+    """The Predictions for the test images asked for: --index N, or random ones (--count, --seed)."""
+    _, test = load_mnist(args.data_dir, dataset)
+    if args.index is not None:
+        if not 0 <= args.index < len(test):
+            raise CommandError(f"--index {args.index} is out of range: the {dataset} test set "
+                               f"has images 0 to {len(test) - 1}")
+        indices = [args.index]
+    else:
+        count = args.count or 1
+        if count > len(test):
+            raise CommandError(f"--count {count} is more than the {len(test)} test images")
+        indices = random.Random(args.seed).sample(range(len(test)), count)
+    X = test.matrix(indices)
+    P = net.predict_proba(X)
+    return [Prediction({"source": "test", "index": i}, pixels, probabilities, test.labels[i])
+            for i, pixels, probabilities in zip(indices, X.tolist(), P.tolist())]
+
+
+def predicted_class(prediction):
+    """The class with the highest probability (the first one on a tie)."""
+    return max(range(len(prediction.probabilities)), key=prediction.probabilities.__getitem__)
+
+
+# ---------------------------------------------------------------------- output for programs
+
+def as_json(prediction, dataset, with_input):
+    """The prediction as a JSON-ready dict: source, dataset, prediction, probabilities, label (when known)."""
+    answer = dict(prediction.source, dataset=dataset, prediction=predicted_class(prediction),
+                  probabilities=prediction.probabilities)
+    if prediction.label is not None:
+        answer["label"] = prediction.label
+    if with_input:
+        answer["input"] = prediction.pixels
+    return answer
+
+
+# ---------------------------------------------------------------------- output for people
+
+def explain(predictions, info, model_path, net, show_input):
+    """The text shown in the terminal: for each image its drawing, the answer and all probabilities.
+
+    info is the data set's catalog entry (data/catalog.py): its title and class names.
+    """
+    marks = _marks(sys.stdout)
+    class_names = info.class_names
+    lines = [f"Model {model_path}: {_describe(net)}"]
+    for prediction in predictions:
+        source = prediction.source
+        if source["source"] == "test":
+            title = f"{info.title} test image {source['index']}"
+        else:
+            title = f"{source['path']}, made to look like an MNIST digit"
+        lines += ["", title, *draw(prediction.pixels)]
+        if show_input:
+            lines += ["", "The numbers the network reads, in tenths (. = 0, 9 = 0.9 to 1):",
+                      *input_numbers(prediction.pixels)]
+        lines += ["", verdict(prediction, class_names, marks), "", *bars(prediction, class_names, marks)]
+    if len(predictions) > 1:
+        right = sum(predicted_class(p) == p.label for p in predictions)
+        lines += ["", f"Right on {right} of {len(predictions)} images."]
+    return "\n".join(lines)
+
+
+def _describe(net):
+    """The network's layer sizes and, when train.py recorded them, its epochs and test accuracy."""
+    words = "layers " + ", ".join(map(str, net.sizes))
+    epochs, accuracy = net.metadata.get("epochs"), net.metadata.get("test_accuracy")
+    if isinstance(epochs, int):
+        words += f", trained {epochs} epoch{'s' if epochs != 1 else ''}"
+    if isinstance(accuracy, (int, float)):
+        words += f", {accuracy:.1%} right on the test set"
+    return words
+
+
+def _marks(stream):
+    """(bar, right, wrong): Unicode where the terminal's encoding has it, plain ASCII where not."""
+    try:
+        "█✓✗".encode(stream.encoding or "ascii")
+        return "█", "✓ right", "✗ wrong"
+    except (UnicodeEncodeError, LookupError):
+        return "#", "right", "WRONG"
+
+
+def draw(pixels):
+    """The 28 × 28 image as lines of text in a frame, each pixel two characters wide.
+
+    A character cell is about twice as tall as it is wide, so two characters per pixel
+    make the picture square. Each pixel gets the character in SHADES whose position
+    matches its ink: no ink is a space, full ink is @.
+    """
+    top = "+" + "-" * (2 * SIDE) + "+"
+    lines = [top]
+    for row in _rows(pixels):
+        lines.append("|" + "".join(2 * SHADES[round(v * (len(SHADES) - 1))] for v in row) + "|")
+    return lines + [top]
+
+
+def input_numbers(pixels):
+    """The 784 inputs as a 28 × 28 grid of digits: the first decimal of each, '.' for exactly 0.
+
+    Unlike the drawing, this shows the faint pixels too: anything above 0 is a digit.
+    """
+    return ["".join(" ." if v == 0 else f" {min(9, int(v * 10))}" for v in row) for row in _rows(pixels)]
+
+
+def _rows(pixels):
+    return [pixels[y * SIDE:(y + 1) * SIDE] for y in range(SIDE)]
+
+
+def verdict(prediction, class_names, marks):
+    """One sentence: the predicted class, its probability and, when known, whether it is right."""
+    guess = predicted_class(prediction)
+    sentence = f"The network says {_name(guess, class_names)}, with {prediction.probabilities[guess]:.1%} confidence."
+    if prediction.label is not None:
+        mark = marks[1] if guess == prediction.label else marks[2]
+        sentence += f" The true label is {_name(prediction.label, class_names)}: {mark}"
+    return sentence
+
+
+def _name(k, class_names):
+    """Class k as a person reads it: "7" for a digit, "7 (Sneaker)" for Fashion-MNIST."""
+    return class_names[k] if class_names[k] == str(k) else f"{k} ({class_names[k]})"
+
+
+def bars(prediction, class_names, marks):
+    """One line per class: its name, a bar as long as its probability, and the percentage."""
+    width = max(map(len, class_names))
+    guess = predicted_class(prediction)
+    return [f"  {name:>{width}} {marks[0] * round(p * BAR_WIDTH):<{BAR_WIDTH}} {p:6.1%}" + (" <" if k == guess else "")
+            for k, (name, p) in enumerate(zip(class_names, prediction.probabilities))]
+
+
+# ---------------------------------------------------------------------- a picture file
+
+def save_plot(predictions, class_names, path):
+    """Save a figure to path: each image beside a bar chart of its probabilities.
+
+    matplotlib is imported only here, as it takes longer to import than everything
+    else together. Its Agg backend draws into a file without needing a display, so this
+    works over SSH too; open the file to see it.
+    """
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise CommandError("--plot needs matplotlib: pip install -r requirements.txt") from None
+
+    figure, axes = plt.subplots(len(predictions), 2, figsize=(8, 2.8 * len(predictions)),
+                                squeeze=False, gridspec_kw={"width_ratios": (1, 1.6)})
+    for (image_axes, bar_axes), prediction in zip(axes, predictions):
+        guess = predicted_class(prediction)
+        image_axes.imshow(_rows(prediction.pixels), cmap="gray", vmin=0, vmax=1)
+        image_axes.set_axis_off()
+        source = prediction.source
+        image_axes.set_title(f"test image {source['index']}" if source["source"] == "test"
+                             else os.path.basename(source["path"]))
+        colours = ["tab:blue" if k == guess else "lightgray" for k in range(len(class_names))]
+        if prediction.label is not None and prediction.label != guess:
+            colours[prediction.label] = "tab:red"  # the class it should have said
+        bar_axes.barh(range(len(class_names)), prediction.probabilities, color=colours)
+        bar_axes.set_yticks(range(len(class_names)))
+        bar_axes.set_yticklabels(class_names)
+        bar_axes.invert_yaxis()  # class 0 at the top, as in the terminal
+        bar_axes.set_xlim(0, 1)
+        title = f"says {class_names[guess]} ({prediction.probabilities[guess]:.0%})"
+        if prediction.label is not None:
+            title += f", truly {class_names[prediction.label]}"
+        bar_axes.set_title(title)
+    figure.tight_layout()
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        figure.savefig(path)
+    except (OSError, ValueError) as error:  # ValueError: a file name ending in an unknown format
+        raise CommandError(f"{path}: cannot save the plot ({error})") from None
+    finally:
+        plt.close(figure)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
