@@ -58,7 +58,10 @@ pad.addEventListener("pointerdown", (event) => {
   pad.setPointerCapture(event.pointerId); // keep the stroke even if the pen leaves the square
   strokePointer = event.pointerId;
   lastPoint = canvasPoint(event);
-  drawTo(lastPoint); // a tap leaves a round dot
+  // A tap leaves a round dot (a line of length zero would leave nothing).
+  pen.beginPath();
+  pen.arc(lastPoint.x, lastPoint.y, STROKE_WIDTH / 2, 0, 2 * Math.PI);
+  pen.fill();
   requestPrediction(false);
 });
 

@@ -1,0 +1,250 @@
+"""The drawing page in a real browser: headless Chromium draws a digit with the mouse.
+
+Chromium is driven through the DevTools protocol over a pipe (--remote-debugging-pipe):
+JSON commands go in on its file descriptor 3 and answers come out on 4, each message
+ending with a NUL byte. The mouse events it is sent become the same Pointer Events a
+person's mouse makes, so the page's own drawing, throttling, fetch and display code run.
+Skipped when Chromium is not installed.
+
+Run as a script, it takes the screenshot in docs/serve.png with a trained model:
+
+    python tests/test_browser.py docs/serve.png [models/mnist.json]
+"""
+
+import base64
+import fcntl
+import json
+import math
+import os
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+
+CHROMIUM = shutil.which("chromium")
+WINDOW = (1100, 900)  # wide enough for the two-column layout
+
+
+class Chromium:
+    """A headless Chromium showing url, with send(method, **params) for DevTools commands to the page."""
+
+    def __init__(self, url):
+        self.profile = tempfile.TemporaryDirectory(prefix="chromium-profile-")
+        to_browser_read, self.to_browser = os.pipe()
+        self.from_browser, from_browser_write = os.pipe()
+        # Chromium reads fd 3 and writes fd 4. A small Python program puts our pipe ends
+        # there and then becomes Chromium (exec); the ends are first moved to 10 and
+        # above, so that putting one at 3 or 4 cannot overwrite the other.
+        r = fcntl.fcntl(to_browser_read, fcntl.F_DUPFD_CLOEXEC, 10)
+        w = fcntl.fcntl(from_browser_write, fcntl.F_DUPFD_CLOEXEC, 10)
+        for fd in (to_browser_read, from_browser_write):
+            os.close(fd)
+        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--hide-scrollbars", "--force-device-scale-factor=1", f"--window-size={WINDOW[0]},{WINDOW[1]}",
+                 f"--user-data-dir={self.profile.name}", "--remote-debugging-pipe"]
+        launcher = f"import os, sys; os.dup2({r}, 3); os.dup2({w}, 4); os.execv(sys.argv[1], sys.argv[1:])"
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", launcher, CHROMIUM, *flags, url],
+            pass_fds=(r, w), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(r)
+        os.close(w)
+        self.buffer = b""
+        self.next_id = 0
+        self.session = None
+        targets = self.send("Target.getTargets")["targetInfos"]
+        page = next(target for target in targets if target["type"] == "page")
+        self.session = self.send("Target.attachToTarget", targetId=page["targetId"], flatten=True)["sessionId"]
+
+    def send(self, method, timeout=10, **params):
+        """Send one DevTools command and return its result; events that arrive meanwhile are skipped."""
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params}
+        if self.session:
+            message["sessionId"] = self.session
+        os.write(self.to_browser, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while True:
+            while b"\0" not in self.buffer:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([self.from_browser], [], [], left)[0]:
+                    raise TimeoutError(f"Chromium did not answer {method} within {timeout} s")
+                chunk = os.read(self.from_browser, 1 << 16)
+                if not chunk:
+                    raise ConnectionError("Chromium closed its DevTools pipe")
+                self.buffer += chunk
+            text, self.buffer = self.buffer.split(b"\0", 1)
+            answer = json.loads(text)
+            if answer.get("id") == self.next_id:
+                if "error" in answer:
+                    raise RuntimeError(f"{method}: {answer['error']}")
+                return answer["result"]
+
+    def evaluate(self, expression):
+        """The value of a JavaScript expression in the page (awaited if it is a promise)."""
+        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait_for(self, expression, timeout=10):
+        """Poll a JavaScript expression until it is truthy; its value."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = self.evaluate(expression)
+            if value:
+                return value
+            time.sleep(0.05)
+        raise TimeoutError(f"still false after {timeout} s: {expression}")
+
+    def mouse(self, kind, x, y, pressed):
+        self.send("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left",
+                  buttons=1 if pressed else 0, clickCount=1)
+
+    def drag(self, points):
+        """Press the left button at points[0], move through the rest, release: one stroke."""
+        self.mouse("mousePressed", *points[0], True)
+        for x, y in points[1:]:
+            self.mouse("mouseMoved", x, y, True)
+        self.mouse("mouseReleased", *points[-1], False)
+
+    def close(self):
+        try:
+            self.send("Browser.close", timeout=5)
+        except (OSError, TimeoutError, RuntimeError):
+            pass  # it is killed below if it did not go
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        os.close(self.to_browser)
+        os.close(self.from_browser)
+        self.profile.cleanup()
+
+
+def three():
+    """The strokes of a hand-drawn 3 in the unit square: a top bow and a larger bottom bow, each an arc."""
+    def arc(cx, cy, r, start, end, steps=24):
+        return [(cx + r * math.cos(math.radians(a)), cy + r * math.sin(math.radians(a)))
+                for a in (start + (end - start) * i / steps for i in range(steps + 1))]
+    return [arc(0.48, 0.33, 0.15, -160, 90), arc(0.48, 0.64, 0.17, -90, 150)]
+
+
+def box_of(browser, element_id):
+    """The element's place in the page: {"x", "y", "width", "height"} in CSS pixels."""
+    return browser.wait_for(f"(() => {{ const r = document.getElementById('{element_id}').getBoundingClientRect();"
+                            " return r.width > 0 && {x: r.x, y: r.y, width: r.width, height: r.height}; })()")
+
+
+def click(browser, element_id):
+    box = box_of(browser, element_id)
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    browser.mouse("mousePressed", x, y, True)
+    browser.mouse("mouseReleased", x, y, False)
+
+
+def draw_on_pad(browser, strokes):
+    """Draw strokes (lists of (x, y) in 0..1 across the pad) with the mouse; the page's state once it has answered."""
+    box = box_of(browser, "pad")
+    for stroke in strokes:
+        browser.drag([(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke])
+    return browser.wait_for("['ready', 'error'].includes(document.body.dataset.state)"
+                            " && document.body.dataset.state")
+
+
+def open_page(url):
+    browser = Chromium(url)
+    # about:blank comes first, so the page's elements may not be there yet
+    browser.wait_for("document.readyState === 'complete'"
+                     " && document.getElementById('model')?.textContent.startsWith('Model')")
+    return browser
+
+
+SHOWN = """({
+    state: document.body.dataset.state,
+    digit: document.getElementById('digit').textContent,
+    bars: [...document.querySelectorAll('#bars .value')].map(v => v.textContent),
+    best: [...document.querySelectorAll('#bars li')].findIndex(li => li.classList.contains('best')),
+    units: document.querySelectorAll('#units figure').length,
+})"""
+
+
+@pytest.fixture(scope="module")
+def page():
+    """(browser, server, net): the drawing page open in headless Chromium, served with a small network."""
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed")
+    from network import Network
+    from test_server import RunningServer
+
+    net = Network([784, 32, 10], seed=0)  # untrained is enough: the page must show what the server says
+    with RunningServer(net) as server:
+        browser = open_page(f"http://127.0.0.1:{server.port}/")
+        try:
+            yield browser, server, net
+        finally:
+            browser.close()
+
+
+def test_a_digit_drawn_with_the_mouse_is_read_and_shown(page):
+    from my_math import Matrix
+
+    browser, server, net = page
+    click(browser, "clear")
+    assert draw_on_pad(browser, three()) == "ready"
+    shown = browser.evaluate(SHOWN)
+    status, answer = server.predict({"image": browser.evaluate("drawingAsPng()")})  # what the page sends
+    assert status == 200, answer
+    assert answer["prediction"] == net.predict(Matrix.row(answer["input"]))[0]
+    assert shown["digit"] == str(answer["prediction"])
+    assert shown["best"] == answer["prediction"]
+    assert len(shown["bars"]) == 10 and all(value.endswith("%") for value in shown["bars"])
+    assert shown["units"] == 8
+
+
+def test_clear_empties_the_pad_and_the_answer(page):
+    browser, _, _ = page
+    assert draw_on_pad(browser, three()) == "ready"
+    click(browser, "clear")
+    shown = browser.evaluate(SHOWN)
+    assert (shown["state"], shown["digit"], shown["best"], shown["units"]) == ("empty", "?", -1, 0)
+    # the pad is black again: the largest red value of all its pixels is 0
+    assert browser.evaluate("Math.max(...document.getElementById('pad').getContext('2d')"
+                            ".getImageData(0, 0, 280, 280).data.filter((_, i) => i % 4 === 0))") == 0
+
+
+def test_a_tap_leaves_a_dot_the_network_reads(page):
+    browser, _, _ = page
+    click(browser, "clear")
+    assert draw_on_pad(browser, [[(0.5, 0.5)]]) == "ready"
+    assert browser.evaluate(SHOWN)["digit"] in list("0123456789")
+
+
+def take_screenshot(path, model):
+    """Draw a 3 on the page served with model and save what the browser shows as a PNG at path."""
+    from test_server import RunningServer
+
+    with RunningServer(model) as server:
+        browser = open_page(f"http://127.0.0.1:{server.port}/")
+        try:
+            state = draw_on_pad(browser, three())
+            digit = browser.evaluate("document.getElementById('digit').textContent")
+            page = browser.send("Page.getLayoutMetrics")["cssContentSize"]
+            whole_page = {"x": 0, "y": 0, "width": page["width"], "height": page["height"], "scale": 1}
+            png = base64.b64decode(browser.send("Page.captureScreenshot", format="png", clip=whole_page,
+                                                captureBeyondViewport=True)["data"])
+        finally:
+            browser.close()
+    with open(path, "wb") as f:
+        f.write(png)
+    print(f"{path}: the page after drawing a 3; it reads {digit} ({state})")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    take_screenshot(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "models/mnist.json")
