@@ -9,11 +9,24 @@ import zipfile
 
 import pytest
 
-from data.catalog import MNIST, PARTS
+from data.catalog import DATASETS, MNIST, PARTS
 from data.checksums import content_sha256
 from data.idx import IdxArray, idx_header
 
 ROWS, COLS = MNIST.image_shape
+
+
+@pytest.fixture
+def clean_home(monkeypatch, tmp_path):
+    """No $MNIST_DIR and the like, and a fresh home and current folder: only what a test makes is found.
+
+    Returns the home folder (tmp_path / "home"); the current folder is tmp_path.
+    """
+    for info in DATASETS.values():
+        monkeypatch.delenv(info.env_var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "home"
 
 
 def idx_bytes(dims, data):

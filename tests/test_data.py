@@ -8,10 +8,11 @@ import zipfile
 import pytest
 
 from data import DataError, Dataset, load_mnist
-from data.catalog import DATASETS, FASHION, MNIST
+from data.catalog import FASHION, MNIST
 from data.idx import IMAGES_MAGIC, LABELS_MAGIC, IdxArray, idx_header, read_idx
 from data.search import package_folder
-from data_helpers import images, labels, npy_bytes, tiny_arrays, write_file, write_npz, write_set
+from data_helpers import (  # noqa: F401 (clean_home is a fixture)
+    clean_home, images, labels, npy_bytes, tiny_arrays, write_file, write_npz, write_set)
 
 IMAGE_SIZE = 28 * 28
 
@@ -19,15 +20,6 @@ IMAGE_SIZE = 28 * 28
 @pytest.fixture(scope="module")
 def mnist():
     return load_mnist(package_folder(MNIST))  # the shipped copy, whatever $MNIST_DIR says
-
-
-@pytest.fixture
-def clean_env(monkeypatch, tmp_path):
-    """No $MNIST_DIR and a fresh home and current folder, so only what a test makes is found."""
-    for info in DATASETS.values():
-        monkeypatch.delenv(info.env_var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture
@@ -175,7 +167,7 @@ def test_a_damaged_or_incomplete_npz_is_named(tmp_path):
     assert "not a readable .npz" in one_line_error(load_mnist, npz, verify=False)
 
 
-def test_a_named_folder_is_used_or_refused_never_replaced(clean_env, monkeypatch, tmp_path, tiny):
+def test_a_named_folder_is_used_or_refused_never_replaced(clean_home, monkeypatch, tmp_path, tiny):
     assert "does not exist" in one_line_error(load_mnist, tmp_path / "nowhere")
     assert "is a file" in one_line_error(load_mnist, write_file(tmp_path / "notes.txt", b"hi"))
     (tmp_path / "empty").mkdir()
@@ -281,7 +273,7 @@ def test_the_shipped_mnist_loads_compactly(mnist):
 
 
 @pytest.mark.skipif(not os.path.isdir(FASHION.system_dir), reason="apt-get install dataset-fashion-mnist to test it")
-def test_fashion_mnist_from_the_debian_package(clean_env):
+def test_fashion_mnist_from_the_debian_package(clean_home):
     train, test = load_mnist(dataset="fashion")
     assert (len(train), len(test)) == (60000, 10000)
     assert train.class_names[9] == "Ankle boot" and test.dataset == "fashion"

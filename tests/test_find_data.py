@@ -8,21 +8,18 @@ import pytest
 
 import find_data
 from data.catalog import DATASETS, FASHION
-from data_helpers import gz_files, mirrors, tiny_arrays, tiny_info, write_file, write_npz, write_set  # noqa: F401
+from data_helpers import (  # noqa: F401 (clean_home and mirrors are fixtures)
+    clean_home, gz_files, mirrors, tiny_arrays, tiny_info, write_file, write_npz, write_set)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ARRAYS = tiny_arrays()
 
 
 @pytest.fixture(autouse=True)
-def home(monkeypatch, tmp_path):
-    """A fresh home and current folder, no $MNIST_DIR, and a tiny data set "tiny" to look for; returns the home."""
-    for info in DATASETS.values():
-        monkeypatch.delenv(info.env_var, raising=False)
+def home(clean_home, monkeypatch):
+    """A fresh home and current folder, and a tiny data set "tiny" to look for; returns the home."""
     monkeypatch.setitem(DATASETS, "tiny", tiny_info(ARRAYS))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "home"
+    return clean_home
 
 
 def run(capsys, *args):
