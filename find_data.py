@@ -46,7 +46,7 @@ def main(argv=None):
             return _refuse(str(error))
         return _report(info, args.data_dir, chosen)
     except KeyboardInterrupt:
-        print("\ninterrupted: no file was changed", file=sys.stderr)
+        print("\ninterrupted: no partly downloaded file was left behind", file=sys.stderr)
         return 130
 
 
@@ -59,7 +59,10 @@ def parse_args(argv):
     parser.add_argument("--mirror", action="append",
                         help="a base URL to download from instead of the known mirrors (repeat for several)")
     parser.add_argument("--timeout", type=float, default=30, help="seconds to wait for a server (default: 30)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.timeout <= 0:
+        parser.error("--timeout must be more than 0 seconds")
+    return args
 
 
 def _refuse(message):

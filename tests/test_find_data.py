@@ -106,11 +106,15 @@ def test_an_unusable_named_path_exits_2_with_one_line(capsys, tmp_path, args, wo
     assert words in out
 
 
-def test_bad_arguments_exit_2(capsys):
+@pytest.mark.parametrize("args, words", [
+    (["--dataset", "digits"], "invalid choice: 'digits'"),
+    (["--timeout", "0"], "--timeout must be more than 0 seconds"),
+])
+def test_bad_arguments_exit_2(capsys, args, words):
     with pytest.raises(SystemExit) as caught:
-        find_data.main(["--dataset", "digits"])
+        find_data.main(args)
     assert caught.value.code == 2
-    assert "invalid choice: 'digits'" in capsys.readouterr().err
+    assert words in capsys.readouterr().err
 
 
 def test_download_fetches_into_the_named_folder_then_checks(capsys, mirrors, tmp_path):
