@@ -17,6 +17,7 @@ and tests/test_matrix.py checks each one against a plain triple loop.
 
 import operator
 import random
+import sys
 from itertools import compress, repeat
 from numbers import Real
 
@@ -246,22 +247,10 @@ class Matrix:
 
         row i of a times column j of b. [[1, 2]] @ [[3], [4]] = [[1·3 + 2·4]] = [[11]]
 
-        The textbook computes this with three nested loops (i, j, k): n·m·k Python
-        multiplications and additions, each run by the bytecode interpreter. This one
-        gets the same sums faster with two tricks:
-
-        1. Each c_ij is a dot product, computed by sum(map(operator.mul, p, q)), or by
-           math.sumprod on Python 3.12+. Both run the k-loop inside the C code of the
-           built-ins, adding the products in the order of the textbook loop. (On 3.12+
-           sum and sumprod also carry the rounding error of each addition forward, so
-           their last digit can differ from the plain loop's, towards the exact value.)
-        2. Zero entries of a are skipped. A term a_ik · b_kj with a_ik = 0 adds nothing,
-           so c_ij is also the dot product of the non-zero a_ik with the matching b_kj only.
-           itertools.compress picks out, in C, both the non-zero a_ik and the rows b_k that
-           they multiply; zip(*rows) then turns those rows into the shortened columns of b.
-           An MNIST image is about 80% black (zero) pixels, so the first layer of the
-           network does a fifth of the work. A row that is mostly non-zero is not worth
-           shortening: it is multiplied by the full columns of b, made once.
+        The textbook computes this with three nested loops (i, j, k). The functions below
+        get the same sums faster; both skip the zero entries of a, since a term
+        a_ik · b_kj with a_ik = 0 adds nothing. An MNIST image is about 80% black (zero)
+        pixels, so the network's first layer then does a fifth of the work.
         """
         if not isinstance(other, Matrix):
             return NotImplemented
@@ -269,20 +258,7 @@ class Matrix:
         if k != k_other:
             raise ValueError(f"cannot compute {self.shape} @ {other.shape}: "
                              f"{k} columns vs {k_other} rows")
-        b_rows = other.rows
-        b_columns = None  # made only when a dense row of a needs them
-        c_rows = []
-        for a_row in self.rows:
-            a_nonzero = list(compress(a_row, a_row))
-            if not a_nonzero:
-                c_rows.append([0.0] * m)
-            elif 4 * len(a_nonzero) < 3 * k:  # mostly zeros: use only the rows b_k with a_ik ≠ 0
-                c_rows.append(_dot_with_each(a_nonzero, zip(*compress(b_rows, a_row))))
-            else:
-                if b_columns is None:
-                    b_columns = list(zip(*b_rows))
-                c_rows.append(_dot_with_each(a_row, b_columns))
-        return Matrix(c_rows, check=False)
+        return Matrix(_product_rows(self.rows, other.rows), check=False)
 
     def dot(self, other):
         """The matrix product, the same as a @ b."""
@@ -328,6 +304,65 @@ class Matrix:
         else:
             raise ValueError(f"axis must be 0 or 1, not {axis!r}")
         return [line.index(max(line)) for line in lines]
+
+
+# ---------------------------------------------------------------------- the product's two engines
+
+
+def _product_by_builtins(a_rows, b_rows):
+    """The rows of a @ b, for CPython, whose built-ins (written in C) loop far faster than bytecode.
+
+    Each c_ij is a dot product (row i of a) · (column j of b) computed by
+    sum(map(operator.mul, p, q)), or math.sumprod on Python 3.12+: the k-loop runs inside
+    the built-ins, adding the products in the order of the textbook loop. (On 3.12+ sum
+    and sumprod also carry each addition's rounding error forward, so the last digit
+    can differ from the plain loop's, towards the exact value.)
+
+    Zero entries are skipped by shortening both sides of the dot product:
+    itertools.compress picks out, in C, the non-zero a_ik and the rows b_k they
+    multiply, and zip(*rows) turns those rows into the shortened columns of b. A row of
+    a that is mostly non-zero is not worth shortening: it meets the full columns of b,
+    made once.
+    """
+    k = len(b_rows)
+    m = len(b_rows[0])
+    b_columns = None  # made only when a dense row of a needs them
+    c_rows = []
+    for a_row in a_rows:
+        a_nonzero = list(compress(a_row, a_row))
+        if not a_nonzero:
+            c_rows.append([0.0] * m)
+        elif 4 * len(a_nonzero) < 3 * k:  # mostly zeros: use only the rows b_k with a_ik ≠ 0
+            c_rows.append(_dot_with_each(a_nonzero, zip(*compress(b_rows, a_row))))
+        else:
+            if b_columns is None:
+                b_columns = list(zip(*b_rows))
+            c_rows.append(_dot_with_each(a_row, b_columns))
+    return c_rows
+
+
+def _product_by_loops(a_rows, b_rows):
+    """The rows of a @ b by plain loops, for PyPy, whose just-in-time compiler turns them into machine code.
+
+    Row i of c is a combination of the rows of b, c_i = Σ_k a_ik b_k: for each non-zero
+    a_ik, add a_ik times row k of b. Each c_ij still receives its terms a_ik b_kj in the
+    order k = 1, 2, ..., exactly as in the textbook loop; only the loops are nested
+    i, k, j instead of i, j, k, so that the inner loop walks along one row of b.
+    """
+    m = len(b_rows[0])
+    columns = range(m)
+    c_rows = []
+    for a_row in a_rows:
+        c_row = [0.0] * m
+        for a_ik, b_row in zip(a_row, b_rows):
+            if a_ik:
+                for j in columns:
+                    c_row[j] += a_ik * b_row[j]
+        c_rows.append(c_row)
+    return c_rows
+
+
+_product_rows = _product_by_loops if sys.implementation.name == "pypy" else _product_by_builtins
 
 
 # ---------------------------------------------------------------------- helpers

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from my_math import Matrix
+from my_math import matrix as matrix_module
 
 # ---------------------------------------------------------------- the textbook references
 
@@ -230,6 +231,16 @@ def test_product_matches_the_triple_loop_on_many_shapes(zeros):
             assert_close(result.tolist(), expected)
             if sys.version_info < (3, 12):
                 assert result.tolist() == expected, "same additions in the same order: identical"
+
+
+@pytest.mark.parametrize("engine", [matrix_module._product_by_builtins, matrix_module._product_by_loops])
+def test_both_product_engines_match_the_triple_loop(engine):
+    """@ uses one engine per interpreter (built-ins on CPython, plain loops on PyPy): test both everywhere."""
+    rng = random.Random(5)
+    for zeros in (0.0, 0.6, 0.9, 1.0):
+        for n, k in SHAPES:
+            a, b = random_rows(rng, n, k, zeros), random_rows(rng, k, 3)
+            assert_close(engine(a, b), textbook_matmul(a, b))
 
 
 def test_product_on_real_mnist_rows(mnist_rows):

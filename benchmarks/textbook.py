@@ -1,0 +1,14 @@
+"""The plain textbook references the benchmarks compare against: loops over lists, nothing clever."""
+
+
+def textbook_matmul(a, b):
+    """c_ij = Σ_k a_ik b_kj by three nested loops over lists of rows (i, then j, then k)."""
+    n, k, m = len(a), len(b), len(b[0])
+    c = [[0.0] * m for _ in range(n)]
+    for i in range(n):
+        for j in range(m):
+            total = 0.0
+            for t in range(k):
+                total += a[i][t] * b[t][j]
+            c[i][j] = total
+    return c
