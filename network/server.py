@@ -12,8 +12,9 @@ The server does two jobs, with nothing but the standard library's http.server:
    the server makes it look like an MNIST digit (data/preprocess.py, the same steps as
    for --image), runs the network, and answers with the prediction, the ten
    probabilities, the 28 × 28 image the network saw, and the hidden units that fired
-   most, each with its weight picture. GET /api/model describes the model.
-   docs/serve.md documents the API with examples.
+   most. GET /api/model describes the model, and GET /api/weights gives every hidden
+   unit's weight picture: they never change, so the page asks for them once instead of
+   with every answer. docs/serve.md documents the API with examples.
 
 Every answer is JSON, errors too: {"error": "what is wrong"} with a 4xx status, so a
 bad request can never crash the server or leave the page without an explanation.
@@ -72,8 +73,8 @@ def weight_pictures(net):
     laid out as 28 × 28 it is the pattern unit j responds to, positive weights where
     ink makes it fire and negative ones where ink holds it back. Dividing by the largest
     |weight| keeps the picture and drops the scale, which differs from unit to unit and
-    says nothing to the eye; three decimals are plenty for a picture and keep answers small.
-    A network without a hidden layer has no such pictures: [].
+    says nothing to the eye; three decimals are plenty for a picture and keep the answer
+    to GET /api/weights small. A network without a hidden layer has no such pictures: [].
     """
     if len(net.layers) < 2:
         return []
@@ -84,12 +85,12 @@ def weight_pictures(net):
     return pictures
 
 
-def predict_answer(net, pictures, inputs):
+def predict_answer(net, inputs):
     """The answer to /api/predict for the 784 inputs (0-1) of one image, as a dict for JSON.
 
     One forward pass gives every layer's activations [X, A₁, ..., P]: P holds the ten
-    probabilities and A₁ the first hidden layer, whose strongest units are listed with
-    the weight pictures (from weight_pictures) that explain what made them fire.
+    probabilities and A₁ the first hidden layer, whose TOP_UNITS strongest units are
+    listed, strongest first (their weight pictures come from GET /api/weights).
     """
     activations = net.forward(Matrix.row(inputs))
     probabilities = activations[-1].rows[0]
@@ -97,7 +98,7 @@ def predict_answer(net, pictures, inputs):
     if len(activations) > 2:
         first_layer = activations[1].rows[0]
         strongest = sorted(range(len(first_layer)), key=lambda j: -first_layer[j])[:TOP_UNITS]
-        hidden = [{"unit": j, "activation": first_layer[j], "weights": pictures[j]} for j in strongest]
+        hidden = [{"unit": j, "activation": first_layer[j]} for j in strongest]
     return {
         "prediction": activations[-1].argmax()[0],
         "probabilities": probabilities,
@@ -168,7 +169,7 @@ def _inputs_from_pixels(pixels):
 # ---------------------------------------------------------------------- HTTP
 
 class Handler(BaseHTTPRequestHandler):
-    """Answers one HTTP request: a static file, GET /api/model or POST /api/predict.
+    """Answers one HTTP request: a static file, GET /api/model, GET /api/weights or POST /api/predict.
 
     self.server is the DrawingServer, which holds the network and the files.
     """
@@ -180,6 +181,8 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path == "/api/model":
             self.send_json(200, self.server.model_description)
+        elif path == "/api/weights":
+            self.send_json(200, {"weights": self.server.pictures})
         elif path == "/api/predict":
             self.send_json(405, {"error": "use POST for /api/predict"}, {"Allow": "POST"})
         elif path in self.server.files:
@@ -195,7 +198,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         try:
             inputs = inputs_from_request(self.read_body())
-            answer = predict_answer(self.server.net, self.server.pictures, inputs)
+            answer = predict_answer(self.server.net, inputs)
         except BadRequest as error:
             self.send_json(error.status, {"error": str(error)})
         except Exception:  # a bug: say so to the client and on the console, and keep serving

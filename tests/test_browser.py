@@ -171,6 +171,9 @@ SHOWN = """({
     bars: [...document.querySelectorAll('#bars .value')].map(v => v.textContent),
     best: [...document.querySelectorAll('#bars li')].findIndex(li => li.classList.contains('best')),
     units: document.querySelectorAll('#units figure').length,
+    // a canvas nothing was painted on is transparent: alpha 0
+    painted: [...document.querySelectorAll('#units canvas, #seen')]
+        .filter(c => c.getContext('2d').getImageData(0, 0, 1, 1).data[3] === 255).length,
 })"""
 
 
@@ -205,6 +208,7 @@ def test_a_digit_drawn_with_the_mouse_is_read_and_shown(page):
     assert shown["best"] == answer["prediction"]
     assert len(shown["bars"]) == 10 and all(value.endswith("%") for value in shown["bars"])
     assert shown["units"] == 8
+    assert shown["painted"] == 8 + 1  # the weight pictures and what the network saw
 
 
 def test_clear_empties_the_pad_and_the_answer(page):

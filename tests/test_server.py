@@ -136,21 +136,27 @@ def test_pixels_are_used_as_they_are(server, net, test_set):
     assert abs(sum(answer["probabilities"]) - 1) < 1e-9
 
 
-def test_the_hidden_units_are_the_strongest_with_their_weight_pictures(server, net, test_set):
+def test_the_hidden_units_listed_are_the_strongest(server, net, test_set):
     status, answer = server.predict({"pixels": list(test_set.image(1))})
     assert status == 200, answer
     hidden_layer = net.forward(Matrix.row([p / 255 for p in test_set.image(1)]))[1].rows[0]
     units = answer["hidden"]
     assert len(units) == 8
-    activations = [unit["activation"] for unit in units]
-    assert activations == sorted(hidden_layer, reverse=True)[:8]
+    assert [unit["activation"] for unit in units] == sorted(hidden_layer, reverse=True)[:8]
     for unit in units:
-        j = unit["unit"]
-        assert unit["activation"] == hidden_layer[j]
+        assert unit["activation"] == hidden_layer[unit["unit"]]
+
+
+def test_the_weight_pictures_are_the_first_layers_columns_scaled(server, net):
+    status, headers, body = server.request("GET", "/api/weights")
+    assert status == 200
+    pictures = json.loads(body)["weights"]
+    assert len(pictures) == 32
+    for j, picture in enumerate(pictures):
         column = [row[j] for row in net.layers[0].W.rows]
         largest = max(map(abs, column))
-        assert unit["weights"] == pytest.approx([w / largest for w in column], abs=0.0005)
-        assert max(map(abs, unit["weights"])) == 1.0
+        assert picture == pytest.approx([w / largest for w in column], abs=0.0005)
+        assert max(map(abs, picture)) == 1.0
 
 
 def test_the_model_is_described(server):
@@ -251,6 +257,7 @@ def test_a_body_without_a_length_gets_411(server):
     ("GET", "/api/predict", 405),
     ("POST", "/index.html", 404),
     ("POST", "/api/model", 404),
+    ("POST", "/api/weights", 404),
 ])
 def test_the_wrong_method_is_refused(server, method, path, expected):
     status, _, body = server.request(method, path, b"{}" if method == "POST" else None)

@@ -3,8 +3,10 @@
 // The page does no machine learning itself. While you draw, it sends the canvas as a PNG
 // to POST /api/predict (at most every THROTTLE_MS, and once more when the pen lifts), and
 // shows what comes back: the digit, the ten probabilities, the 28 × 28 image the network
-// read, and the hidden units that fired most. body's data-state tells the stylesheet
-// (and the browser test) where things stand: empty, thinking, ready or error.
+// read, and the hidden units that fired most, each with its weight picture (all the
+// pictures are fetched once, from GET /api/weights, when the page opens). body's
+// data-state tells the stylesheet (and the browser test) where things stand: empty,
+// thinking, ready or error.
 
 "use strict";
 
@@ -174,11 +176,11 @@ function showUnits(hidden) {
   const units = document.getElementById("units");
   units.replaceChildren();
   const strongest = hidden.length ? hidden[0].activation : 0;
-  for (const { unit, activation, weights } of hidden) {
+  for (const { unit, activation } of hidden) {
     const figure = document.createElement("figure");
     const picture = document.createElement("canvas");
     picture.width = picture.height = 28;
-    paint(picture, weights, weightColour);
+    if (weightPictures) paint(picture, weightPictures[unit], weightColour);
     const strength = document.createElement("div");
     strength.className = "strength";
     const level = document.createElement("div");
@@ -229,10 +231,13 @@ function showProblem(message) {
 
 // ---------------------------------------------------------------- the model, once
 
+let weightPictures = null; // weightPictures[j]: hidden unit j's 784 weights, scaled to -1..1
+
 async function describeModel() {
   const footer = document.getElementById("model");
   try {
     const model = await (await fetch("api/model")).json();
+    weightPictures = (await (await fetch("api/weights")).json()).weights;
     const parts = [`Model: ${model.sizes.join(" → ")}`];
     if (model.dataset) parts.push(`trained on ${model.dataset.toUpperCase()}`);
     if (typeof model.test_accuracy === "number") {

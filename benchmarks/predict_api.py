@@ -1,0 +1,143 @@
+"""How long does the drawing page wait for an answer from POST /api/predict? Budget: 50 ms.
+
+    python benchmarks/predict_api.py [--requests 200] [--model PATH] [--side 140]
+
+The server (network/server.py) is started in this process on a free port of 127.0.0.1,
+and MNIST test digits are POSTed to it one after another, each as the page sends a
+drawing: {"image": "data:image/png;base64,..."}, a PNG of --side × --side pixels (the
+page sends 140 × 140). Each request is timed from opening the connection to the last
+byte of the answer. The script prints the median next to references measured in the
+same run, on the same machine, on the same images:
+
+    without HTTP            the server's own work, called directly: read the JSON, decode
+                            the PNG, preprocess, run the network, write the JSON answer
+      preprocessing         of which: base64 + PNG decode + data/preprocess.mnist_style
+      the network           of which: the forward pass and the strongest hidden units
+    pixels over HTTP        POST {"pixels": [784 numbers]}: no PNG, no preprocessing
+
+The model is --model, else models/mnist.json; without one, an untrained 784-128-10
+network of train.py's size stands in (the time depends on the sizes, not the weights).
+Exit status 1 when the median answer over HTTP is over budget.
+"""
+
+import argparse
+import base64
+import http.client
+import io
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from data import load_mnist  # noqa: E402  (after the path is set, to run from any folder)
+from data.preprocess import decode_image_bytes, mnist_style  # noqa: E402
+from network import Network  # noqa: E402
+from network.server import inputs_from_request, make_server, predict_answer  # noqa: E402
+
+BUDGET = 0.050  # seconds, for one answer to /api/predict
+DIGITS = 20  # the test images sent, in turn
+DEFAULT_MODEL = os.path.join(ROOT, "models", "mnist.json")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200, help="requests of each kind (default 200)")
+    parser.add_argument("--model", help="the model file (default models/mnist.json, else an untrained stand-in)")
+    parser.add_argument("--side", type=int, default=140, help="the PNG's width and height in pixels (default 140)")
+    args = parser.parse_args()
+
+    if args.model or os.path.exists(DEFAULT_MODEL):
+        model, net = args.model or DEFAULT_MODEL, Network.load(args.model or DEFAULT_MODEL)
+    else:
+        model, net = "an untrained 784-128-10 stand-in (no models/mnist.json)", Network([784, 128, 10])
+    test = load_mnist()[1]
+    images = [json.dumps({"image": png_data_url(test.image(i), args.side)}).encode() for i in range(DIGITS)]
+    pixels = [json.dumps({"pixels": list(test.image(i))}).encode() for i in range(DIGITS)]
+
+    server = make_server(net, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        post(port, images[0])  # the first request pays for importing Pillow
+        print(f"{sys.implementation.name} {sys.version.split()[0]}, model {model}, "
+              f"{args.side} × {args.side} PNGs of {DIGITS} test digits; median of {args.requests} requests\n")
+        medians = median_seconds({
+            "over HTTP": lambda i: post(port, images[i]),
+            "without HTTP": lambda i: serve_directly(server, images[i]),
+            "preprocessing": lambda i: preprocess(images[i]),
+            "the network": lambda i: predict_answer(net, inputs_from_request(pixels[i])),
+            "pixels over HTTP": lambda i: post(port, pixels[i]),
+        }, args.requests)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+    for name, seconds in medians.items():
+        indent = "    " if name in ("preprocessing", "the network") else "  "
+        print(f"{indent}{name:<{22 - len(indent)}}{1000 * seconds:6.1f} ms")
+    answer = medians["over HTTP"]
+    print(f"\nAn answer to POST /api/predict: {1000 * answer:.1f} ms, budget {1000 * BUDGET:.0f} ms: "
+          f"{'within' if answer <= BUDGET else 'OVER'} budget; HTTP adds "
+          f"{1000 * (answer - medians['without HTTP']):.1f} ms to the server's own work.")
+    return 0 if answer <= BUDGET else 1
+
+
+def png_data_url(pixels, side):
+    """An MNIST image (784 bytes) enlarged to side × side, as a PNG data URL like canvas.toDataURL() gives."""
+    from PIL import Image
+
+    picture = Image.frombytes("L", (28, 28), bytes(pixels)).resize((side, side), Image.BILINEAR)
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def post(port, body):
+    """POST body to /api/predict on a new connection, as the page does; the answer's bytes."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("POST", "/api/predict", body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        answer = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"the server answered {response.status}: {answer.decode()}")
+        return answer
+    finally:
+        connection.close()
+
+
+def serve_directly(server, body):
+    """What the server does for one request, without HTTP: JSON in, JSON out."""
+    answer = predict_answer(server.net, inputs_from_request(body))
+    return json.dumps(answer, separators=(",", ":")).encode()
+
+
+def preprocess(body):
+    url = json.loads(body)["image"]
+    return mnist_style(decode_image_bytes(base64.b64decode(url.split(",", 1)[1])))
+
+
+def median_seconds(works, count):
+    """{name: the median time of work(i)} for each work, over count rounds with i = 0, 1, ... DIGITS - 1, 0, ...
+
+    The works take turns within each round, so a machine that is busy with something
+    else for a while slows them all alike and the comparison stays fair.
+    """
+    times = {name: [] for name in works}
+    for round_number in range(count):
+        for name, work in works.items():
+            start = time.perf_counter()
+            work(round_number % DIGITS)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(seconds) for name, seconds in times.items()}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
