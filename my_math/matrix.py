@@ -21,19 +21,6 @@ import sys
 from itertools import compress, repeat
 from numbers import Real
 
-try:
-    from math import sumprod  # Python 3.12+: a whole dot product in one C loop
-
-    def _dot_with_each(p, columns):
-        """[p · q for q in columns] by math.sumprod."""
-        return list(map(sumprod, repeat(p), columns))
-except ImportError:  # Python 3.9-3.11 and PyPy
-
-    def _dot_with_each(p, columns):
-        """[p · q for q in columns], each p · q = p₁q₁ + p₂q₂ + ... run by built-ins, not bytecode."""
-        return [sum(map(operator.mul, p, q)) for q in columns]
-
-
 class Matrix:
     """An m × n matrix of floats, stored as a list of m rows of n floats each."""
 
@@ -307,6 +294,19 @@ class Matrix:
 
 
 # ---------------------------------------------------------------------- the product's two engines
+
+
+try:
+    from math import sumprod  # Python 3.12+: a whole dot product in one C loop
+
+    def _dot_with_each(p, columns):
+        """[p · q for q in columns] by math.sumprod."""
+        return list(map(sumprod, repeat(p), columns))
+except ImportError:  # Python 3.9-3.11 and PyPy
+
+    def _dot_with_each(p, columns):
+        """[p · q for q in columns], each p · q = p₁q₁ + p₂q₂ + ... run by built-ins, not bytecode."""
+        return [sum(map(operator.mul, p, q)) for q in columns]
 
 
 def _product_by_builtins(a_rows, b_rows):
