@@ -39,6 +39,7 @@ from .model_file import ModelFileError
 from .network import Network
 
 MAX_BODY = 1_000_000  # bytes: a 140 × 140 drawing as PNG is a few kB; anything near 1 MB is not a drawing
+DISCARD_AT_MOST = 16 * MAX_BODY  # bytes of a too-large body read and dropped so the client sees the 413
 SIDE = 28  # the network reads SIDE × SIDE images
 TOP_UNITS = 8  # how many of the most active hidden units an answer shows
 WEB_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "web")
@@ -176,6 +177,9 @@ class Handler(BaseHTTPRequestHandler):
 
     server_version = "DigitServer"
     timeout = 30  # seconds a silent client may hold its thread before it is dropped
+    # protocol_version stays "HTTP/1.0": one request per connection. A refused request's
+    # body may stay unread, and it then goes with the closed connection instead of being
+    # read as the next request.
 
     def do_GET(self):
         path = self.path.split("?", 1)[0]
@@ -209,19 +213,35 @@ class Handler(BaseHTTPRequestHandler):
 
     def read_body(self):
         """The request's body, after checking its declared length against MAX_BODY."""
-        length = self.headers.get("Content-Length")
-        if length is None:
+        if self.headers.get("Content-Length") is None:
             raise BadRequest("the request needs a Content-Length header", 411)
-        if not length.isdigit():
-            raise BadRequest("Content-Length must be a whole number of bytes")
-        if int(length) > MAX_BODY:
-            # The body stays unread: the connection is closed after the answer, with it.
-            self.close_connection = True
-            raise BadRequest(f"the body is {int(length)} bytes; at most {MAX_BODY} are accepted", 413)
         try:
-            return self.rfile.read(int(length))
+            length = int(self.headers["Content-Length"])
+        except ValueError:
+            length = -1
+        if length < 0:
+            raise BadRequest("Content-Length must be a whole number of bytes")
+        try:
+            if length > MAX_BODY:
+                self.discard(length)
+                raise BadRequest(f"the body is {length} bytes; at most {MAX_BODY} are accepted", 413)
+            return self.rfile.read(length)
         except OSError:  # the client stopped sending before the end of its body
             raise BadRequest("the body did not arrive in time", 408) from None
+
+    def discard(self, length):
+        """Read and drop a refused body (up to DISCARD_AT_MOST bytes) before answering.
+
+        A client sends its whole body before it reads the answer. Were the server to close
+        the connection with the body unread, the client would find the connection broken
+        and never see the 413 that says why.
+        """
+        left = min(length, DISCARD_AT_MOST)
+        while left > 0:
+            chunk = self.rfile.read(min(left, 65536))
+            if not chunk:
+                return
+            left -= len(chunk)
 
     def send_json(self, status, obj, headers=None):
         # allow_nan=False: a NaN would be invalid JSON; the network's outputs are finite
@@ -236,8 +256,6 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         for name, value in (headers or {}).items():
             self.send_header(name, value)
-        if self.close_connection:
-            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
 

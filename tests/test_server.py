@@ -235,19 +235,23 @@ def test_an_empty_drawing_gets_400_and_says_so(server):
     assert "empty" in answer["error"]
 
 
-def test_a_body_over_the_limit_gets_413(server):
-    status, _, body = server.request("POST", "/api/predict", b" " * (MAX_BODY + 1))
+@pytest.mark.parametrize("size", [MAX_BODY + 1, 5 * MAX_BODY])
+def test_a_body_over_the_limit_gets_413(server, size):
+    status, _, body = server.request("POST", "/api/predict", b" " * size)
     assert status == 413
     assert "at most" in json.loads(body)["error"]
 
 
-def test_a_body_without_a_length_gets_411(server):
+@pytest.mark.parametrize("length, expected", [(None, 411), ("seven", 400), ("-5", 400), ("\u00b2", 400)])
+def test_a_missing_or_bad_content_length_is_refused(server, length, expected):
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:
-        connection.putrequest("POST", "/api/predict")  # no Content-Length, no body
+        connection.putrequest("POST", "/api/predict")  # only the headers given here, no body
+        if length is not None:
+            connection.putheader("Content-Length", length)
         connection.endheaders()
         response = connection.getresponse()
-        assert response.status == 411
+        assert response.status == expected
         assert json.loads(response.read())["error"]
     finally:
         connection.close()
@@ -325,6 +329,25 @@ def test_make_server_takes_a_model_file(net, tmp_path):
         status, _, body = running.request("GET", "/api/model")
     assert status == 200
     assert json.loads(body)["sizes"] == [784, 32, 10]
+
+
+def test_an_ipv6_loopback_address_works(net):
+    try:
+        server = make_server(net, "::1", 0)
+    except OSError:
+        pytest.skip("no IPv6 on this machine")
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    try:
+        assert server.url == f"http://[::1]:{server.server_address[1]}/"
+        connection = http.client.HTTPConnection("::1", server.server_address[1], timeout=10)
+        connection.request("GET", "/api/model")
+        assert connection.getresponse().status == 200
+        connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
 
 
 def test_a_missing_model_is_a_model_file_error(tmp_path):
