@@ -1,0 +1,169 @@
+"""Pictures of a training run: curves, predictions, mistakes, confusion matrix, weights.
+
+The network package needs nothing but the standard library; pictures need matplotlib,
+so each function imports it when it draws, never on `import network`. The figures are
+matplotlib.figure.Figure objects written straight to PNG by matplotlib's Agg renderer:
+no window, no display and no pyplot global state, so drawing works the same on a
+laptop, over SSH and in CI.
+
+The images come from a data set given as `images`: anything with .image(i) (the pixels
+as 0..255 values, row by row), .labels, .image_shape and .class_names, such as the
+test part of data.load_mnist().
+"""
+
+import math
+
+RIGHT, WRONG = "tab:green", "tab:red"
+
+
+def training_curves(history, path):
+    """Loss and accuracy per epoch, on the training and the test set, side by side.
+
+    history: one dict per epoch with epoch, train_loss, train_accuracy, test_loss, test_accuracy.
+    The training figures are averaged over the epoch while the weights were still
+    changing; the test figures are measured after it. A test curve that turns up
+    while the training curve keeps going down is the sign of overfitting.
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    epochs = [h["epoch"] for h in history]
+    fig = Figure(figsize=(10, 4), layout="constrained")
+    loss_axes, accuracy_axes = fig.subplots(1, 2)
+    for axes, key, scale, label in ((loss_axes, "loss", 1, "cross-entropy loss"),
+                                    (accuracy_axes, "accuracy", 100, "accuracy (%)")):
+        for part, style in (("train", "o--"), ("test", "o-")):
+            axes.plot(epochs, [h[f"{part}_{key}"] * scale for h in history], style, label=part)
+        axes.set_xlabel("epoch")
+        axes.set_ylabel(label)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.grid(alpha=0.3)
+        axes.legend()
+    best = max(history, key=lambda h: h["test_accuracy"])
+    fig.suptitle(f"Training curves: best test accuracy {best['test_accuracy']:.2%} (epoch {best['epoch']})")
+    fig.savefig(path, dpi=100)
+
+
+def prediction_grid(images, predicted, path, count=40, columns=10):
+    """The first count images with the network's answer above each: green if right, red if wrong."""
+    count = min(count, len(images))
+    names = images.class_names
+    fig, cells = _image_grid(count, columns)
+    for i, axes in enumerate(cells):
+        label, guess = images.labels[i], predicted[i]
+        _show_image(axes, images, i)
+        title = names[guess] if guess == label else f"{names[guess]} (is {names[label]})"
+        axes.set_title(title, color=RIGHT if guess == label else WRONG, fontsize=9)
+    right = sum(images.labels[i] == predicted[i] for i in range(count))
+    fig.suptitle(f"The first {count} test images: {right} right (green), {count - right} wrong (red)")
+    fig.savefig(path, dpi=100)
+
+
+def confident_mistakes(images, predicted, confidence, path, count=24, columns=8):
+    """The wrong answers the network was surest of, most confident first.
+
+    confidence[i] is the probability the network gave its answer predicted[i]. Mistakes
+    made with 99% confidence are often badly written digits, and sometimes wrong labels.
+    """
+    wrong = [i for i in range(len(images)) if predicted[i] != images.labels[i]]
+    wrong.sort(key=lambda i: -confidence[i])
+    names = images.class_names
+    fig, cells = _image_grid(max(1, min(count, len(wrong))), columns, title_lines=2)
+    for i, axes in zip(wrong, cells):
+        _show_image(axes, images, i)
+        axes.set_title(f"{names[predicted[i]]} {confidence[i]:.0%}\n(is {names[images.labels[i]]})",
+                       color=WRONG, fontsize=8)
+    fig.suptitle(f"The most confident of the {len(wrong)} mistakes on {len(images)} test images: "
+                 "the network's answer, its probability, (the true class)")
+    fig.savefig(path, dpi=100)
+
+
+def confusion_matrix(counts, class_names, path):
+    """counts[true][predicted] as a coloured table: the diagonal is right, the rest shows which
+    classes are taken for which. The colours are on a log scale so that a handful of
+    mistakes still shows next to a thousand right answers."""
+    from matplotlib.colors import LogNorm
+    from matplotlib.figure import Figure
+
+    n = len(class_names)
+    largest = max(max(row) for row in counts)
+    masked = [[c if c else math.nan for c in row] for row in counts]  # 0 is left white
+    fig = Figure(figsize=(8, 7), layout="constrained")
+    axes = fig.subplots()
+    picture = axes.imshow(masked, cmap="Blues", norm=LogNorm(vmin=1, vmax=max(largest, 2)))
+    for t in range(n):
+        for p in range(n):
+            if counts[t][p]:
+                dark = counts[t][p] > largest ** 0.6  # the upper part of the log scale
+                axes.text(p, t, counts[t][p], ha="center", va="center", fontsize=8,
+                          color="white" if dark else "black")
+    if max(map(len, class_names)) > 2:  # names longer than digits need slanting to fit
+        axes.set_xticks(range(n), class_names, rotation=45, ha="right")
+    else:
+        axes.set_xticks(range(n), class_names)
+    axes.set_yticks(range(n), class_names)
+    axes.set_xlabel("predicted class")
+    axes.set_ylabel("true class")
+    right = sum(counts[i][i] for i in range(n))
+    total = sum(map(sum, counts))
+    axes.set_title(f"Confusion matrix: {right} of {total} right ({right / total:.2%})")
+    fig.colorbar(picture, ax=axes, label="test images (log scale)")
+    fig.savefig(path, dpi=100)
+
+
+def first_layer_weights(W, image_shape, path, count=128, columns=16):
+    """What each hidden unit of the first layer looks for: its weights as a picture.
+
+    Column j of W holds the weight of every pixel into hidden unit j, so laid out as an
+    image it shows the pattern that excites the unit most: blue pixels push it up, red
+    ones down. Each unit is scaled by its own largest weight, so faint units show too.
+    The pictures are tiled into one image, which is much faster to draw than a hundred
+    separate plots.
+    """
+    from matplotlib.figure import Figure
+
+    units = [list(column) for column in zip(*W.rows)][:count]
+    rows, cols = image_shape
+    columns = min(columns, len(units))
+    gap = 2  # pixels of blank (NaN, drawn transparent) between the pictures
+    mosaic = [[math.nan] * (columns * (cols + gap) - gap)
+              for _ in range(math.ceil(len(units) / columns) * (rows + gap) - gap)]
+    for k, weights in enumerate(units):
+        top, left = (k // columns) * (rows + gap), (k % columns) * (cols + gap)
+        limit = max(map(abs, weights)) or 1.0
+        for r in range(rows):
+            mosaic[top + r][left:left + cols] = [w / limit for w in weights[r * cols:(r + 1) * cols]]
+    fig = Figure(figsize=(columns * 0.8, len(mosaic) / len(mosaic[0]) * columns * 0.8 + 0.5), layout="constrained")
+    axes = fig.subplots()
+    axes.imshow(mosaic, cmap="RdBu", vmin=-1, vmax=1)
+    axes.set_axis_off()
+    shown = f"the first {len(units)} of {W.shape[1]}" if len(units) < W.shape[1] else f"all {len(units)}"
+    fig.suptitle(f"First-layer weights of {shown} hidden units (blue: pixel excites the unit, red: inhibits it)")
+    fig.savefig(path, dpi=100)
+
+
+def _image_grid(count, columns, cell=1.3, title_lines=1):
+    """A figure with count small picture cells, columns to a row, axes hidden; (figure, list of cells).
+
+    The spacing is set by hand: with a hundred cells, matplotlib's automatic layout takes seconds.
+    """
+    from matplotlib.figure import Figure
+
+    columns = min(columns, count)
+    rows = math.ceil(count / columns)
+    top = 0.45 + 0.17 * title_lines  # inches above the first row: the figure's title and the cells'
+    height = rows * (cell + 0.17 * title_lines) + top
+    fig = Figure(figsize=(max(columns * cell, 6), height))  # at least wide enough for the title
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=1 - top / height,
+                        wspace=0.1, hspace=0.1 + 0.15 * title_lines)
+    cells = [axes for row in fig.subplots(rows, columns, squeeze=False) for axes in row]
+    for axes in cells:
+        axes.set_axis_off()
+    return fig, cells[:count]
+
+
+def _show_image(axes, images, i):
+    """Draw image i of images in grey: dark ink on white paper."""
+    rows, cols = images.image_shape
+    pixels = images.image(i)
+    axes.imshow([list(pixels[r * cols:(r + 1) * cols]) for r in range(rows)], cmap="gray_r", vmin=0, vmax=255)
