@@ -89,8 +89,11 @@ def main():
     return 0 if answer <= BUDGET else 1
 
 
-def png_data_url(pixels, side):
-    """An MNIST image (784 bytes) enlarged to side × side, as a PNG data URL like canvas.toDataURL() gives."""
+def png_data_url(pixels, side=140):
+    """An MNIST image (784 bytes) enlarged to side × side, as a PNG data URL like the page's canvas gives.
+
+    The page sends its drawing at 140 × 140 (SEND_SIZE in network/web/app.js).
+    """
     from PIL import Image
 
     picture = Image.frombytes("L", (28, 28), bytes(pixels)).resize((side, side), Image.BILINEAR)

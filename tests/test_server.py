@@ -7,7 +7,6 @@ network itself, so the tests hold whatever digit the small model happens to pred
 
 import base64
 import http.client
-import io
 import json
 import os
 import random
@@ -19,6 +18,7 @@ import threading
 import pytest
 
 import network
+from benchmarks.predict_api import png_data_url
 from data import load_mnist
 from data.preprocess import decode_image_bytes, mnist_style
 from my_math import Matrix
@@ -75,16 +75,6 @@ class RunningServer:
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode("utf-8")
         status, _, answer = self.request("POST", "/api/predict", body, {"Content-Type": "application/json"})
         return status, json.loads(answer)
-
-
-def png_data_url(pixels, side=140):
-    """An MNIST image (784 bytes) enlarged to side × side and encoded as a PNG data URL, as a browser canvas sends."""
-    from PIL import Image
-
-    picture = Image.frombytes("L", (28, 28), bytes(pixels)).resize((side, side), Image.BILINEAR)
-    buffer = io.BytesIO()
-    picture.save(buffer, "PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 # ---------------------------------------------------------------------- fixtures
@@ -188,14 +178,6 @@ def test_several_clients_at_once_all_get_their_answers(server, net, test_set):
 
 # ---------------------------------------------------------------------- bad requests
 
-def blank_png_url():
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("L", (140, 140), 0).save(buffer, "PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
 ONE_PIXEL = [0] * 783 + [255]
 
 BAD_BODIES = {
@@ -230,7 +212,7 @@ def test_a_bad_request_gets_400_and_a_message(server, body):
 @pytest.mark.cpython_only
 def test_an_empty_drawing_gets_400_and_says_so(server):
     pytest.importorskip("PIL")
-    status, answer = server.predict({"image": blank_png_url()})
+    status, answer = server.predict({"image": png_data_url(bytes(784))})  # all black
     assert status == 400
     assert "empty" in answer["error"]
 
