@@ -228,9 +228,9 @@ class Matrix:
         return self.T
 
     def __matmul__(self, other):
-        """The matrix product a @ b of an (n × k) and a (k × m) matrix: the n × m matrix
+        """The matrix product a @ b of an (n × q) and a (q × m) matrix: the n × m matrix
 
-            c_ij = Σ_k a_ik · b_kj = a_i1 b_1j + a_i2 b_2j + ... ,
+            c_ij = Σ_k a_ik · b_kj = a_i1 b_1j + a_i2 b_2j + ... + a_iq b_qj,
 
         row i of a times column j of b. [[1, 2]] @ [[3], [4]] = [[1·3 + 2·4]] = [[11]]
 

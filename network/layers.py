@@ -19,7 +19,7 @@ class Dense:
 
     @classmethod
     def he_initialised(cls, fan_in, fan_out, rng):
-        """A new layer with He initialisation: w ~ N(0, 2 / fan_in), b = 0.
+        """A new layer with He initialisation: w ~ N(0, σ²) with σ² = 2 / fan_in, b = 0.
 
         With ReLU after the layer, about half the units are zero; a variance of
         2 / fan_in keeps the size of the signal the same from layer to layer, so a deep

@@ -23,7 +23,8 @@ def cross_entropy(P, labels):
     """The mean cross-entropy L = -(1/m) Σ_i log p_i,y_i over a batch of m samples.
 
     p_i,y_i is the probability the network gave to sample i's true class: the loss is
-    0 when that is 1, and grows without bound as it goes to 0.
+    0 when that is 1, and grows as it goes to 0. The log is taken of max(p, TINY), so
+    one sample's term is at most −ln 1e-300 ≈ 690.8, never infinite.
     """
     return -sum(math.log(max(row[y], TINY)) for row, y in zip(P.rows, labels)) / len(labels)
 

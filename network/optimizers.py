@@ -21,7 +21,8 @@ def _parameters(layers, gradients):
 class SGD:
     """Stochastic gradient descent, with optional momentum and L2 weight decay.
 
-        g ← ∂L/∂w + λ w                 (weight decay: the gradient of (λ/2) Σ w²)
+        g ← ∂L/∂w + λ w                 (L2 weight decay: the gradient of (λ/2) Σ w²,
+                                          on weights and biases alike)
         plain:     w ← w − η g
         momentum:  v ← μ v − η g,  w ← w + v
 
@@ -66,7 +67,7 @@ class Adam:
     """Adam (Kingma & Ba, 2015): a step for each weight scaled by running averages of its
     gradient (m, the first moment) and squared gradient (v, the second moment).
 
-        g ← ∂L/∂w + λ w
+        g ← ∂L/∂w + λ w                  (L2 weight decay, not AdamW's decoupled decay)
         m ← β₁ m + (1 − β₁) g            v ← β₂ v + (1 − β₂) g²
         m̂ = m / (1 − β₁ᵗ)                v̂ = v / (1 − β₂ᵗ)       (bias correction)
         w ← w − η m̂ / (√v̂ + ε)
