@@ -292,8 +292,9 @@ def make_server(model, host="127.0.0.1", port=8000):
 
     port=0 picks a free port (see server.url). Nothing is answered until serve_forever()
     runs; shutdown() stops that, server_close() frees the port. Raises ModelFileError
-    for a missing or bad model file or one that does not read 28 × 28 images, and
-    OSError when the address cannot be used (say, the port is taken).
+    for a missing or bad model file, one that does not read 28 × 28 images into 10
+    classes, or one trained on another data set than MNIST (Fashion-MNIST: the page is
+    for digits); OSError when the address cannot be used (say, the port is taken).
     """
     if isinstance(model, Network):
         net, name = model, "the network"
@@ -302,6 +303,9 @@ def make_server(model, host="127.0.0.1", port=8000):
     if net.sizes[0] != SIDE * SIDE or net.sizes[-1] != 10:
         raise ModelFileError(f"{name}: a {net.sizes} network; the drawing page needs "
                              f"{SIDE * SIDE} inputs (28 × 28 pixels) and 10 outputs (the digits)")
+    if net.metadata.get("dataset", "mnist") != "mnist":
+        raise ModelFileError(f"{name}: trained on {net.metadata['dataset']}, not on handwritten digits; "
+                             "the drawing page needs an MNIST model")
     return DrawingServer((host, port), net)
 
 

@@ -342,6 +342,13 @@ def test_a_model_for_other_inputs_is_refused():
         make_server(Network([100, 10]), "127.0.0.1", 0)
 
 
+def test_a_model_of_another_data_set_is_refused():
+    fashion = Network([784, 16, 10])
+    fashion.metadata["dataset"] = "fashion"
+    with pytest.raises(ModelFileError, match="trained on fashion"):
+        make_server(fashion, "127.0.0.1", 0)
+
+
 def test_main_reports_a_missing_model_in_one_line_and_exits_2(tmp_path, capsys):
     assert main(str(tmp_path / "missing.json"), "127.0.0.1", 0) == 2
     error = capsys.readouterr().err
