@@ -1,0 +1,302 @@
+"""Tests of train.py, run the way a person runs it: in a subprocess, on a few hundred real images.
+
+Every run writes into a temporary folder (its working folder, or --out and --plots-dir
+there), never into the repository. A run of 2 epochs on 256 images takes a few seconds.
+"""
+
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+
+import pytest
+
+import train
+from network import Network
+from network.checkpoint import load_checkpoint, save_checkpoint, state_path
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TRAIN = os.path.join(ROOT, "train.py")
+QUICK = ["--limit", "256", "--test-limit", "100", "--batch-size", "64", "--epochs", "2"]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PICTURES = ("curves", "predictions", "mistakes", "confusion", "weights")
+
+
+def run_train(*args, cwd):
+    """Run train.py with args in the folder cwd; the CompletedProcess, output as text."""
+    return subprocess.run([sys.executable, TRAIN, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def start_train(*args, cwd):
+    """Start train.py with args in cwd, its output readable line by line as it comes.
+
+    SIGINT is set back to its default in the child: a shell starts background jobs with
+    it ignored, and Python only turns SIGINT into KeyboardInterrupt when it is not ignored.
+    """
+    return subprocess.Popen([sys.executable, TRAIN, *args], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+def layers(model_path):
+    """The weights and biases in a model file, as JSON gives them back."""
+    with open(model_path, encoding="utf-8") as f:
+        return json.load(f)["layers"]
+
+
+def assert_one_line_error(result, *phrases):
+    """Exit status 2 and one line on stderr, train.py: error: ..., holding each phrase."""
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("train.py: error: "), result.stderr
+    for phrase in phrases:
+        assert phrase in lines[0]
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    """One quick run with the default paths, inside an empty working folder: (folder, result)."""
+    folder = tmp_path_factory.mktemp("quick")
+    return folder, run_train(*QUICK, cwd=folder)
+
+
+# ---------------------------------------------------------------------- a whole run
+
+def test_quick_run_prints_header_progress_epochs_and_results(quick_run):
+    _, result = quick_run
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    out = result.stdout
+    assert "mnist, 256 training images (--limit) and 100 test images (--test-limit)" in out
+    assert "784 → 128 → 10: 101,770 weights and biases" in out
+    assert "2 epochs of 4 batches of 64, adam, lr 0.001 (cosine schedule), seed 0" in out
+    lines = out.splitlines()
+    # Not a terminal: plain progress lines, no carriage returns.
+    assert "\r" not in out
+    assert any(line.startswith("  epoch 1/2  ") and "images/s" in line and "left" in line for line in lines)
+    for epoch in (1, 2):
+        summary = [line for line in lines if line.startswith(f"epoch {epoch}/2  train loss")]
+        assert len(summary) == 1 and "test loss" in summary[0] and summary[0].endswith(" s")
+    assert "Test accuracy: final " in out and "Per class:" in out and "Total time" in out
+    assert "Next, try: python test_single.py --random\n" in out
+
+
+def test_quick_run_saves_model_state_and_pictures(quick_run):
+    folder, result = quick_run
+    model_path = os.path.join("models", "mnist.json")
+    net = Network.load(str(folder / model_path))
+    assert net.sizes == [784, 128, 10]
+    assert net.metadata["dataset"] == "mnist" and net.metadata["epochs"] == 2
+    assert net.metadata["settings"]["limit"] == 256
+    final_accuracy = f"final {net.metadata['test_accuracy']:.2%}"
+    assert final_accuracy in result.stdout
+    assert (folder / "models" / "mnist.state.json").stat().st_size > 0
+    for name in PICTURES:
+        picture = folder / "plots" / f"mnist-{name}.png"
+        assert picture.read_bytes().startswith(PNG_SIGNATURE)
+        assert os.path.join("plots", f"mnist-{name}.png") in result.stdout
+    assert sorted(os.listdir(folder)) == ["models", "plots"]  # nothing else written
+
+
+# ---------------------------------------------------------------------- checkpoints and resuming
+
+def test_resume_ends_with_the_weights_of_an_uninterrupted_run(quick_run, tmp_path):
+    folder, _ = quick_run
+    out = str(tmp_path / "resumed.json")
+    first = run_train(*QUICK, "--epochs", "1", "--no-plots", "--quiet", "--out", out, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "Data:" not in first.stdout and "images/s" not in first.stdout  # --quiet
+    assert "epoch 1/1  train loss" in first.stdout
+    assert sorted(os.listdir(tmp_path)) == ["resumed.json", "resumed.state.json"]  # --no-plots
+    resumed = run_train("--resume", "--epochs", "2", "--no-plots", "--out", out, cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "Resuming: after epoch 1" in resumed.stdout
+    assert "epoch 1/2  train loss" not in resumed.stdout and "epoch 2/2  train loss" in resumed.stdout
+    assert layers(out) == layers(folder / "models" / "mnist.json")  # bit for bit
+
+
+def test_ctrl_c_keeps_the_last_epoch_and_prints_the_command_that_resumes(quick_run, tmp_path):
+    folder, _ = quick_run
+    process = start_train(*QUICK, "--no-plots", "--out", "run.json", cwd=tmp_path)
+    for line in process.stdout:
+        if line.startswith("epoch 1/2  train loss"):
+            process.send_signal(signal.SIGINT)  # during epoch 2
+            break
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == train.INTERRUPTED, err
+    assert "Traceback" not in err
+    assert "run.json holds the network after epoch 1 of 2" in out
+    command = next(line for line in out.splitlines() if "--resume" in line)
+    assert command == f"To carry on: python {TRAIN} --resume --out run.json"
+    assert Network.load(str(tmp_path / "run.json")).metadata["epochs"] == 1
+
+    python, script, *args = shlex.split(command[len("To carry on: "):])
+    resumed = run_train(*args, "--no-plots", cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert layers(tmp_path / "run.json") == layers(folder / "models" / "mnist.json")
+
+
+def test_resume_refuses_a_changed_setting(quick_run):
+    folder, _ = quick_run
+    result = run_train("--resume", "--hidden", "64", "--epochs", "3", cwd=folder)
+    assert_one_line_error(result, "--hidden 64 differs from the run being resumed (--hidden 128)")
+
+
+def test_resume_of_a_finished_run_asks_for_more_epochs(quick_run):
+    folder, _ = quick_run
+    assert_one_line_error(run_train("--resume", cwd=folder), "already done 2 epochs", "larger --epochs")
+
+
+def test_resume_without_a_checkpoint(tmp_path):
+    result = run_train("--resume", "--out", "none.json", cwd=tmp_path)
+    assert_one_line_error(result, "none.json", "no such model file")
+
+
+def test_resume_with_a_state_file_that_does_not_fit(quick_run, tmp_path):
+    folder, _ = quick_run
+    model = tmp_path / "m.json"
+    model.write_bytes((folder / "models" / "mnist.json").read_bytes())
+    state = json.loads((folder / "models" / "mnist.state.json").read_text())
+    state["optimizer"]["m"][0] = state["optimizer"]["m"][0][:-1]  # W₁'s first moment loses a row
+    (tmp_path / "m.state.json").write_text(json.dumps(state))
+    result = run_train("--resume", "--epochs", "3", "--out", str(model), cwd=tmp_path)
+    assert_one_line_error(result, "m.state.json", "does not fit the 784 → 128 → 10 network")
+
+    (tmp_path / "m.state.json").write_text("{not json")
+    result = run_train("--resume", "--epochs", "3", "--out", str(model), cwd=tmp_path)
+    assert_one_line_error(result, "m.state.json", "cannot be read")
+
+
+def test_checkpoint_round_trip_restores_the_optimizer_and_the_random_generator(tmp_path):
+    net = Network([4, 3, 2], seed=1)
+    optimizer = train.make_optimizer(train.DEFAULTS)
+    gradients = [(layer.W * 0.5, layer.b + 1.0) for layer in net.layers]
+    optimizer.step(net.layers, gradients, 0.1)
+    rng = train.random.Random(7)
+    rng.gauss(0, 1)  # leaves a spare normal sample in the state, which must be kept too
+    history = [{"epoch": 1, "test_accuracy": 0.5}]
+    path = str(tmp_path / "m.json")
+    save_checkpoint(path, net, {"dataset": "mnist"}, optimizer, rng, train.DEFAULTS, history)
+
+    saved = load_checkpoint(path)
+    assert saved.net.metadata == {"dataset": "mnist", "epochs": 1}
+    assert saved.settings == train.DEFAULTS and saved.history == history
+    assert saved.optimizer_state == optimizer.state_dict()
+    assert [saved.rng.gauss(0, 1) for _ in range(3)] == [rng.gauss(0, 1) for _ in range(3)]
+    assert state_path(path) == str(tmp_path / "m.state.json")
+
+
+def test_checkpoint_of_model_and_state_from_different_epochs_is_refused(tmp_path):
+    net, rng = Network([4, 3, 2]), train.random.Random(0)
+    optimizer = train.make_optimizer(train.DEFAULTS)
+    path = str(tmp_path / "m.json")
+    save_checkpoint(path, net, {}, optimizer, rng, train.DEFAULTS, [{"epoch": 1}])
+    net.save(path, {"epochs": 2})  # as if killed between writing the two files of epoch 2
+    with pytest.raises(train.CheckpointError, match="from epoch 1 but .* from epoch 2"):
+        load_checkpoint(path)
+
+
+# ---------------------------------------------------------------------- bad arguments and bad input
+
+@pytest.mark.parametrize("args, message", [
+    (["--epochs", "0"], "argument --epochs: must be a whole number ≥ 1, not '0'"),
+    (["--epochs", "two"], "argument --epochs: must be a whole number ≥ 1, not 'two'"),
+    (["--lr", "-0.1"], "argument --lr: must be a number > 0, not '-0.1'"),
+    (["--lr", "nan"], "argument --lr: must be a number > 0, not 'nan'"),
+    (["--hidden", "128", "0"], "argument --hidden: must be a whole number ≥ 1, not '0'"),
+    (["--optimizer", "rmsprop"], "argument --optimizer: invalid choice: 'rmsprop'"),
+    (["--momentum", "1"], "argument --momentum: must be a number from 0 up to (not including) 1, not '1'"),
+    (["--weight-decay", "-1"], "argument --weight-decay: must be a number ≥ 0, not '-1'"),
+    (["--batch-size", "0"], "argument --batch-size: must be a whole number ≥ 1, not '0'"),
+    (["--limit", "-5"], "argument --limit: must be a whole number ≥ 1, not '-5'"),
+    (["--schedule", "linear"], "argument --schedule: invalid choice: 'linear'"),
+    (["--dataset", "cifar"], "argument --dataset: invalid choice: 'cifar'"),
+    (["--hidden"], "argument --hidden: expected at least one argument"),
+])
+def test_impossible_arguments_are_refused(args, message, capsys):
+    with pytest.raises(SystemExit) as stop:
+        train.parse_args(args)
+    assert stop.value.code == 2
+    assert f"train.py: error: {message}" in capsys.readouterr().err
+
+
+def test_help_lists_every_option():
+    result = run_train("--help", cwd=ROOT)
+    assert result.returncode == 0
+    for flag in ("--epochs", "--batch-size", "--lr", "--optimizer", "--momentum", "--weight-decay",
+                 "--schedule", "--hidden", "--seed", "--limit", "--test-limit", "--dataset", "--data-dir",
+                 "--out", "--plots-dir", "--no-plots", "--resume", "--quiet"):
+        assert flag in result.stdout
+    assert "(default 0.001)" in result.stdout  # defaults are shown
+
+
+def test_missing_data(tmp_path):
+    result = run_train("--data-dir", str(tmp_path / "nowhere"), "--out", str(tmp_path / "m.json"), cwd=tmp_path)
+    assert_one_line_error(result, "nowhere")
+
+
+def test_corrupt_data(tmp_path):
+    shipped = os.path.join(ROOT, "data", "MNIST")
+    for name in os.listdir(shipped):
+        content = open(os.path.join(shipped, name), "rb").read()
+        (tmp_path / name).write_bytes(content[:len(content) // 2] if name.startswith("train-images") else content)
+    result = run_train("--data-dir", str(tmp_path), "--out", str(tmp_path / "m.json"), cwd=tmp_path)
+    assert_one_line_error(result, "train-images")
+
+
+@pytest.mark.parametrize("option", ["--out", "--plots-dir"])
+def test_a_folder_that_cannot_be_written(option, tmp_path):
+    (tmp_path / "file").write_text("a file, not a folder")
+    target = str(tmp_path / "file" / ("m.json" if option == "--out" else "plots"))
+    result = run_train(option, target, cwd=tmp_path)
+    assert_one_line_error(result, "cannot write in", f"choose another {option}")
+
+
+def test_diverging_training_stops_with_advice(tmp_path):
+    result = run_train(*QUICK, "--optimizer", "sgd", "--momentum", "0", "--lr", "1e300", "--no-plots", cwd=tmp_path)
+    assert_one_line_error(result, "loss became nan at epoch 1", "try a smaller --lr")
+
+
+# ---------------------------------------------------------------------- the pieces
+
+def test_progress_on_a_terminal_rewrites_one_line_and_wipes_it():
+    class Terminal:
+        def __init__(self):
+            self.text = ""
+
+        def isatty(self):
+            return True
+
+        def write(self, text):
+            self.text += text
+
+        def flush(self):
+            pass
+
+    screen = Terminal()
+    progress = train.Progress(1, 5, 1000, stream=screen)
+    progress.began -= 10  # as if 10 s had passed: 10 images/s
+    progress.shown -= 1
+    progress(100, 2.0, 0.25)
+    assert screen.text.startswith("\r  epoch 1/5    100/1,000 images  10 images/s  loss 2.0000  accuracy 25.00%  1m30s left")
+    progress(200, 1.5, 0.5)  # too soon after the last update: not shown
+    assert "200/" not in screen.text
+    progress.close()
+    assert screen.text.endswith("\r")
+    assert screen.text.split("\r")[-2].strip() == ""
+
+
+def test_progress_in_a_log_prints_a_line_per_tenth(capsys):
+    progress = train.Progress(2, 5, 1000)
+    for seen in range(64, 1001, 64):
+        progress(seen, 1.0, 0.5)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[2] for line in lines] == [f"{n:,}/1,000" for n in (128, 256, 320, 448, 512, 640, 704, 832, 960)]
+
+
+def test_confusion_counts_and_durations():
+    assert train.confusion_counts([0, 1, 1, 2], [0, 1, 2, 2], 3) == [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
+    assert [train.duration(s) for s in (4.4, 185, 3725)] == ["4s", "3m05s", "1h02m"]
