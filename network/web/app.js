@@ -138,11 +138,11 @@ async function sendDrawing() {
     problem = "the server does not answer: is it still running?";
   }
   inFlight = false;
-  if (version !== drawingVersion) return; // cleared meanwhile: this answer is about a drawing that is gone
-  if (problem) showProblem(problem);
-  else showAnswer(answer);
-  if (wanted) requestPrediction(strokePointer === null);
-  else document.body.dataset.state = problem ? "error" : "ready";
+  const current = version === drawingVersion; // not when Clear was pressed meanwhile: that drawing is gone
+  if (current && problem) showProblem(problem);
+  else if (current) showAnswer(answer);
+  if (wanted) requestPrediction(strokePointer === null); // drawn since: ask about the drawing as it is now
+  else if (current) document.body.dataset.state = problem ? "error" : "ready";
 }
 
 // ---------------------------------------------------------------- showing the answer
@@ -156,7 +156,7 @@ for (let d = 0; d < 10; d++) {
 }
 
 function percent(p) {
-  return `${(100 * p).toFixed(p >= 0.995 || p < 0.001 ? 0 : 1)} %`;
+  return `${(100 * p).toFixed(p >= 0.9995 || p < 0.0005 ? 0 : 1)} %`;
 }
 
 function showAnswer(answer) {
