@@ -17,7 +17,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from benchmarks.textbook import textbook_matmul  # noqa: E402
+from tests.textbook import textbook_matmul  # noqa: E402
 from data import load_mnist  # noqa: E402
 from my_math import Matrix  # noqa: E402
 

@@ -12,21 +12,9 @@ import pytest
 
 from my_math import Matrix
 from my_math import matrix as matrix_module
+from tests.textbook import textbook_matmul
 
 # ---------------------------------------------------------------- the textbook references
-
-
-def textbook_matmul(a, b):
-    """c_ij = Σ_k a_ik b_kj, three nested loops, in the order i, j, k."""
-    n, k, m = len(a), len(b), len(b[0])
-    c = [[0.0] * m for _ in range(n)]
-    for i in range(n):
-        for j in range(m):
-            total = 0.0
-            for t in range(k):
-                total += a[i][t] * b[t][j]
-            c[i][j] = total
-    return c
 
 
 def textbook_broadcast(a, b, op):

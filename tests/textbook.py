@@ -1,4 +1,5 @@
-"""The plain textbook references the benchmarks compare against: loops over lists, nothing clever."""
+"""Plain textbook definitions, loops over lists and nothing clever: the reference the tests
+and the benchmarks hold the fast code to."""
 
 
 def textbook_matmul(a, b):
