@@ -63,10 +63,12 @@ def _checked(gray):
     if width == 0 or any(len(row) != width for row in gray):
         raise ValueError("an image's rows must all have the same, non-zero length")
     try:
-        rows = [[float(v) for v in row] for row in gray]
+        rows = [list(map(float, row)) for row in gray]
     except (TypeError, ValueError):
-        raise ValueError("an image's pixels must be grayscale numbers from 0 to 255") from None
-    if not all(0 <= v <= 255 for row in rows for v in row):  # also refuses NaN
+        rows = None
+    # A sum is NaN ("not a number") when any of its terms is.
+    if (rows is None or not 0 <= min(map(min, rows)) <= max(map(max, rows)) <= 255
+            or math.isnan(sum(map(sum, rows)))):
         raise ValueError("an image's pixels must be grayscale numbers from 0 to 255")
     return rows
 
@@ -108,7 +110,8 @@ def _levels(image):
     if peak - background < MIN_CONTRAST:
         raise ValueError("the image is empty: no ink stands out from the background")
     low = background + NOISE * (peak - background)
-    return [[max(0.0, v - low) / (peak - low) for v in row] for row in image]
+    scale = 1 / (peak - low)
+    return [[(v - low) * scale if v > low else 0.0 for v in row] for row in image]
 
 
 def _bounding_box(image):
