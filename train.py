@@ -16,6 +16,7 @@ import math
 import os
 import random
 import shlex
+import shutil
 import sys
 import tempfile
 import time
@@ -35,13 +36,16 @@ DEFAULTS = {
     "hidden": [128],
     "epochs": 5,
     "batch_size": 128,
-    "optimizer": "adam",
-    "lr": 0.001,
+    "optimizer": "sgd",
+    "lr": None,           # None: the optimizer's own, STARTING_LR
     "momentum": 0.9,      # sgd only
     "weight_decay": 0.0,
     "schedule": "cosine",
     "seed": 0,
 }
+# A good first learning rate differs between optimizers: Adam's steps are about lr in size
+# whatever the gradient, plain gradient steps are lr times the gradient.
+STARTING_LR = {"sgd": 0.1, "adam": 0.001}
 CHANGEABLE_ON_RESUME = ("epochs", "data_dir", "test_limit")
 INTERRUPTED = 130         # the exit status of a program stopped by Ctrl-C (128 + SIGINT)
 LIVE_INTERVAL = 0.25      # seconds between rewrites of the live progress line
@@ -115,7 +119,7 @@ def parse_args(argv=None):
     run_group.add_argument("--epochs", type=positive_int, help=f"passes over the training images (default {d['epochs']}); "
                            "with --resume, the new total")
     run_group.add_argument("--batch-size", type=positive_int, metavar="N", help=f"images per mini-batch (default {d['batch_size']})")
-    run_group.add_argument("--lr", type=positive_float, help=f"learning rate at the start (default {d['lr']})")
+    run_group.add_argument("--lr", type=positive_float, help="learning rate at the start (default " + ", ".join(f"{lr} with {name}" for name, lr in STARTING_LR.items()) + ")")
     run_group.add_argument("--optimizer", choices=("adam", "sgd"), help=f"(default {d['optimizer']})")
     run_group.add_argument("--momentum", type=momentum, help=f"momentum of sgd, in [0, 1) (default {d['momentum']})")
     run_group.add_argument("--weight-decay", type=non_negative_float, metavar="L2", help=f"L2 weight decay (default {d['weight_decay']})")
@@ -181,7 +185,10 @@ def settings_from(args, saved=None):
     """
     given = {key: getattr(args, key) for key in DEFAULTS if getattr(args, key) is not None}
     if saved is None:
-        return dict(DEFAULTS, **given)
+        settings = dict(DEFAULTS, **given)
+        if settings["lr"] is None:
+            settings["lr"] = STARTING_LR[settings["optimizer"]]
+        return settings
     missing = set(DEFAULTS) - set(saved)
     if missing:
         raise CheckpointError(f"the saved settings lack {', '.join(sorted(missing))}: start a new run")
@@ -316,7 +323,8 @@ class Progress:
         now = time.perf_counter()
         if self.live and now - self.shown >= LIVE_INTERVAL:
             self.shown = now
-            line = self.line(seen, loss, accuracy, now)
+            # A line longer than the terminal would wrap, and \r would then rewrite only its end.
+            line = self.line(seen, loss, accuracy, now)[:shutil.get_terminal_size().columns - 1]
             self.stream.write("\r" + line.ljust(self.width))
             self.stream.flush()
             self.width = len(line)
@@ -326,7 +334,7 @@ class Progress:
 
     def line(self, seen, loss, accuracy, now):
         rate = seen / max(now - self.began, 1e-9)
-        return (f"  {self.label}  {seen:>{len(f'{self.total:,}')},}/{self.total:,} images  {rate:,.0f} images/s  "
+        return (f"  {self.label}  {seen:>{len(f'{self.total:,}')},}/{self.total:,} images, {rate:,.0f}/s  "
                 f"loss {loss:.4f}  accuracy {accuracy:.2%}  {duration((self.total - seen) / rate)} left")
 
     def close(self):
@@ -348,7 +356,7 @@ def print_header(settings, train_set, test_set, net, model_path, history):
     say(f"Data:     {train_set.dataset}, {len(train_set):,} training images{' (--limit)' if settings['limit'] else ''} "
         f"and {len(test_set):,} test images{' (--test-limit)' if settings['test_limit'] else ''} of {rows}×{cols} pixels",
         f"Network:  {' → '.join(map(str, net.sizes))}: {net.parameter_count:,} weights and biases",
-        f"Training: {settings['epochs']} epochs of {batches} batches of {settings['batch_size']}, {optimizer}, "
+        f"Training: {plural(settings['epochs'], 'epoch')} of {plural(batches, 'batch', 'batches')} of {settings['batch_size']}, {optimizer}, "
         f"lr {settings['lr']} ({settings['schedule']} schedule), seed {settings['seed']}",
         f"Saving:   {model_path} and {state_path(model_path)} after every epoch")
     if history:
@@ -436,6 +444,11 @@ def say(*lines):
     """Print lines now: flushed, so that logs and pipes see each line as it happens."""
     for line in lines:
         print(line, flush=True)
+
+
+def plural(n, noun, nouns=None):
+    """1 epoch, 2 epochs; 1 batch, 8 batches."""
+    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
 
 
 def duration(seconds):
