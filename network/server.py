@@ -319,19 +319,21 @@ def is_loopback(host):
         return False
 
 
-def main(model_path, host="127.0.0.1", port=8000):
-    """Serve the drawing page until Ctrl-C; returns the exit code (0, or 2 when it cannot start).
+def main(model, host="127.0.0.1", port=8000):
+    """Serve the drawing page for model (a Network or a model file's path) until Ctrl-C.
 
-    A missing or bad model file, or an address that cannot be used, is reported in one
-    line on stderr before anything is served.
+    Returns the exit code: 0 after Ctrl-C, 2 when the server cannot start. A missing or
+    bad model file, or an address that cannot be used, is reported in one line on stderr
+    before anything is served; an address other than this machine's own gets a warning.
     """
+    program = os.path.basename(sys.argv[0])  # the script that called main, as argparse names it
     try:
-        server = make_server(model_path, host, port)
+        server = make_server(model, host, port)
     except ModelFileError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"{program}: error: {error}", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"error: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
+        print(f"{program}: error: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return 2
     if not is_loopback(host):
         print(f"warning: serving on {host}, not on this machine only: anyone who can reach it "

@@ -11,6 +11,7 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -354,6 +355,17 @@ def test_main_reports_a_missing_model_in_one_line_and_exits_2(tmp_path, capsys):
     error = capsys.readouterr().err
     assert error.count("\n") == 1
     assert "missing.json" in error and "no such model file" in error
+
+
+def test_main_reports_a_port_in_use_in_one_line_and_exits_2(net, capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(net, "127.0.0.1", port) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in error
 
 
 def test_main_serves_until_ctrl_c_and_stops_cleanly(net, tmp_path):
