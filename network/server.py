@@ -284,6 +284,8 @@ class DrawingServer(ThreadingHTTPServer):
     def url(self):
         """The address to open in a browser, e.g. http://127.0.0.1:8000/."""
         host, port = self.server_address[:2]
+        if ipaddress.ip_address(host).is_unspecified:  # 0.0.0.0 or ::, all of this machine's addresses
+            host = "::1" if ":" in host else "127.0.0.1"
         return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
