@@ -323,6 +323,7 @@ def save_plot(predictions, class_names, path):
         bar_axes.set_yticklabels(class_names)
         bar_axes.invert_yaxis()  # class 0 at the top, as in the terminal
         bar_axes.set_xlim(0, 1)
+        bar_axes.set_xlabel("probability")
         title = f"says {class_names[guess]} ({prediction.probabilities[guess]:.0%})"
         if prediction.label is not None:
             title += f", truly {class_names[prediction.label]}"
