@@ -152,6 +152,8 @@ def _inputs_from_data_url(url):
         return mnist_style(decode_image_bytes(data))
     except ValueError as error:  # not a picture, or nothing drawn on it
         raise BadRequest(str(error)) from None
+    except ImportError:  # Pillow reads the PNG; "pixels" works without it
+        raise BadRequest("this server cannot read images: Pillow is not installed (pip install Pillow)", 501) from None
 
 
 def _inputs_from_pixels(pixels):

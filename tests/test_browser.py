@@ -182,6 +182,7 @@ def page():
     """(browser, server, net): the drawing page open in headless Chromium, served with a small network."""
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed")
+    pytest.importorskip("PIL")  # the server reads the page's PNGs with Pillow
     from network import Network
     from test_server import RunningServer
 

@@ -218,6 +218,13 @@ def test_an_empty_drawing_gets_400_and_says_so(server):
     assert "empty" in answer["error"]
 
 
+def test_without_pillow_an_image_gets_501_and_says_so(server, monkeypatch):
+    monkeypatch.setitem(sys.modules, "PIL", None)  # what `import PIL` then finds: no Pillow
+    status, answer = server.predict({"image": "data:image/png;base64," + base64.b64encode(b"a PNG").decode()})
+    assert status == 501
+    assert "Pillow" in answer["error"]
+
+
 @pytest.mark.parametrize("size", [MAX_BODY + 1, 5 * MAX_BODY])
 def test_a_body_over_the_limit_gets_413(server, size):
     status, _, body = server.request("POST", "/api/predict", b" " * size)
