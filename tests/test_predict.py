@@ -382,6 +382,12 @@ def test_fashion_models_answer_with_class_names(cli, tmp_path, test_set):
     assert_one_line_error(cli("--model", fashion, "--dataset", "mnist", "--index", 0), "trained on fashion")
 
 
+def test_a_terminal_without_unicode_gets_ascii_bars_and_marks():
+    ascii_terminal = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    assert test_single._marks(ascii_terminal) == ("#", "right", "WRONG")
+    assert test_single._marks(io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))[1].startswith("✓")
+
+
 def test_a_test_image_needs_neither_matplotlib_nor_pillow(model):
     code = ("import sys, test_single; status = test_single.main(['--model', sys.argv[1], '--index', '3']); "
             "print([name for name in ('matplotlib', 'PIL') if name in sys.modules], status)")
@@ -410,6 +416,17 @@ def test_without_a_model_it_says_how_to_train_one(cli, tmp_path, monkeypatch):
     assert_one_line_error(cli("--index", 0), os.path.join("models", "mnist.json"), "python train.py")
     assert_one_line_error(cli("--dataset", "fashion"), "fashion.json", "python train.py --dataset fashion")
     assert_one_line_error(cli("--model", "elsewhere.json"), "elsewhere.json", "--out elsewhere.json")
+
+
+def test_a_data_folder_without_the_data_set_is_an_error(cli, model, tmp_path):
+    assert_one_line_error(cli("--model", model, "--data-dir", tmp_path, "--index", 0), str(tmp_path))
+
+
+@pytest.mark.cpython_only
+def test_a_plot_that_cannot_be_saved_is_an_error(cli, model, tmp_path):
+    (tmp_path / "file").write_text("")
+    assert_one_line_error(cli("--model", model, "--index", 0, "--plot", tmp_path / "file" / "p.png"),
+                          "cannot save the plot")
 
 
 def test_a_damaged_or_unsuitable_model_is_an_error(cli, tmp_path):
