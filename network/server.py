@@ -16,8 +16,9 @@ The server does two jobs, with nothing but the standard library's http.server:
    unit's weight picture: they never change, so the page asks for them once instead of
    with every answer. docs/serve.md documents the API with examples.
 
-Every answer is JSON, errors too: {"error": "what is wrong"} with a 4xx status, so a
-bad request can never crash the server or leave the page without an explanation.
+Every answer is JSON, errors too: {"error": "what is wrong"} with a 4xx status (5xx
+when the fault is the server's), so a bad request can never crash the server or leave
+the page without an explanation.
 ThreadingHTTPServer answers each connection in its own thread, so several browsers can
 draw at once; they share the network, which forward() only reads, never changes.
 """

@@ -10,6 +10,7 @@ import http.client
 import json
 import os
 import random
+import select
 import signal
 import socket
 import subprocess
@@ -382,6 +383,7 @@ def test_main_serves_until_ctrl_c_and_stops_cleanly(net, tmp_path):
     process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
+        assert select.select([process.stdout], [], [], 30)[0], "no address printed within 30 s"
         first_line = process.stdout.readline()
         assert "http://127.0.0.1:" in first_line, first_line + process.stderr.read()
         url = first_line.split("http://", 1)[1].split()[0]
