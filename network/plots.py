@@ -117,6 +117,8 @@ def first_layer_weights(W, image_shape, path, count=128, columns=16):
     Column j of W holds the weight of every pixel into hidden unit j, so laid out as an
     image it shows the pattern that excites the unit most: blue pixels push it up, red
     ones down. Each unit is scaled by its own largest weight, so faint units show too.
+    The pixels at the edge are 0 in (nearly) every MNIST image, so their weights get no gradient
+    and keep the noise of the random start: the speckled frame round each picture.
     The pictures are tiled into one image, which is much faster to draw than a hundred
     separate plots.
     """

@@ -15,7 +15,7 @@ import pytest
 
 import train
 from network import Network
-from network.checkpoint import load_checkpoint, save_checkpoint, state_path
+from network.checkpoint import interrupts_held, load_checkpoint, save_checkpoint, state_path
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRAIN = os.path.join(ROOT, "train.py")
@@ -199,6 +199,22 @@ def test_checkpoint_of_model_and_state_from_different_epochs_is_refused(tmp_path
     net.save(path, {"epochs": 2})  # as if killed between writing the two files of epoch 2
     with pytest.raises(train.CheckpointError, match="from epoch 1 but .* from epoch 2"):
         load_checkpoint(path)
+
+
+def test_ctrl_c_during_a_save_waits_until_both_files_are_written():
+    # A process started in the background ignores SIGINT; here it must raise KeyboardInterrupt.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    done = []
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with interrupts_held():
+                with interrupts_held():
+                    signal.raise_signal(signal.SIGINT)
+                    done.append("inner")
+                done.append("outer")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert done == ["inner", "outer"]
 
 
 # ---------------------------------------------------------------------- bad arguments and bad input
