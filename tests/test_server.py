@@ -46,10 +46,11 @@ def train_small_model():
 
 
 class RunningServer:
-    """make_server on a free port of 127.0.0.1, serving in a thread: use with `with`, which stops it."""
+    """make_server on a free port of host (127.0.0.1), serving in a thread: use with `with`, which stops it."""
 
-    def __init__(self, model):
-        self.server = make_server(model, "127.0.0.1", 0)
+    def __init__(self, model, host="127.0.0.1"):
+        self.server = make_server(model, host, 0)
+        self.host = host
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever)
 
@@ -64,7 +65,7 @@ class RunningServer:
 
     def request(self, method, path, body=None, headers=None):
         """(status, headers, body bytes) of one request, the path sent exactly as given."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=10)
         try:
             connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
@@ -235,7 +236,7 @@ def test_a_body_over_the_limit_gets_413(server, size):
 
 @pytest.mark.parametrize("length, expected", [(None, 411), ("seven", 400), ("-5", 400), ("\u00b2", 400)])
 def test_a_missing_or_bad_content_length_is_refused(server, length, expected):
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
     try:
         connection.putrequest("POST", "/api/predict")  # only the headers given here, no body
         if length is not None:
@@ -324,21 +325,12 @@ def test_make_server_takes_a_model_file(net, tmp_path):
 
 def test_an_ipv6_loopback_address_works(net):
     try:
-        server = make_server(net, "::1", 0)
+        running = RunningServer(net, "::1")
     except OSError:
         pytest.skip("no IPv6 on this machine")
-    thread = threading.Thread(target=server.serve_forever)
-    thread.start()
-    try:
-        assert server.url == f"http://[::1]:{server.server_address[1]}/"
-        connection = http.client.HTTPConnection("::1", server.server_address[1], timeout=10)
-        connection.request("GET", "/api/model")
-        assert connection.getresponse().status == 200
-        connection.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with running:
+        assert running.server.url == f"http://[::1]:{running.port}/"
+        assert running.request("GET", "/api/model")[0] == 200
 
 
 def test_a_missing_model_is_a_model_file_error(tmp_path):
