@@ -19,7 +19,8 @@ import argparse
 import os
 import sys
 
-from data import DataError, download
+from data import DataError
+from data.download import download
 from data.catalog import DATASETS, DEFAULT_DATASET, PARTS
 from data.search import candidates, download_command, first_complete, named_location, package_folder
 

@@ -159,7 +159,7 @@ def predict_image(net, path):
 
 def predict_test_images(net, args, dataset):
     """The Predictions for the test images asked for: --index N, or random ones (--count, --seed)."""
-    _, test = load_mnist(args.data_dir, dataset)
+    (test,) = load_mnist(args.data_dir, dataset, parts=("test",))
     if args.index is not None:
         if not 0 <= args.index < len(test):
             raise CommandError(f"--index {args.index} is out of range: the {dataset} test set "

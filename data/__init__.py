@@ -10,8 +10,9 @@ made per batch), load.py (load_mnist), then checksums.py, search.py and download
 """
 
 from .dataset import Dataset
-from .download import download
 from .errors import DataError
 from .load import load_mnist
 
-__all__ = ["DataError", "Dataset", "download", "load_mnist"]
+# data.download (from data.download import download) is not imported here: it needs the
+# network modules (urllib, ssl), a twentieth of a second that loading never needs.
+__all__ = ["DataError", "Dataset", "load_mnist"]

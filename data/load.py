@@ -6,7 +6,7 @@ from .errors import DataError
 from .search import download_command, locate
 
 
-def load_mnist(data_dir=None, dataset=DEFAULT_DATASET, verify=True):
+def load_mnist(data_dir=None, dataset=DEFAULT_DATASET, verify=True, parts=("train", "test")):
     """Load a data set ("mnist" or "fashion"); return (train, test), two Datasets.
 
     data_dir: a folder of the four IDX files (gzipped or not), a torchvision root holding
@@ -18,12 +18,18 @@ def load_mnist(data_dir=None, dataset=DEFAULT_DATASET, verify=True):
     in memory, a few hundredths of a second for all of MNIST. Pass False to load other
     data in the same format.
 
+    parts: which parts to load and return, in that order: ("test",) returns (test,) alone,
+    for a program that only predicts and need not read the 60 000 training images.
+
     Raises DataError, one line naming the file, the problem and the fix, for anything wrong.
     """
+    unknown = set(parts) - set(SPLITS)
+    if unknown:
+        raise ValueError(f"parts must be among {sorted(SPLITS)}, not {sorted(unknown)}")
     info = lookup(dataset)
     place = locate(info, data_dir)
     try:
-        return tuple(_load_split(place, info, split, verify) for split in SPLITS)
+        return tuple(_load_split(place, info, split, verify) for split in parts)
     except DataError as error:
         raise DataError(f"{error}; to fix, run `{_repair_command(place, info)}`") from None
 

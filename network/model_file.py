@@ -40,10 +40,18 @@ def write_json_atomically(path, obj):
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as f:
             json.dump(obj, f, allow_nan=False, separators=(",", ":"))
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp made it private (0600); give it a new file's usual mode
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def _umask():
+    """The process's file-creation mask (os.umask can only be read by setting it)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_model(path, parameters, metadata):
@@ -106,6 +114,11 @@ def _matrix(rows, n_rows, n_cols, what, fail):
             or not all(isinstance(row, list) and len(row) == n_cols for row in rows)):
         fail(f"{what} must be {n_rows} × {n_cols} numbers")
     for row in rows:
+        # The quick test first: a row of plain numbers with a finite sum has only finite
+        # numbers (an inf or a nan anywhere makes the sum inf or nan). Only a row that
+        # fails it is searched for the culprit, to name it.
+        if set(map(type, row)) <= {float, int} and math.isfinite(sum(row)):
+            continue
         for x in row:
             if isinstance(x, bool) or not isinstance(x, (int, float)):
                 fail(f"{what} hold {x!r}, which is not a number")

@@ -277,3 +277,10 @@ def test_fashion_mnist_from_the_debian_package(clean_home):
     train, test = load_mnist(dataset="fashion")
     assert (len(train), len(test)) == (60000, 10000)
     assert train.class_names[9] == "Ankle boot" and test.dataset == "fashion"
+
+
+def test_load_only_the_test_part():
+    (test,) = load_mnist(parts=("test",))
+    assert test.name == "test" and len(test) == 10000
+    with pytest.raises(ValueError, match="parts must be among"):
+        load_mnist(parts=("validation",))

@@ -5,7 +5,8 @@ import time
 
 import pytest
 
-from data import DataError, download, load_mnist
+from data import DataError, load_mnist
+from data.download import download
 from data.catalog import DATASETS
 from data_helpers import gz_files, images, labels, mirrors, tiny_arrays, tiny_info  # noqa: F401 (mirrors is a fixture)
 

@@ -2,7 +2,9 @@
 
 import json
 import math
+import os
 import random
+import stat
 
 import pytest
 
@@ -305,3 +307,13 @@ def test_a_failed_save_leaves_the_old_file_untouched(tmp_path):
         net.save(str(path))
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
+
+
+def test_a_saved_model_gets_the_usual_file_mode(tmp_path):
+    mask = os.umask(0o022)
+    try:
+        path = tmp_path / "model.json"
+        Network([3, 2, 2], seed=0).save(str(path))
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    finally:
+        os.umask(mask)
