@@ -28,9 +28,14 @@ SETTINGS = {  # name: (extra arguments to train.py, the bar for the final test a
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--long", action="store_true", help="the 20-epoch setting instead of the default")
+    parser.add_argument("--limit", type=int, metavar="N",
+                        help="train and test on N images only: a quick check that the benchmark runs, "
+                             "whose accuracy says nothing about the bar")
     args = parser.parse_args()
     name = "long" if args.long else "default"
     extra, bar = SETTINGS[name]
+    if args.limit:
+        extra = extra + ["--limit", str(args.limit), "--test-limit", str(args.limit)]
     with tempfile.TemporaryDirectory() as folder:
         model = os.path.join(folder, "model.json")
         command = [sys.executable, TRAIN, "--no-plots", "--quiet", "--out", model] + extra
