@@ -111,15 +111,15 @@ def parse_args(argv=None):
         prog="train.py",
         description="Train a fully connected network on MNIST (or Fashion-MNIST) in pure Python, "
                     "saving the model and a checkpoint after every epoch.",
-        epilog="Ctrl-C stops after saving nothing more than the last finished epoch; "
-               "the command to carry on is printed. Example of a quick run: "
-               "python train.py --limit 2000 --epochs 2 --test-limit 1000")
+        epilog="Ctrl-C stops at once, keeps the last finished epoch and prints the command that "
+               "carries on from it. A quick run: python train.py --limit 2000 --epochs 2 --test-limit 1000")
     d = DEFAULTS
     run_group = parser.add_argument_group("the network and its training")
     run_group.add_argument("--epochs", type=positive_int, help=f"passes over the training images (default {d['epochs']}); "
                            "with --resume, the new total")
     run_group.add_argument("--batch-size", type=positive_int, metavar="N", help=f"images per mini-batch (default {d['batch_size']})")
-    run_group.add_argument("--lr", type=positive_float, help="learning rate at the start (default " + ", ".join(f"{lr} with {name}" for name, lr in STARTING_LR.items()) + ")")
+    starting_lrs = ", ".join(f"{lr} with {name}" for name, lr in STARTING_LR.items())
+    run_group.add_argument("--lr", type=positive_float, help=f"learning rate at the start (default {starting_lrs})")
     run_group.add_argument("--optimizer", choices=("adam", "sgd"), help=f"(default {d['optimizer']})")
     run_group.add_argument("--momentum", type=momentum, help=f"momentum of sgd, in [0, 1) (default {d['momentum']})")
     run_group.add_argument("--weight-decay", type=non_negative_float, metavar="L2", help=f"L2 weight decay (default {d['weight_decay']})")
@@ -394,7 +394,8 @@ def report(net, test_set, history, plots_dir, model_path):
     names = test_set.class_names
     width = max(map(len, names))
     cells = [f"{names[c]:>{width}} {counts[c][c] / sum(counts[c]):6.1%}" for c in range(len(names)) if sum(counts[c])]
-    say("Per class:", *("  " + "    ".join(cells[i:i + 5]) for i in range(0, len(cells), 5)))
+    per_line = min(5, 76 // (len(cells[0]) + 4))  # 5 digits a line, fewer long names to fit 80 columns
+    say("Per class:", *("  " + "    ".join(cells[i:i + per_line]) for i in range(0, len(cells), per_line)))
     if not plots_dir:
         return []
     stem = os.path.splitext(os.path.basename(model_path))[0]

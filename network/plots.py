@@ -73,7 +73,7 @@ def confident_mistakes(images, predicted, confidence, path, count=24, columns=8)
         _show_image(axes, images, i)
         axes.set_title(f"{names[predicted[i]]} {confidence[i]:.0%}\n(is {names[images.labels[i]]})",
                        color=WRONG, fontsize=8)
-    fig.suptitle(f"The most confident of the {len(wrong)} mistakes on {len(images)} test images: "
+    fig.suptitle(f"The most confident of the {len(wrong):,} mistakes on {len(images):,} test images: "
                  "the network's answer, its probability, (the true class)")
     fig.savefig(path, dpi=100)
 
@@ -106,7 +106,7 @@ def confusion_matrix(counts, class_names, path):
     axes.set_ylabel("true class")
     right = sum(counts[i][i] for i in range(n))
     total = sum(map(sum, counts))
-    axes.set_title(f"Confusion matrix: {right} of {total} right ({right / total:.2%})")
+    axes.set_title(f"Confusion matrix: {right:,} of {total:,} right ({right / total:.2%})")
     fig.colorbar(picture, ax=axes, label="test images (log scale)")
     fig.savefig(path, dpi=100)
 
