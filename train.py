@@ -91,7 +91,8 @@ def run(args):
     files = [(model_path, "the trained network"), (state_path(model_path), "the training state, for --resume")]
     files += report(net, test_set, history, plots_dir, model_path)
     say(f"Total time {duration(time.perf_counter() - started)}.", "Files written:")
-    say(*(f"  {path:<34} {what}" for path, what in files))
+    width = max(len(path) for path, _ in files)
+    say(*(f"  {path:<{width}}  {what}" for path, what in files))
     try_next = "python test_single.py --random"
     if model_path != default_model_path("mnist"):
         try_next += f" --model {shlex.quote(model_path)}"

@@ -87,6 +87,7 @@ def test_quick_run_prints_header_progress_epochs_and_results(quick_run):
 
 
 def test_quick_run_saves_model_state_and_pictures(quick_run):
+    pytest.importorskip("matplotlib")
     folder, result = quick_run
     model_path = os.path.join("models", "mnist.json")
     net = Network.load(str(folder / model_path))
