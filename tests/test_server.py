@@ -100,7 +100,6 @@ def server(net):
 
 # ---------------------------------------------------------------------- predictions
 
-@pytest.mark.cpython_only
 def test_a_test_digit_drawn_as_png_gets_the_networks_answer(server, net, test_set):
     pytest.importorskip("PIL")
     right = 0
@@ -212,7 +211,6 @@ def test_a_bad_request_gets_400_and_a_message(server, body):
     assert isinstance(answer["error"], str) and answer["error"]
 
 
-@pytest.mark.cpython_only
 def test_an_empty_drawing_gets_400_and_says_so(server):
     pytest.importorskip("PIL")
     status, answer = server.predict({"image": png_data_url(bytes(784))})  # all black
