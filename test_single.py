@@ -78,7 +78,17 @@ def parse_args(argv):
                         help="print one JSON object per image instead of the drawing (JSON Lines)")
     parser.add_argument("--plot", nargs="?", const=DEFAULT_PLOT, metavar="PATH",
                         help=f"also save a picture of the image and its probabilities (default path: {DEFAULT_PLOT})")
+    which.add_argument("--serve", action="store_true",
+                       help="start the drawing page: draw a digit in your browser and watch the network read it")
+    parser.add_argument("--port", type=int, default=8000, help="with --serve: the port (default 8000; 0 picks a free one)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="with --serve: the address to listen on (default 127.0.0.1: this machine only)")
     args = parser.parse_args(argv)
+    if args.serve and (args.count is not None or args.seed is not None or args.json or args.plot
+                       or args.show_input):
+        parser.error("--serve goes with --model, --dataset, --port and --host only")
+    if not 0 <= args.port <= 65535:
+        parser.error(f"--port must be from 0 to 65535, not {args.port}")
     if (args.count is not None or args.seed is not None) and (args.index is not None or args.image):
         parser.error("--count and --seed go with --random, not with --index or --image")
     if args.count is not None and args.count < 1:
@@ -93,6 +103,9 @@ def main(argv=None):
     model_path = args.model or DEFAULT_MODEL.format(dataset=args.dataset or "mnist")
     try:
         net, dataset = load_model(model_path, args.dataset)
+        if args.serve:
+            from network import server  # only --serve needs the web server
+            return server.main(net, args.host, args.port)
         info = lookup(dataset)
         if args.image:
             predictions = [predict_image(net, args.image)]

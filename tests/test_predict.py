@@ -9,6 +9,7 @@ import io
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 
@@ -220,14 +221,12 @@ def test_what_is_not_a_picture_is_an_error(picture):
 
 # ---------------------------------------------------------------------- reading files and bytes (Pillow)
 
-@pytest.mark.cpython_only
 def test_read_image_gives_the_grayscale_rows_of_a_png(tmp_path):
     gray = [[(x * 7 + y * 13) % 256 for x in range(9)] for y in range(5)]
     assert read_image(write_png(tmp_path / "g.png", gray)) == gray
     assert read_image(write_png(tmp_path / "rgb.png", gray, "RGB")) == gray
 
 
-@pytest.mark.cpython_only
 def test_transparent_pixels_are_laid_on_white(tmp_path):
     from PIL import Image
     image = Image.new("RGBA", (4, 3), (0, 0, 0, 0))  # transparent black, as a canvas starts
@@ -237,7 +236,6 @@ def test_transparent_pixels_are_laid_on_white(tmp_path):
     assert gray[1][1] == 0 and gray[0] == [WHITE] * 4
 
 
-@pytest.mark.cpython_only
 def test_decode_image_bytes_reads_png_and_jpeg_from_memory(tmp_path, test_set):
     from PIL import Image
     gray = on_paper(test_set.image(0))
@@ -251,7 +249,6 @@ def test_decode_image_bytes_reads_png_and_jpeg_from_memory(tmp_path, test_set):
     assert mnist_style(decoded) == pytest.approx(mnist_style(gray), abs=0.15)
 
 
-@pytest.mark.cpython_only
 def test_a_photo_is_turned_the_way_its_exif_data_says(tmp_path):
     from PIL import Image
     exif = Image.Exif()
@@ -261,7 +258,6 @@ def test_a_photo_is_turned_the_way_its_exif_data_says(tmp_path):
     assert (len(gray), len(gray[0])) == (40, 10)
 
 
-@pytest.mark.cpython_only
 def test_a_large_picture_is_shrunk_as_it_is_read(tmp_path):
     from PIL import Image
     Image.new("L", (3 * MAX_SIDE, 3 * 100), WHITE).save(tmp_path / "wide.png")
@@ -269,7 +265,6 @@ def test_a_large_picture_is_shrunk_as_it_is_read(tmp_path):
     assert (len(gray), len(gray[0])) == (100, MAX_SIDE)
 
 
-@pytest.mark.cpython_only
 def test_unreadable_files_are_one_line_errors_naming_the_file(tmp_path):
     (tmp_path / "notes.txt").write_text("not a picture\n")
     (tmp_path / "cut.png").write_bytes(open(write_png(tmp_path / "whole.png", [[0, 255] * 50] * 50), "rb").read()[:60])
@@ -333,7 +328,6 @@ def test_several_images_end_with_how_many_were_right(cli, model):
     assert out.rstrip().splitlines()[-1].startswith("Right on ") and out.rstrip().endswith(" of 3 images.")
 
 
-@pytest.mark.cpython_only
 def test_an_own_image_is_made_mnist_like_and_predicted(cli, model, net, test_set, confident, tmp_path):
     i = confident[0]
     path = write_png(tmp_path / "mine.png", on_paper(test_set.image(i)))
@@ -361,7 +355,6 @@ def test_show_input_prints_the_input_numbers(cli, model, test_set):
             assert cell == ("." if v == 0 else str(min(9, int(v * 10))))
 
 
-@pytest.mark.cpython_only
 def test_plot_saves_a_png(cli, model, tmp_path):
     path = tmp_path / "plots" / "p.png"
     status, out, err = cli("--model", model, "--count", 2, "--seed", 0, "--json", "--plot", path)
@@ -371,7 +364,6 @@ def test_plot_saves_a_png(cli, model, tmp_path):
     assert path.read_bytes().startswith(b"\x89PNG")
 
 
-@pytest.mark.cpython_only
 def test_fashion_models_answer_with_class_names(cli, tmp_path, test_set):
     fashion = str(tmp_path / "fashion.json")
     Network([784, 4, 10]).save(fashion, metadata={"dataset": "fashion"})
@@ -402,7 +394,6 @@ def test_an_index_out_of_range_is_an_error(cli, model, index):
     assert_one_line_error(cli("--model", model, "--index", index), "out of range", "0 to 9999")
 
 
-@pytest.mark.cpython_only
 def test_bad_image_files_are_errors(cli, model, tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
     blank = write_png(tmp_path / "blank.png", [[WHITE] * 30] * 30)
@@ -422,7 +413,6 @@ def test_a_data_folder_without_the_data_set_is_an_error(cli, model, tmp_path):
     assert_one_line_error(cli("--model", model, "--data-dir", tmp_path, "--index", 0), str(tmp_path))
 
 
-@pytest.mark.cpython_only
 def test_a_plot_that_cannot_be_saved_is_an_error(cli, model, tmp_path):
     (tmp_path / "file").write_text("")
     assert_one_line_error(cli("--model", model, "--index", 0, "--plot", tmp_path / "file" / "p.png"),
@@ -458,3 +448,29 @@ def test_errors_end_the_program_with_status_2_and_no_traceback(model):
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "out of range" in result.stderr
+
+
+# ---------------------------------------------------------------------- --serve (the page itself: test_server.py)
+
+@pytest.mark.parametrize("args, words", [
+    (["--serve", "--index", "3"], ["not allowed with argument --serve"]),
+    (["--serve", "--json"], ["--serve goes with"]),
+    (["--serve", "--port", "70000"], ["--port must be from 0 to 65535"]),
+])
+def test_serve_refuses_options_it_does_not_use(cli, model, args, words):
+    assert_one_line_error(cli("--model", model, *args), *words)
+
+
+def test_serve_without_a_model_says_how_to_train_one(cli, tmp_path):
+    assert_one_line_error(cli("--serve", "--model", tmp_path / "none.json"), "train one first", "python train.py")
+
+
+def test_serve_starts_on_the_port_asked_and_stops_on_ctrl_c(model):
+    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "test_single.py"), "--serve", "--port", "0", "--model", str(model)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        assert line.startswith("Serving the digit drawing page at http://127.0.0.1:"), line + server.stderr.read()
+    finally:
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=10) == 0
