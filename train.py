@@ -240,15 +240,20 @@ def make_optimizer(settings):
     return Adam(weight_decay=settings["weight_decay"])
 
 
+def layer_sizes(settings, train_set):
+    """The network's layer sizes: pixels in, the hidden layers, one output per class."""
+    return [train_set.image_size, *settings["hidden"], train_set.num_classes]
+
+
 def start(settings, train_set):
     """A new run: (network, optimizer, shuffling RNG, empty history)."""
-    sizes = [train_set.image_size, *settings["hidden"], train_set.num_classes]
-    return Network(sizes, seed=settings["seed"]), make_optimizer(settings), random.Random(settings["seed"]), []
+    net = Network(layer_sizes(settings, train_set), seed=settings["seed"])
+    return net, make_optimizer(settings), random.Random(settings["seed"]), []
 
 
 def resume(checkpoint, settings, train_set):
     """The run of a checkpoint, ready to carry on: (network, optimizer, shuffling RNG, history)."""
-    sizes = [train_set.image_size, *settings["hidden"], train_set.num_classes]
+    sizes = layer_sizes(settings, train_set)
     if checkpoint.net.sizes != sizes:
         raise CheckpointError(f"the saved network is {shown(checkpoint.net.sizes)}, but its settings "
                               f"and data need {shown(sizes)}: start a new run")

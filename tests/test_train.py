@@ -136,7 +136,7 @@ def test_ctrl_c_keeps_the_last_epoch_and_prints_the_command_that_resumes(quick_r
     assert command == f"To carry on: python {TRAIN} --resume --out run.json"
     assert Network.load(str(tmp_path / "run.json")).metadata["epochs"] == 1
 
-    python, script, *args = shlex.split(command[len("To carry on: "):])
+    _, _, *args = shlex.split(command[len("To carry on: "):])  # python, train.py, the options
     resumed = run_train(*args, "--no-plots", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr
     assert layers(tmp_path / "run.json") == layers(folder / "models" / "mnist.json")
