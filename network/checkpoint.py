@@ -26,7 +26,7 @@ import signal
 import threading
 from collections import namedtuple
 
-from .model_file import write_json_atomically
+from .model_file import read_json, write_json_atomically
 from .network import Network
 
 FORMAT = "pure-python-training-state"
@@ -79,13 +79,8 @@ def load_checkpoint(model_path):
     def fail(problem):
         raise CheckpointError(f"{path}: {problem}")
 
-    try:
-        with open(path, encoding="utf-8") as f:
-            state = json.load(f)
-    except FileNotFoundError:
-        fail(f"no training state to resume {model_path} from (it is written after each epoch)")
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        fail(f"cannot be read ({error})")
+    state = read_json(path, fail, missing=f"no training state to resume {model_path} from "
+                                          "(it is written after each epoch)")
     if not isinstance(state, dict) or state.get("format") != FORMAT or state.get("version") != VERSION:
         fail(f"is not a training state of this project (format {FORMAT!r}, version {VERSION})")
     epoch, history = state.get("epoch"), state.get("history")

@@ -66,22 +66,28 @@ def write_model(path, parameters, metadata):
     })
 
 
+def read_json(path, fail, missing):
+    """The JSON value in the file at path; fail(problem) for a file that is missing (the
+    problem is then `missing`), a folder, unreadable or not JSON."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except FileNotFoundError:
+        fail(missing)
+    except IsADirectoryError:
+        fail("is a folder, not a file")
+    except (OSError, UnicodeDecodeError) as error:
+        fail(f"cannot be read ({error})")
+    except json.JSONDecodeError as error:
+        fail(f"is not valid JSON ({error})")
+
+
 def read_model(path):
     """The parameters [(W, b), ...] and the metadata dict stored in path, after checking them all."""
     def fail(problem):
         raise ModelFileError(f"{path}: {problem}")
 
-    try:
-        with open(path, encoding="utf-8") as f:
-            model = json.load(f)
-    except FileNotFoundError:
-        fail("no such model file")
-    except IsADirectoryError:
-        fail("is a folder, not a model file")
-    except (OSError, UnicodeDecodeError) as error:
-        fail(f"cannot be read ({error})")
-    except json.JSONDecodeError as error:
-        fail(f"is not a model file: not valid JSON ({error})")
+    model = read_json(path, fail, missing="no such model file")
 
     if not isinstance(model, dict) or model.get("format") != FORMAT:
         fail(f"is not a model file of this project (its format is not {FORMAT!r})")

@@ -170,7 +170,7 @@ def test_resume_with_a_state_file_that_does_not_fit(quick_run, tmp_path):
 
     (tmp_path / "m.state.json").write_text("{not json")
     result = run_train("--resume", "--epochs", "3", "--out", str(model), cwd=tmp_path)
-    assert_one_line_error(result, "m.state.json", "cannot be read")
+    assert_one_line_error(result, "m.state.json", "is not valid JSON")
 
 
 def test_checkpoint_round_trip_restores_the_optimizer_and_the_random_generator(tmp_path):
