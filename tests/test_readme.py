@@ -1,0 +1,120 @@
+"""Every command in README.md runs, so the README cannot rot.
+
+The commands are read from README's ```sh blocks and run in order in one empty folder,
+as a newcomer would type them: the first `python train.py` makes the model that the
+`test_single.py` commands after it use. Commands that would take minutes run with
+small limits added (QUICK); the few that cannot run here say why (NOT_RUN).
+"""
+
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+FASHION = Path("/usr/share/datasets/fashion-mnist")
+
+NOT_RUN = {
+    "pip install -r requirements.txt": ".ci/run installs requirements.txt before running the tests",
+    "python -m pytest": "the test run this test is part of",
+    "sudo apt-get install dataset-fashion-mnist": "installs a system package",
+}
+
+# Arguments added to a command so that it takes seconds; for a program given more than
+# once, argparse keeps the last value, so these override the README's own.
+QUICK = {
+    "train.py": ["--limit", "300", "--test-limit", "100", "--epochs", "1", "--no-plots"],
+    "benchmarks/matrix_product.py": ["--repeats", "1"],
+    "benchmarks/train_step.py": ["--batches", "2", "--reference-batches", "1", "--memory-batches", "1"],
+    "benchmarks/load_data.py": ["--runs", "1", "--naive-images", "500"],
+    "benchmarks/predict_time.py": ["--runs", "1"],
+    "benchmarks/predict_api.py": ["--requests", "3"],
+    "benchmarks/accuracy.py": ["--limit", "300"],
+}
+# What a quick run may answer besides 0: accuracy.py exits 1 when the bar is missed,
+# which 300 images always do.
+ALSO_ACCEPTED = {"benchmarks/accuracy.py": {1}}
+
+
+def readme_commands():
+    """The command lines of README's ```sh blocks, with `a && b` as two commands."""
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", README.read_text(encoding="utf-8"), re.S):
+        for line in block.splitlines():
+            if line.strip():
+                commands.extend(part.strip() for part in line.split("&&"))
+    return commands
+
+
+def test_readme_has_the_setup_and_test_commands_first():
+    commands = readme_commands()
+    assert commands[:3] == ["pip install -r requirements.txt", "python train.py", "python -m pytest"]
+
+
+def how_to_run(command):
+    """(argv, accepted exit codes), or a string saying why the command is not run here."""
+    if command in NOT_RUN:
+        return NOT_RUN[command]
+    words = shlex.split(command)
+    interpreter, script, args = words[0], words[1], words[2:]
+    assert interpreter in ("python", "pypy3"), f"README command with an unknown interpreter: {command}"
+    if interpreter == "pypy3":
+        if not shutil.which("pypy3"):
+            return "pypy3 is not installed"
+        executable = shutil.which("pypy3")
+    else:
+        executable = sys.executable
+    if "fashion" in args and not FASHION.is_dir():
+        return "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)"
+    assert (ROOT / script).is_file(), f"README names a script that does not exist: {script}"
+    if script == "train.py" and "--resume" in args:
+        args = ["--resume", "--epochs", "2"]  # one more epoch than the quick run before it
+    else:
+        args = args + QUICK.get(script, [])
+    return [executable, str(ROOT / script)] + args, {0} | ALSO_ACCEPTED.get(script, set())
+
+
+def test_every_readme_command_runs(tmp_path):
+    (tmp_path / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "example-digit.png", tmp_path / "docs")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="100")
+    ran = 0
+    for command in readme_commands():
+        plan = how_to_run(command)
+        if isinstance(plan, str):
+            continue
+        argv, accepted = plan
+        if "--serve" in argv:
+            run_server_until_it_answers(argv, tmp_path, env)
+        else:
+            result = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+            assert result.returncode in accepted, f"{command}\n{result.stdout}\n{result.stderr}"
+            assert result.stdout.strip() and "Traceback" not in result.stderr, command
+        ran += 1
+    assert ran >= 15
+
+
+def run_server_until_it_answers(argv, folder, env):
+    """Start the drawing server on a free port, wait for its address, stop it with Ctrl-C."""
+    server = subprocess.Popen(argv + ["--port", "0"], cwd=folder, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        assert "http://127.0.0.1:" in line, line + server.stderr.read()
+    finally:
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=10) == 0
+
+
+@pytest.mark.parametrize("command", readme_commands())
+def test_each_readme_command_is_known(command):
+    """A command added to README without a way to run it here fails this test."""
+    plan = how_to_run(command)
+    assert isinstance(plan, (str, tuple))
