@@ -20,6 +20,7 @@ from data import load_mnist
 from data.preprocess import MAX_SIDE, decode_image_bytes, mnist_style, read_image
 from my_math import Matrix
 from network import Adam, Network, train_epoch
+from tests.interrupt import start_interruptible
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIDE = 28
@@ -466,8 +467,9 @@ def test_serve_without_a_model_says_how_to_train_one(cli, tmp_path):
 
 
 def test_serve_starts_on_the_port_asked_and_stops_on_ctrl_c(model):
-    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "test_single.py"), "--serve", "--port", "0", "--model", str(model)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = start_interruptible([sys.executable, os.path.join(ROOT, "test_single.py"), "--serve", "--port", "0",
+                                  "--model", str(model)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = server.stdout.readline()
         assert line.startswith("Serving the digit drawing page at http://127.0.0.1:"), line + server.stderr.read()

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.interrupt import start_interruptible
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 FASHION = Path("/usr/share/datasets/fashion-mnist")
@@ -103,8 +105,8 @@ def test_every_readme_command_runs(tmp_path):
 
 def run_server_until_it_answers(argv, folder, env):
     """Start the drawing server on a free port, wait for its address, stop it with Ctrl-C."""
-    server = subprocess.Popen(argv + ["--port", "0"], cwd=folder, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    server = start_interruptible(argv + ["--port", "0"], cwd=folder, env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
     try:
         line = server.stdout.readline()
         assert "http://127.0.0.1:" in line, line + server.stderr.read()

@@ -26,6 +26,7 @@ from data.preprocess import decode_image_bytes, mnist_style
 from my_math import Matrix
 from network import ModelFileError, Network
 from network.server import MAX_BODY, STATIC_FILES, WEB_FOLDER, is_loopback, main, make_server
+from tests.interrupt import start_interruptible
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -370,8 +371,8 @@ def test_main_serves_until_ctrl_c_and_stops_cleanly(net, tmp_path):
     path = str(tmp_path / "small.json")
     net.save(path)
     script = f"import sys; from network.server import main; sys.exit(main({path!r}, '127.0.0.1', 0))"
-    process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = start_interruptible([sys.executable, "-c", script], cwd=ROOT, text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         assert select.select([process.stdout], [], [], 30)[0], "no address printed within 30 s"
         first_line = process.stdout.readline()

@@ -16,6 +16,7 @@ import pytest
 import train
 from network import Network
 from network.checkpoint import interrupts_held, load_checkpoint, save_checkpoint, state_path
+from tests.interrupt import start_interruptible
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRAIN = os.path.join(ROOT, "train.py")
@@ -32,14 +33,9 @@ def run_train(*args, cwd):
 
 
 def start_train(*args, cwd):
-    """Start train.py with args in cwd, its output readable line by line as it comes.
-
-    SIGINT is set back to its default in the child: a shell starts background jobs with
-    it ignored, and Python only turns SIGINT into KeyboardInterrupt when it is not ignored.
-    """
-    return subprocess.Popen([sys.executable, TRAIN, *args], cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    """Start train.py with args in cwd, its output readable line by line as it comes."""
+    return start_interruptible([sys.executable, TRAIN, *args], cwd=cwd, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
 
 
 def layers(model_path):
