@@ -1,7 +1,9 @@
 """network: a fully connected neural network built on my_math.Matrix.
 
 Reading order: activations.py, loss.py, layers.py, network.py, optimizers.py,
-schedules.py, training.py, model_file.py.
+schedules.py, training.py, model_file.py. Around them: checkpoint.py (the training state
+train.py saves for --resume), plots.py (its pictures) and server.py with web/ (the page
+of test_single.py --serve).
 """
 
 from .model_file import ModelFileError
