@@ -7,6 +7,7 @@
     python test_single.py --dataset fashion     Fashion-MNIST, with models/fashion.json
     python test_single.py --index 7 --json      one JSON object per image, for programs
     python test_single.py --index 7 --plot      also save plots/prediction.png
+    python test_single.py --serve               draw digits in the browser: http://127.0.0.1:8000/
 
 The network is loaded from its model file, never trained here: `python train.py` makes
 one. Your own picture is first made to look like an MNIST digit (data/preprocess.py);
