@@ -234,14 +234,15 @@ class Matrix:
 
         row i of a times column j of b. [[1, 2]] @ [[3], [4]] = [[1·3 + 2·4]] = [[11]]
 
-        The textbook computes this with three nested loops (i, j, k). The functions below
-        get the same sums faster; both skip the zero entries of a, since a term
+        The textbook computes this with three nested loops (i, j, k). The two engines at
+        the end of this file, _product_by_builtins (for CPython) and _product_by_loops
+        (for PyPy), get the same sums faster; both skip the zero entries of a, since a term
         a_ik · b_kj with a_ik = 0 adds nothing. An MNIST image is about 80% black (zero)
         pixels, so the network's first layer then does a fifth of the work.
         """
         if not isinstance(other, Matrix):
             return NotImplemented
-        (n, k), (k_other, m) = self.shape, other.shape
+        k, k_other = self.shape[1], other.shape[0]
         if k != k_other:
             raise ValueError(f"cannot compute {self.shape} @ {other.shape}: "
                              f"{k} columns vs {k_other} rows")

@@ -29,6 +29,11 @@ def cross_entropy(P, labels):
     return -sum(math.log(max(row[y], TINY)) for row, y in zip(P.rows, labels)) / len(labels)
 
 
+def count_correct(P, labels):
+    """How many samples the most probable class gets right: #{i : argmax_j p_ij = y_i}."""
+    return sum(p == y for p, y in zip(P.argmax(axis=1), labels))
+
+
 def softmax_cross_entropy_gradient(P, labels):
     """∂L/∂Z for softmax followed by cross-entropy, fused: dZ = (P − Y) / m.
 

@@ -4,7 +4,7 @@ import random
 
 from .activations import relu, relu_backward, softmax
 from .layers import Dense
-from .loss import cross_entropy, softmax_cross_entropy_gradient
+from .loss import count_correct, cross_entropy, softmax_cross_entropy_gradient
 from .model_file import read_model, write_model
 
 
@@ -74,7 +74,7 @@ class Network:
         for X, labels in data.batches(batch_size):
             P = self.predict_proba(X)
             total_loss += cross_entropy(P, labels) * len(labels)
-            correct += sum(p == y for p, y in zip(P.argmax(axis=1), labels))
+            correct += count_correct(P, labels)
         return total_loss / len(data), correct / len(data)
 
     @property

@@ -103,7 +103,7 @@ class Adam:
         step_size = lr * correction / (1.0 - b1 ** self.t)
         eps = self.eps * correction
         c1, c2 = 1.0 - b1, 1.0 - b2
-        sqrt = math.sqrt
+        sqrt = math.sqrt  # a local name: looked up once, not once per weight
         for index, (p, grad) in enumerate(parameters):
             rows, ms, vs = p.rows, self.m[index], self.v[index]
             for r, (w_row, g_row) in enumerate(zip(rows, grad.rows)):
