@@ -343,8 +343,9 @@ def main(model, host="127.0.0.1", port=8000):
     if not is_loopback(host):
         print(f"warning: serving on {host}, not on this machine only: anyone who can reach it "
               f"on port {server.server_address[1]} can use the page and the API", file=sys.stderr)
-    print(f"Serving the digit drawing page at {server.url}  (open it in a browser; Ctrl-C stops)", flush=True)
     try:
+        # Inside the try: a Ctrl-C that comes as soon as this line is out must still stop cleanly.
+        print(f"Serving the digit drawing page at {server.url}  (open it in a browser; Ctrl-C stops)", flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         print("\nStopped.")
