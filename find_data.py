@@ -22,7 +22,7 @@ import sys
 from data import DataError
 from data.download import download
 from data.catalog import DATASETS, DEFAULT_DATASET, PARTS
-from data.search import candidates, download_command, first_complete, named_location, package_folder
+from data.search import candidates, download_command, download_folder, first_complete, named_location, repair_command
 
 
 def main(argv=None):
@@ -33,7 +33,7 @@ def main(argv=None):
         sys.stdout.reconfigure(errors="replace")  # a terminal that cannot show ✓ gets ? rather than a crash
     try:
         if args.download:
-            target = args.data_dir or os.environ.get(info.env_var) or package_folder(info)
+            target = download_folder(info, args.data_dir)
             if os.path.exists(target) and not os.path.isdir(target):
                 return _refuse(f"{target}: is not a folder, cannot download into it")
             try:
@@ -89,7 +89,7 @@ def _report(info, data_dir, chosen):
         problems[chosen.path] = _check(chosen, info)
     if problems[chosen.path]:
         print(f"{chosen.path} ({chosen.source}) is not a complete, intact copy of {info.title}. To fix, run:\n"
-              f"  {download_command(info, None if chosen.is_npz else chosen.path)}")
+              f"  {repair_command(info, chosen)}")
         return 1
     print(f"Using {chosen.path} ({chosen.source}): complete, checksums OK.")
     return 0

@@ -3,7 +3,7 @@
 from .catalog import DEFAULT_DATASET, SPLITS, lookup
 from .dataset import Dataset
 from .errors import DataError
-from .search import download_command, locate
+from .search import locate, repair_command
 
 
 def load_mnist(data_dir=None, dataset=DEFAULT_DATASET, verify=True, parts=("train", "test")):
@@ -31,7 +31,7 @@ def load_mnist(data_dir=None, dataset=DEFAULT_DATASET, verify=True, parts=("trai
     try:
         return tuple(_load_split(place, info, split, verify) for split in parts)
     except DataError as error:
-        raise DataError(f"{error}; to fix, run `{_repair_command(place, info)}`") from None
+        raise DataError(f"{error}; to fix, run `{repair_command(info, place)}`") from None
 
 
 def _load_split(place, info, split, verify):
@@ -53,7 +53,3 @@ def _load_split(place, info, split, verify):
                         f"is not below the {classes} classes")
     return Dataset(images.data, labels.data, info.key, split, info.class_names, info.image_shape)
 
-
-def _repair_command(place, info):
-    """The command that fetches a fresh copy where place is (or, for an .npz, into the default folder)."""
-    return download_command(info, None if place.is_npz else place.path)

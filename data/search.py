@@ -102,6 +102,17 @@ def locate(info, data_dir=None):
     return place
 
 
+def download_folder(info, data_dir=None):
+    """Where --download puts info's files: the folder the user named, else package_folder(info)."""
+    named = _named(info, data_dir)
+    return named[0][0] if named else package_folder(info)
+
+
+def repair_command(info, place):
+    """The command that fetches a fresh copy of info where place is (for a Keras .npz, into the default folder)."""
+    return download_command(info, None if place.is_npz else place.path)
+
+
 def download_command(info, folder=None):
     """The command that downloads info into folder (by default the package's folder) and checks it."""
     words = ["python", "find_data.py", "--download"]
