@@ -24,6 +24,7 @@ import time
 from data import DataError, load_mnist
 from network import SCHEDULES, SGD, Adam, ModelFileError, Network, TrainingDiverged, train_epoch
 from network.checkpoint import CheckpointError, interrupts_held, load_checkpoint, save_checkpoint, state_path
+from network.loss import cross_entropy
 
 # Every setting of a run, with its default, in one place. The checkpoint saves them, and
 # --resume takes them from there: only CHANGEABLE_ON_RESUME may then be given anew, as
@@ -84,12 +85,12 @@ def run(args):
 
     started = time.perf_counter()
     try:
-        train(net, optimizer, rng, history, settings, train_set, test_set, model_path, args.quiet)
+        predicted, confidence = train(net, optimizer, rng, history, settings, train_set, test_set, model_path, args.quiet)
     except KeyboardInterrupt:
         print_interrupted(args, model_path, history, settings)
         return INTERRUPTED
     files = [(model_path, "the trained network"), (state_path(model_path), "the training state, for --resume")]
-    files += report(net, test_set, history, plots_dir, model_path)
+    files += report(net, test_set, history, predicted, confidence, plots_dir, model_path)
     say(f"Total time {duration(time.perf_counter() - started)}.", "Files written:")
     width = max(len(path) for path, _ in files)
     say(*(f"  {path:<{width}}  {what}" for path, what in files))
@@ -274,7 +275,8 @@ def train(net, optimizer, rng, history, settings, train_set, test_set, model_pat
 
     history gets one dict per epoch. The learning rate of each epoch comes from the
     schedule, which depends on the total number of epochs: resuming with a larger
-    --epochs changes the learning rates of the epochs still to come.
+    --epochs changes the learning rates of the epochs still to come. Returns the last
+    test's per-image answers (predicted, confidence; see test), which report needs.
     """
     epochs = settings["epochs"]
     schedule = SCHEDULES[settings["schedule"]]
@@ -288,7 +290,7 @@ def train(net, optimizer, rng, history, settings, train_set, test_set, model_pat
         finally:
             if progress:
                 progress.close()
-        test_loss, test_accuracy = net.evaluate(test_set)
+        test_loss, test_accuracy, predicted, confidence = test(net, test_set)
         result = {"epoch": epoch, "lr": lr, "train_loss": train_loss, "train_accuracy": train_accuracy,
                   "test_loss": test_loss, "test_accuracy": test_accuracy,
                   "seconds": round(time.perf_counter() - began, 1)}
@@ -297,6 +299,25 @@ def train(net, optimizer, rng, history, settings, train_set, test_set, model_pat
             save_checkpoint(model_path, net, metadata(settings, train_set, result), optimizer, rng, settings, history)
         say(f"epoch {epoch}/{epochs}  train loss {train_loss:.4f} accuracy {train_accuracy:.2%}  |  "
             f"test loss {test_loss:.4f} accuracy {test_accuracy:.2%}  |  lr {lr:.3g}  {result['seconds']:.1f} s")
+    return predicted, confidence
+
+
+def test(net, test_set, batch_size=500):
+    """One pass over the test set, in order: (mean loss, accuracy, predicted, confidence).
+
+    The loss and accuracy are Network.evaluate's; predicted[i] is the class the network
+    chose for test image i and confidence[i] the probability it gave that class. Keeping
+    them spares the results a second pass over the test set after the last epoch.
+    """
+    total_loss, predicted, confidence = 0.0, [], []
+    for X, labels in test_set.batches(batch_size):
+        P = net.predict_proba(X)
+        total_loss += cross_entropy(P, labels) * len(labels)
+        guesses = P.argmax(axis=1)
+        predicted += guesses
+        confidence += [row[k] for row, k in zip(P.rows, guesses)]
+    correct = sum(p == y for p, y in zip(predicted, test_set.labels))
+    return total_loss / len(test_set), correct / len(test_set), predicted, confidence
 
 
 def metadata(settings, train_set, result):
@@ -387,15 +408,15 @@ def print_interrupted(args, model_path, history, settings):
 
 # ---------------------------------------------------------------------- results
 
-def report(net, test_set, history, plots_dir, model_path):
+def report(net, test_set, history, predicted, confidence, plots_dir, model_path):
     """Print the test accuracy, best and final, and per class; draw the pictures.
 
+    predicted and confidence are the last test's per-image answers (see test).
     Returns [(path, what it shows)] for each picture written.
     """
     best = max(history, key=lambda h: h["test_accuracy"])
     say(f"\nTest accuracy: final {history[-1]['test_accuracy']:.2%}, "
         f"best {best['test_accuracy']:.2%} (epoch {best['epoch']}) on {len(test_set):,} test images.")
-    predicted, confidence = test_predictions(net, test_set)
     counts = confusion_counts(test_set.labels, predicted, test_set.num_classes)
     names = test_set.class_names
     width = max(map(len, names))
@@ -406,17 +427,6 @@ def report(net, test_set, history, plots_dir, model_path):
         return []
     stem = os.path.splitext(os.path.basename(model_path))[0]
     return draw_pictures(plots_dir, stem, history, net, test_set, predicted, confidence, counts)
-
-
-def test_predictions(net, test_set):
-    """For every test image in order, the predicted class and the probability given to it."""
-    predicted, confidence = [], []
-    for X, _ in test_set.batches(500):
-        for row in net.predict_proba(X).rows:
-            top = max(row)
-            predicted.append(row.index(top))
-            confidence.append(top)
-    return predicted, confidence
 
 
 def confusion_counts(labels, predicted, num_classes):
