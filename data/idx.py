@@ -46,6 +46,11 @@ def idx_header(dims):
     return struct.pack(">HBB%dI" % len(dims), 0, UNSIGNED_BYTE, len(dims), *dims)
 
 
+def ndim_of(magic):
+    """How many dimensions an IDX file with this magic number has: its last byte counts them."""
+    return magic & 0xFF
+
+
 def read_idx(path, magic, name=None):
     """Read the IDX file at path, which must have this magic number, into an IdxArray.
 
@@ -96,7 +101,7 @@ def _read_dims(f, magic, name):
     (found,) = struct.unpack(">I", start)
     if found != magic:
         raise DataError(f"{name}: magic number {found}, expected {magic}: not an IDX file of {_KIND[magic]}")
-    ndim = magic & 0xFF  # the last byte of the magic number counts the dimensions
+    ndim = ndim_of(magic)
     sizes = f.read(4 * ndim)
     if len(sizes) < 4 * ndim:
         raise DataError(f"{name}: truncated in its header")

@@ -4,7 +4,7 @@ import os
 
 from .catalog import PARTS
 from .checksums import check_checksum
-from .idx import read_idx
+from .idx import ndim_of, read_idx
 from .npz import read_npy
 
 
@@ -47,11 +47,11 @@ class Location:
 
         Raises DataError naming the file when it is missing, unreadable or not as published.
         """
+        name = self.file(part)
         if self.is_npz:
-            ndim = part.magic & 0xFF  # the dimensions an IDX file of this part would have
-            array = read_npy(self.path, part.npz_key, ndim)
+            array = read_npy(self.path, part.npz_key, ndim_of(part.magic))
         else:
-            array = read_idx(self.file(part), part.magic)
+            array = read_idx(name, part.magic)
         if verify:
-            check_checksum(array, info, part, self.file(part))
+            check_checksum(array, info, part, name)
         return array
