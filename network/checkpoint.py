@@ -20,7 +20,6 @@ never stopped (tests/test_train.py checks that).
 """
 
 import contextlib
-import json
 import random
 import signal
 import threading
