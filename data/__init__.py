@@ -6,7 +6,9 @@
         ...
 
 Read in this order: idx.py (the file format), dataset.py (pixels kept as bytes, floats
-made per batch), load.py (load_mnist), then checksums.py, search.py and download.py.
+made per batch), load.py (load_mnist), then catalog.py (the data sets known), locations.py
+and search.py (where copies may be), checksums.py, npz.py (Keras's archive) and download.py.
+preprocess.py, apart, makes your own picture of a digit look like an MNIST image.
 """
 
 from .dataset import Dataset
