@@ -22,7 +22,7 @@ import sys
 from data import DataError
 from data.download import download
 from data.catalog import DATASETS, DEFAULT_DATASET, PARTS
-from data.search import candidates, download_command, download_folder, first_complete, named_location, repair_command
+from data.search import candidates, download_command, download_folder, named_location, repair_command
 
 
 def main(argv=None):
@@ -74,19 +74,20 @@ def _refuse(message):
 def _report(info, data_dir, chosen):
     """Print every location and its files, then the verdict on the copy load_mnist would use."""
     print(f"Looking for {info.title}, in this order:")
+    places = candidates(info, data_dir)
     problems = {}
-    for place in candidates(info, data_dir):
+    for place in places:
         if not place.exists():
             print(f"  - {place.path}  ({place.source}): not here")
             continue
         print(f"  {place.path}  ({place.source})")
         problems[place.path] = _check(place, info)
-    chosen = chosen or first_complete(info)
+    # The copy named (one of the first places) or the first complete one: either way a
+    # place that exists, so it has been checked above.
+    chosen = chosen or next((place for place in places if place.complete()), None)
     if chosen is None:
         print(f"No complete copy of {info.title} found. To fix, run:\n  {download_command(info)}")
         return 1
-    if chosen.path not in problems:
-        problems[chosen.path] = _check(chosen, info)
     if problems[chosen.path]:
         print(f"{chosen.path} ({chosen.source}) is not a complete, intact copy of {info.title}. To fix, run:\n"
               f"  {repair_command(info, chosen)}")
