@@ -310,18 +310,17 @@ def save_plot(predictions, class_names, path):
     """Save a figure to path: each image beside a bar chart of its probabilities.
 
     matplotlib is imported only here, as it takes longer to import than everything
-    else together. Its Agg backend draws into a file without needing a display, so this
-    works over SSH too; open the file to see it.
+    else together. As in network/plots.py, the Figure is made without pyplot and drawn
+    straight into the file by matplotlib's Agg renderer: no window and no display, so
+    this works over SSH too; open the file to see it.
     """
     try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
     except ImportError:
         raise CommandError("--plot needs matplotlib: pip install -r requirements.txt") from None
 
-    figure, axes = plt.subplots(len(predictions), 2, figsize=(8, 2.8 * len(predictions)),
-                                squeeze=False, gridspec_kw={"width_ratios": (1, 1.6)})
+    figure = Figure(figsize=(8, 2.8 * len(predictions)))
+    axes = figure.subplots(len(predictions), 2, squeeze=False, gridspec_kw={"width_ratios": (1, 1.6)})
     for (image_axes, bar_axes), prediction in zip(axes, predictions):
         guess = predicted_class(prediction)
         image_axes.imshow(_rows(prediction.pixels), cmap="gray", vmin=0, vmax=1)
@@ -348,8 +347,6 @@ def save_plot(predictions, class_names, path):
         figure.savefig(path)
     except (OSError, ValueError) as error:  # ValueError: a file name ending in an unknown format
         raise CommandError(f"{path}: cannot save the plot ({error})") from None
-    finally:
-        plt.close(figure)
 
 
 if __name__ == "__main__":
