@@ -24,7 +24,6 @@ import time
 from data import DataError, load_mnist
 from network import SCHEDULES, SGD, Adam, ModelFileError, Network, TrainingDiverged, train_epoch
 from network.checkpoint import CheckpointError, interrupts_held, load_checkpoint, save_checkpoint, state_path
-from network.loss import cross_entropy
 
 # Every setting of a run, with its default, in one place. The checkpoint saves them, and
 # --resume takes them from there: only CHANGEABLE_ON_RESUME may then be given anew, as
@@ -290,7 +289,7 @@ def train(net, optimizer, rng, history, settings, train_set, test_set, model_pat
         finally:
             if progress:
                 progress.close()
-        test_loss, test_accuracy, predicted, confidence = test(net, test_set)
+        test_loss, test_accuracy, predicted, confidence = net.evaluate_in_full(test_set)
         result = {"epoch": epoch, "lr": lr, "train_loss": train_loss, "train_accuracy": train_accuracy,
                   "test_loss": test_loss, "test_accuracy": test_accuracy,
                   "seconds": round(time.perf_counter() - began, 1)}
@@ -300,24 +299,6 @@ def train(net, optimizer, rng, history, settings, train_set, test_set, model_pat
         say(f"epoch {epoch}/{epochs}  train loss {train_loss:.4f} accuracy {train_accuracy:.2%}  |  "
             f"test loss {test_loss:.4f} accuracy {test_accuracy:.2%}  |  lr {lr:.3g}  {result['seconds']:.1f} s")
     return predicted, confidence
-
-
-def test(net, test_set, batch_size=500):
-    """One pass over the test set, in order: (mean loss, accuracy, predicted, confidence).
-
-    The loss and accuracy are Network.evaluate's; predicted[i] is the class the network
-    chose for test image i and confidence[i] the probability it gave that class. Keeping
-    them spares the results a second pass over the test set after the last epoch.
-    """
-    total_loss, predicted, confidence = 0.0, [], []
-    for X, labels in test_set.batches(batch_size):
-        P = net.predict_proba(X)
-        total_loss += cross_entropy(P, labels) * len(labels)
-        guesses = P.argmax(axis=1)
-        predicted += guesses
-        confidence += [row[k] for row, k in zip(P.rows, guesses)]
-    correct = sum(p == y for p, y in zip(predicted, test_set.labels))
-    return total_loss / len(test_set), correct / len(test_set), predicted, confidence
 
 
 def metadata(settings, train_set, result):

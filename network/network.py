@@ -4,7 +4,7 @@ import random
 
 from .activations import relu, relu_backward, softmax
 from .layers import Dense
-from .loss import count_correct, cross_entropy, softmax_cross_entropy_gradient
+from .loss import cross_entropy, softmax_cross_entropy_gradient
 from .model_file import read_model, write_model
 
 
@@ -69,13 +69,22 @@ class Network:
 
     def evaluate(self, data, batch_size=500):
         """(mean cross-entropy, accuracy) over a whole data set, in order, batch by batch."""
-        total_loss = 0.0
-        correct = 0
+        loss, accuracy, _, _ = self.evaluate_in_full(data, batch_size)
+        return loss, accuracy
+
+    def evaluate_in_full(self, data, batch_size=500):
+        """evaluate's (mean cross-entropy, accuracy), and what lies behind them:
+        predicted[i], the class the network chose for sample i, and confidence[i], the
+        probability it gave that class. Returns (loss, accuracy, predicted, confidence)."""
+        total_loss, predicted, confidence = 0.0, [], []
         for X, labels in data.batches(batch_size):
             P = self.predict_proba(X)
             total_loss += cross_entropy(P, labels) * len(labels)
-            correct += count_correct(P, labels)
-        return total_loss / len(data), correct / len(data)
+            guesses = P.argmax(axis=1)
+            predicted += guesses
+            confidence += [row[k] for row, k in zip(P.rows, guesses)]
+        correct = sum(p == y for p, y in zip(predicted, data.labels))
+        return total_loss / len(data), correct / len(data), predicted, confidence
 
     @property
     def parameter_count(self):
