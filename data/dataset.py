@@ -1,10 +1,6 @@
 """Dataset: one part (train or test) of an image data set, kept compact, served in mini-batches."""
 
-from my_math import Matrix
-
-# The float each pixel value 0..255 becomes. A batch of 128 images has 100 352 pixels:
-# looking each one up in this table is faster than dividing it by 255.
-SCALE = [p / 255 for p in range(256)]
+from my_math import ByteMatrix
 
 
 class Dataset:
@@ -43,12 +39,11 @@ class Dataset:
         return self.pixels[start:start + self.image_size]
 
     def matrix(self, indices):
-        """A Matrix with a row for each index in indices: that image's pixels as floats pixel / 255."""
-        scale = SCALE.__getitem__
-        return Matrix([list(map(scale, self.image(i))) for i in indices], check=False)
+        """A ByteMatrix with a row for each index in indices: that image's pixels, each standing for pixel / 255."""
+        return ByteMatrix([self.image(i) for i in indices])
 
     def batches(self, batch_size, rng=None):
-        """The whole set as mini-batches (X, labels): X a Matrix (b, image_size), labels a list of b ints.
+        """The whole set as mini-batches (X, labels): X a ByteMatrix (b, image_size), labels a list of b ints.
 
         In order when rng is None; otherwise in the order rng.shuffle (rng a random.Random)
         makes of range(len(self)). The order is drawn here, when batches() is called,

@@ -1,0 +1,208 @@
+"""ByteMatrix: a batch of images, and a product that multiplies a whole row at a time.
+
+An image's pixels are bytes, whole numbers p from 0 to 255, and the network sees each
+pixel as x = p / 255. So the first layer's product, the costliest step of training, is
+
+    (X B)_ij = Σ_k x_ik b_kj = (1/255) · Σ_k p_ik b_kj
+
+and every term is a small whole number times a float. Python's integers have no size
+limit, and that makes a trick possible: write a whole row of B into one big integer,
+each number in its own 96-bit slot,
+
+    U_k = (c + q_k1) + (c + q_k2)·2⁹⁶ + (c + q_k3)·2¹⁹² + ...        (q_kj ≈ b_kj / g)
+
+and then p · U_k multiplies all the numbers of the row at once, and U_k + U_l adds two
+rows slot by slot. The slots never spill into each other as long as each one stays
+below 2⁹⁶, so Σ_k p_ik U_k holds, slot by slot, every sum Σ_k p_ik q_kj of row i of the
+product. CPython does each big multiplication and addition in C, 30 bits at a time:
+about four times faster than one float multiplication and addition per term. The
+numbers are written in whole units of g, a power of two (fixed point); c, a constant
+offset, keeps every slot positive. Read ByteMatrix.__matmul__, then _pack and _unpack.
+
+On PyPy plain loops are compiled to machine code and beat this trick, so there a
+ByteMatrix multiplies as any Matrix does.
+"""
+
+import math
+import sys
+from array import array
+from functools import cached_property
+from itertools import chain, compress, repeat
+from operator import add, mul, sub, truediv
+
+from .matrix import Matrix
+
+# Each packed number has a slot of 96 bits. Slot j of Σ_k p_k U_k holds c · Σ_k p_k + Σ_k p_k q_kj,
+# with c < 2⁶⁴ and |q| ≤ 2⁵⁰: below 2⁹⁶ as long as Σ_k p_k < 2³¹, 8 million pixels of 255.
+SLOT_BYTES = 12
+SLOT_BITS = 8 * SLOT_BYTES
+PIXEL_MAX = 255
+MAX_COLUMNS = 2 ** 31 // PIXEL_MAX
+
+# Packing pays off where Python's own loops are slow (CPython), not under a JIT (PyPy).
+_PACKING = sys.implementation.name != "pypy"
+
+
+class ByteMatrix(Matrix):
+    """A matrix whose elements are bytes divided by 255: pixel p (0..255) stands for p / 255.
+
+    ByteMatrix([b"\\x00\\xff"]) is the matrix [[0.0, 1.0]]. It is a Matrix and behaves as
+    one; it keeps the bytes, so that its product with a matrix of floats can use packed
+    whole-number arithmetic, and makes its floats only when something asks for them.
+    """
+
+    def __init__(self, byte_rows):
+        """A ByteMatrix from a list of equal-length bytes objects, one per row (one per image)."""
+        if not byte_rows or not byte_rows[0]:
+            raise ValueError("a ByteMatrix needs at least one row and one column")
+        for i, row in enumerate(byte_rows):
+            if not isinstance(row, bytes):
+                raise TypeError(f"row {i} is a {type(row).__name__}, not bytes")
+            if len(row) != len(byte_rows[0]):
+                raise ValueError(f"ragged rows: row 0 has {len(byte_rows[0])} bytes but row {i} has {len(row)}")
+        self.byte_rows = byte_rows
+
+    @cached_property
+    def rows(self):
+        """The elements as floats, p / 255, made the first time they are needed."""
+        scale = [p / PIXEL_MAX for p in range(PIXEL_MAX + 1)]
+        return [list(map(scale.__getitem__, row)) for row in self.byte_rows]
+
+    @property
+    def T(self):
+        """The transpose, still a ByteMatrix: its rows are the columns of bytes."""
+        return ByteMatrix([bytes(column) for column in zip(*self.byte_rows)])
+
+    def __matmul__(self, other):
+        """a @ b, the product of Matrix.__matmul__, with b's rows packed into big integers.
+
+            c_ij = Σ_k (p_ik / 255) b_kj = (1/255) · Σ_k p_ik b_kj
+
+        Every b_kj is first rounded to the nearest multiple q_kj · g of g, the power of two
+        with max |b| < 2⁵⁰ g: an error of at most g/2, about 2⁻⁵² of the largest |b|. From
+        there the arithmetic is exact: whole numbers, added and multiplied by Python's
+        integers, in any order. The sum Σ_k p_ik q_kj · g is then rounded once to the
+        nearest float and divided by 255. So c_ij differs from the exact c_ij by at most
+        (Σ_k p_ik / 255) · g/2 plus the two roundings at the end: for MNIST and the
+        network's weights about 10⁻¹⁵, a few times the textbook loop's own rounding
+        errors and far below anything training can notice. The tests check the bound.
+
+        b must hold finite numbers, the largest between 2⁻⁹⁰⁰ and 2⁹⁰⁰ in size (or all
+        zeros), or the product is left to Matrix.__matmul__: infinities and NaNs must show
+        in the product as they would in the textbook's, and the limits keep g and the
+        floats _pack and _unpack build far from overflow and underflow. So is a product
+        with more than MAX_COLUMNS columns in a, whose sums could outgrow their slots,
+        and every product on PyPy.
+        """
+        if not isinstance(other, Matrix):
+            return NotImplemented
+        k, k_other = self.shape[1], other.shape[0]
+        if k != k_other:
+            raise ValueError(f"cannot compute {self.shape} @ {other.shape}: {k} columns vs {k_other} rows")
+        top = _largest_size(other.rows) if _PACKING and k <= MAX_COLUMNS else math.nan
+        if not (top == 0.0 or 2.0 ** -900 < top < 2.0 ** 900):
+            return Matrix.__matmul__(self, other)
+        # (P B) / 255 = P (B / 255): divide whichever of B and the product has fewer rows.
+        if len(other.rows) < len(self.byte_rows):
+            return Matrix(_packed_product(self.byte_rows, _divided(other.rows), top / PIXEL_MAX), check=False)
+        return Matrix(_divided(_packed_product(self.byte_rows, other.rows, top)), check=False)
+
+    @property
+    def shape(self):
+        """(m, n): the number of rows and of columns."""
+        return len(self.byte_rows), len(self.byte_rows[0])
+
+
+def _packed_product(p_rows, b_rows, top):
+    """The rows of P B for whole numbers p_ik (0..255, rows of bytes) and floats b_kj, top = max |b_kj|.
+
+    U_k is row k of B packed (see _pack): slot j holds c + q_kj, with b_kj ≈ q_kj g.
+    Then for row i of P, S_i = Σ_k p_ik U_k, over the non-zero p_ik only, holds in slot
+    j the whole number c · Σ_k p_ik + Σ_k p_ik q_kj, which _unpack turns back into
+    Σ_k p_ik q_kj · g ≈ Σ_k p_ik b_kj.
+    """
+    exponent = _grid_exponent(top)
+    packed, c = _pack(b_rows, exponent)
+    counts = [sum(p_row) for p_row in p_rows]  # a row of zeros (a pixel dark in every image) gives zeros
+    sums = [sum(map(mul, compress(p_row, p_row), compress(packed, p_row))) for p_row in compress(p_rows, counts)]
+    n = len(b_rows[0])
+    unpacked = iter(_unpack(sums, c, list(compress(counts, counts)), n, exponent))
+    return [next(unpacked) if count else [0.0] * n for count in counts]
+
+
+def _divided(rows):
+    """Every element divided by 255."""
+    return [list(map(truediv, row, repeat(PIXEL_MAX))) for row in rows]
+
+
+def _largest_size(rows):
+    """max |b| over all the elements, or NaN if one of them is infinite or NaN."""
+    total = sum(map(sum, rows))  # inf or NaN anywhere makes the total inf or NaN
+    if not math.isfinite(total):
+        return math.nan
+    return max(max(map(max, rows)), -min(map(min, rows)))
+
+
+def _grid_exponent(top):
+    """e such that g = 2^e is the grid for numbers of size up to top: top < 2⁵⁰ g."""
+    return 0 if top == 0.0 else math.frexp(top)[1] - 50
+
+
+def _pack(rows, exponent):
+    """Each row of floats b_j as one integer Σ_j (c + q_j) 2^(96 j), with q_j = b_j / g rounded; also c.
+
+    The rounding and the conversion to whole numbers are done by float addition, in C:
+    M = 1.5 · 2⁵² · g is a float whose neighbours are g apart, and so are those of
+    M + b for every |b| < 2⁵⁰ g. Adding rounds b to the nearest multiple q g, and
+    within such a stretch of floats, consecutive floats have consecutive bit patterns:
+    the 64 bits of M + q g, read as a whole number, are those of M plus q. So the bytes
+    of the floats M + b_j, each moved into a 12-byte slot, are the bytes of the packed
+    integer, and c is M's bit pattern.
+    """
+    g = math.ldexp(1.0, exponent)
+    magic = 1.5 * 2.0 ** 52 * g
+    bits = array("d", map(add, chain.from_iterable(rows), repeat(magic))).tobytes()
+    slots = bytearray(SLOT_BYTES * (len(bits) // 8))
+    for byte in range(8):  # byte b of every 8-byte float goes to byte b of its 12-byte slot
+        slots[byte::SLOT_BYTES] = bits[byte::8]
+    row_bytes = SLOT_BYTES * len(rows[0])
+    view = memoryview(slots)
+    packed = [int.from_bytes(view[start:start + row_bytes], "little")
+              for start in range(0, len(slots), row_bytes)]
+    c = int.from_bytes(array("d", [magic]).tobytes(), "little")
+    return packed, c
+
+
+def _unpack(sums, c, counts, n, exponent):
+    """The rows of floats v_j · g, from integers S whose slot j holds c · count + v_j.
+
+    Each S first becomes S − c · count · ONES + 2⁹⁵ · ONES, with ONES = 1 + 2⁹⁶ + 2¹⁹² + ...:
+    a few operations for the whole row, after which slot j holds 2⁹⁵ + v_j, between 0
+    and 2⁹⁶. Its low 48 bits (lo) and high 48 bits (hi) become floats the way _pack made
+    whole numbers, backwards: in the low bytes of a float 2^E they make 2^E + lo · 2^(E−52).
+    With 2^(E−52) = g for lo and 2⁴⁸ g for hi, that is L = 2^E_lo + lo · g and
+    H = 2^E_hi + hi · 2⁴⁸ g, and v_j · g = (H − 2^E_hi − 2⁴⁷ · 2⁴⁸ g − 2^E_lo) + L. The
+    subtraction is exact (its two sides are within a factor 2 of each other) and so is
+    L, so the one addition rounds v_j · g once, to the nearest float.
+    """
+    ones = int.from_bytes((b"\x01" + bytes(SLOT_BYTES - 1)) * n, "little")
+    c_ones = c * ones
+    half_ones = (1 << (SLOT_BITS - 1)) * ones
+    row_bytes = SLOT_BYTES * n
+    slots = b"".join((S - count * c_ones + half_ones).to_bytes(row_bytes, "little")
+                     for S, count in zip(sums, counts))
+    size = len(slots) // SLOT_BYTES
+    lo_floor = math.ldexp(1.0, exponent + 52)
+    hi_floor = math.ldexp(1.0, exponent + 100)
+    lo = _floats_from_48_bits(slots, 0, lo_floor, size)
+    hi = _floats_from_48_bits(slots, 6, hi_floor, size)
+    flat = list(map(add, map(sub, hi, repeat(hi_floor + math.ldexp(1.0, exponent + 95) + lo_floor)), lo))
+    return [flat[start:start + n] for start in range(0, size, n)]
+
+
+def _floats_from_48_bits(slots, first_byte, floor, count):
+    """The floats floor + c · ulp(floor), c the 6 bytes from first_byte of each slot (floor a power of two)."""
+    floats = bytearray(array("d", [floor]).tobytes() * count)
+    for byte in range(6):
+        floats[byte::8] = slots[first_byte + byte::SLOT_BYTES]
+    return array("d", floats)

@@ -1,0 +1,183 @@
+"""my_math.ByteMatrix: pixels p / 255, and its packed product held to the exact sums."""
+
+import math
+import random
+import sys
+from fractions import Fraction
+
+import pytest
+
+from my_math import ByteMatrix, Matrix
+from my_math import byte_matrix as byte_module
+from network import Network
+from tests.textbook import textbook_matmul
+
+SHAPES = [(1, 1, 1), (1, 5, 1), (1, 1, 7), (4, 1, 3), (3, 6, 1), (2, 3, 4), (9, 30, 12), (30, 9, 5)]
+U = 2.0 ** -53  # the unit roundoff: a float rounding moves a number by at most U times its size
+
+
+def random_bytes(rng, n, m, zeros=0.8):
+    """n rows of m bytes, about a fraction `zeros` of them 0, like an MNIST image."""
+    return [bytes(0 if rng.random() < zeros else rng.randrange(1, 256) for _ in range(m)) for _ in range(n)]
+
+
+def random_floats(rng, n, m, size=1.0):
+    """n × m normal floats of about the given size, with a few far smaller ones mixed in."""
+    return [[rng.gauss(0, size) * (1e-9 if rng.random() < 0.1 else 1.0) for _ in range(m)] for _ in range(n)]
+
+
+def exact_product(p_rows, b_rows):
+    """(P B) / 255 in exact rational arithmetic, element by element."""
+    return [[sum(Fraction(p) * Fraction(b_row[j]) for p, b_row in zip(p_row, b_rows)) / 255
+             for j in range(len(b_rows[0]))] for p_row in p_rows]
+
+
+def assert_within_the_bound(product, p_rows, b_rows):
+    """|c_ij − exact c_ij| ≤ (Σ_k p_ik / 255)(g/2 + 2U |b|max) + 4U |exact c_ij|: __matmul__'s promise.
+
+    g, the grid b is rounded to, is 2^e with max |b| < 2⁵⁰ g; when b is divided by 255
+    first, its grid is finer still. The U terms cover the division by 255 and the one
+    rounding of each sum to a float.
+    """
+    top = max(abs(b) for row in b_rows for b in row)
+    g = math.ldexp(1.0, math.frexp(top)[1] - 50) if top else 0.0
+    for c_row, exact_row, p_row in zip(product.tolist(), exact_product(p_rows, b_rows), p_rows):
+        weight = Fraction(sum(p_row), 255)
+        for c, exact in zip(c_row, exact_row):
+            bound = weight * Fraction(g / 2 + 2 * U * top) + 4 * U * abs(exact)
+            assert abs(Fraction(c) - exact) <= bound, (c, float(exact), float(bound))
+
+
+# ---------------------------------------------------------------- what a ByteMatrix is
+
+def test_elements_are_the_bytes_over_255():
+    X = ByteMatrix([b"\x00\xff\x80", b"\x01\x02\x03"])
+    assert X.shape == (2, 3)
+    assert X.tolist() == [[0.0, 1.0, 128 / 255], [1 / 255, 2 / 255, 3 / 255]]
+    assert isinstance(X, Matrix)
+
+
+def test_transpose_is_a_byte_matrix_of_the_columns():
+    X = ByteMatrix([b"\x00\xff\x80", b"\x01\x02\x03"])
+    assert isinstance(X.T, ByteMatrix)
+    assert X.T.byte_rows == [b"\x00\x01", b"\xff\x02", b"\x80\x03"]
+    assert X.T.tolist() == Matrix(X.tolist()).T.tolist()
+
+
+def test_it_takes_part_in_ordinary_matrix_arithmetic():
+    X = ByteMatrix([b"\x00\xff", b"\x33\x66"])
+    Y = Matrix(X.tolist())
+    assert (X + 1).tolist() == (Y + 1).tolist()
+    assert (Y @ X).tolist() == (Y @ Y).tolist()  # a ByteMatrix on the right is an ordinary operand
+    assert X == Y
+
+
+@pytest.mark.parametrize("rows, error, words", [
+    ([], ValueError, "at least one row"),
+    ([b""], ValueError, "at least one row"),
+    ([b"\x01\x02", b"\x03"], ValueError, "ragged rows: row 0 has 2 bytes but row 1 has 1"),
+    ([b"\x01", [2]], TypeError, "row 1 is a list, not bytes"),
+])
+def test_bad_rows_are_refused_with_a_clear_message(rows, error, words):
+    with pytest.raises(error, match=words):
+        ByteMatrix(rows)
+
+
+def test_a_shape_mismatch_names_both_shapes():
+    with pytest.raises(ValueError, match=r"cannot compute \(1, 2\) @ \(3, 1\): 2 columns vs 3 rows"):
+        ByteMatrix([b"\x01\x02"]) @ Matrix([[1], [2], [3]])
+
+
+# ---------------------------------------------------------------- the packed product
+
+@pytest.mark.parametrize("n, k, m", SHAPES)
+def test_product_is_within_its_bound_of_the_exact_sums(n, k, m):
+    rng = random.Random(n * 1000 + k * 10 + m)
+    for size in (1.0, 1e-4, 3e5):
+        p_rows, b_rows = random_bytes(rng, n, k), random_floats(rng, k, m, size)
+        assert_within_the_bound(ByteMatrix(p_rows) @ Matrix(b_rows), p_rows, b_rows)
+
+
+@pytest.mark.parametrize("n, k, m", SHAPES)
+def test_product_agrees_with_the_textbook_loop(n, k, m):
+    rng = random.Random(k)
+    p_rows, b_rows = random_bytes(rng, n, k, zeros=0.5), random_floats(rng, k, m)
+    X = ByteMatrix(p_rows)
+    expected = textbook_matmul(X.tolist(), b_rows)
+    for c_row, e_row in zip((X @ Matrix(b_rows)).tolist(), expected):
+        for c, e in zip(c_row, e_row):
+            assert c == pytest.approx(e, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.skipif(not byte_module._PACKING, reason="PyPy multiplies with the textbook's float loop, not packing")
+def test_whole_numbers_give_the_exact_answer_correctly_rounded():
+    # Whole numbers lie on the grid, so nothing is rounded until the end: the answer is the
+    # exact Σ p b / 255, rounded once. Negative, zero, large and small numbers all pass
+    # through the slots, which must neither spill into each other nor lose a carry.
+    rng = random.Random(7)
+    p_rows = random_bytes(rng, 20, 40, zeros=0.3) + [bytes(40), bytes([255] * 40)]
+    b_rows = [[float(rng.choice([0, 1, -1, 255, -2 ** 20, rng.randrange(-999, 999)])) for _ in range(25)]
+              for _ in range(40)]
+    product = ByteMatrix(p_rows) @ Matrix(b_rows)
+    for c_row, exact_row in zip(product.tolist(), exact_product(p_rows, b_rows)):
+        assert c_row == [float(exact) for exact in exact_row]
+
+
+def test_pack_then_unpack_gives_back_numbers_on_the_grid():
+    # Multiplying by an identity of bytes picks out each packed row: q g, exactly b.
+    rng = random.Random(3)
+    g = 2.0 ** -40
+    b_rows = [[rng.randrange(-2 ** 49, 2 ** 49) * g for _ in range(6)] for _ in range(5)]
+    identity = [bytes(int(i == k) for k in range(5)) for i in range(5)]
+    top = max(abs(b) for row in b_rows for b in row)
+    assert byte_module._packed_product(identity, b_rows, top) == b_rows
+
+
+def test_rows_of_zero_bytes_give_rows_of_zeros():
+    product = ByteMatrix([bytes(4), b"\x00\x05\x00\x00"]) @ Matrix([[1.5, -2]] * 4)
+    assert product.tolist() == [[0.0, 0.0], [5 * 1.5 / 255, -5 * 2 / 255]]
+
+
+def test_an_all_zero_matrix_of_floats_gives_zeros():
+    assert (ByteMatrix([b"\x01\x02"]) @ Matrix.zeros(2, 3)).tolist() == [[0.0, 0.0, 0.0]]
+
+
+@pytest.mark.parametrize("special", [math.inf, -math.inf, math.nan, 1e300, 1e-300])
+def test_numbers_packing_cannot_hold_go_to_the_ordinary_product(special):
+    # inf and NaN must come out as the textbook's would; sizes beyond 2^±900 are left alone.
+    b_rows = [[1.0, special], [2.0, 3.0]]
+    X = ByteMatrix([b"\x01\x02", b"\x00\x07"])
+    got = (X @ Matrix(b_rows)).tolist()
+    expected = (Matrix(X.tolist()) @ Matrix(b_rows)).tolist()
+    assert [[repr(x) for x in row] for row in got] == [[repr(x) for x in row] for row in expected]
+
+
+def test_without_packing_the_product_is_the_ordinary_one(monkeypatch):
+    # PyPy's path: the rows of floats through Matrix.__matmul__, the textbook's sums exactly
+    # (before Python 3.12, whose sum rounds more carefully).
+    monkeypatch.setattr(byte_module, "_PACKING", False)
+    rng = random.Random(5)
+    p_rows, b_rows = random_bytes(rng, 6, 10), random_floats(rng, 10, 4)
+    X = ByteMatrix(p_rows)
+    product = (X @ Matrix(b_rows)).tolist()
+    if sys.version_info < (3, 12):
+        assert product == textbook_matmul(X.tolist(), b_rows)
+    assert product == (Matrix(X.tolist()) @ Matrix(b_rows)).tolist()
+
+
+def test_packing_is_used_on_cpython_and_not_on_pypy():
+    assert byte_module._PACKING == (sys.implementation.name != "pypy")
+
+
+def test_the_network_learns_the_same_from_bytes_as_from_their_floats():
+    # Dense.backward's Xᵀ dZ runs through ByteMatrix.T: the gradients must agree.
+    rng = random.Random(11)
+    X = ByteMatrix(random_bytes(rng, 16, 30))
+    labels = [rng.randrange(4) for _ in range(16)]
+    net = Network([30, 8, 4], seed=2)
+    loss, grads = net.loss_and_gradients(X, labels)
+    plain_loss, plain_grads = net.loss_and_gradients(Matrix(X.tolist()), labels)
+    assert loss == pytest.approx(plain_loss, rel=1e-13)
+    for (dW, db), (plain_dW, plain_db) in zip(grads, plain_grads):
+        for row, plain_row in zip(dW.tolist() + db.tolist(), plain_dW.tolist() + plain_db.tolist()):
+            assert row == pytest.approx(plain_row, rel=1e-12, abs=1e-15)
