@@ -1,11 +1,12 @@
-"""How much faster is Matrix @ than the textbook triple loop? Both are timed in this one run.
+"""How much faster is @ than the textbook triple loop? Both are timed in this one run.
 
-    python benchmarks/matrix_product.py [--repeats 5]
+    python benchmarks/matrix_product.py [--repeats 7]
 
-The products of one training step on a batch of 128 MNIST images (about 80% zeros) with
-the 784 → 128 → 10 network, then dense random matrices: the first layer's shape with
-no zero pixels, and two smaller ones. Each figure is the median of
---repeats timings, the two ways taking turns.
+The first layer's products of one training step on a batch of 128 MNIST images (about
+80% zeros) with the 784 → 128 → 10 network: with the images as a Matrix of floats
+(Matrix.__matmul__) and as the ByteMatrix training uses (packed whole numbers). Then
+dense random matrices: the first layer's shape with no zero pixels, and two smaller
+ones. Each figure is the median of --repeats timings, the two ways taking turns.
 """
 
 import argparse
@@ -45,20 +46,23 @@ def main():
 
     rng = random.Random(0)
     train, _ = load_mnist()
-    X = train.matrix(range(128))
+    X = train.matrix(range(128))  # a ByteMatrix
+    X_floats = Matrix(X.tolist())
     zeros = sum(x == 0.0 for row in X.rows for x in row) / X.size
     W1 = random_matrix(rng, 784, 128)
     dZ1 = random_matrix(rng, 128, 128, zeros=0.5)  # a ReLU layer's gradient is about half zeros
     cases = [
-        ("MNIST batch X @ W1", X, W1),
-        ("backprop Xᵀ @ dZ1", X.T, dZ1),
+        ("MNIST batch X @ W1", X_floats, W1),
+        ("  X a ByteMatrix", X, W1),
+        ("backprop Xᵀ @ dZ1", X_floats.T, dZ1),
+        ("  Xᵀ a ByteMatrix", X.T, dZ1),
         ("dense, the first layer's", random_matrix(rng, 128, 784), W1),
         ("dense 128×128 @ 128×128", random_matrix(rng, 128, 128), random_matrix(rng, 128, 128)),
         ("dense 64×256 @ 256×64", random_matrix(rng, 64, 256), random_matrix(rng, 256, 64)),
     ]
     print(f"{platform.python_implementation()} {platform.python_version()}; "
           f"MNIST batch: 128 images, {zeros:.0%} zeros; median of {args.repeats} runs")
-    print(f"{'product':26s} {'shape':>22s} {'textbook':>10s} {'Matrix @':>10s} {'speed-up':>9s}")
+    print(f"{'product':26s} {'shape':>22s} {'textbook':>10s} {'ours':>10s} {'speed-up':>9s}")
     for name, a, b in cases:
         lists_a, lists_b = a.tolist(), b.tolist()
         slow, fast = median_seconds([lambda: textbook_matmul(lists_a, lists_b), lambda: a @ b], args.repeats)
