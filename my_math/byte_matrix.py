@@ -7,17 +7,17 @@ pixel as x = p / 255. So the first layer's product, the costliest step of traini
 
 and every term is a small whole number times a float. Python's integers have no size
 limit, and that makes a trick possible: write a whole row of B into one big integer,
-each number in its own 96-bit slot,
+each number in its own 72-bit slot,
 
-    U_k = (c + q_k1) + (c + q_k2)·2⁹⁶ + (c + q_k3)·2¹⁹² + ...        (q_kj ≈ b_kj / g)
+    U_k = q_k1 + q_k2 · 2⁷² + q_k3 · 2¹⁴⁴ + ...        (q_kj = b_kj / g, rounded)
 
-and then p · U_k multiplies all the numbers of the row at once, and U_k + U_l adds two
-rows slot by slot. The slots never spill into each other as long as each one stays
-below 2⁹⁶, so Σ_k p_ik U_k holds, slot by slot, every sum Σ_k p_ik q_kj of row i of the
-product. CPython does each big multiplication and addition in C, 30 bits at a time:
-about four times faster than one float multiplication and addition per term. The
-numbers are written in whole units of g, a power of two (fixed point); c, a constant
-offset, keeps every slot positive. Read ByteMatrix.__matmul__, then _pack and _unpack.
+Then p · U_k multiplies all the numbers of the row at once, and U_k + U_l adds two rows
+slot by slot, because (a + b·2⁷²) + (c + d·2⁷²) = (a + c) + (b + d)·2⁷². So the one integer
+Σ_k p_ik U_k = Σ_j (Σ_k p_ik q_kj) · 2^(72 j) holds every sum of row i of the product,
+and they can be read back as long as each stays well inside its 72 bits. CPython does
+each big multiplication and addition in C, 30 bits at a time: several times faster than
+one float multiplication and addition per term. The numbers are written in whole units
+of g, a power of two: fixed point. Read ByteMatrix.__matmul__, then _pack and _unpack.
 
 On PyPy plain loops are compiled to machine code and beat this trick, so there a
 ByteMatrix multiplies as any Matrix does.
@@ -32,12 +32,12 @@ from operator import add, mul, sub, truediv
 
 from .matrix import Matrix
 
-# Each packed number has a slot of 96 bits. Slot j of Σ_k p_k U_k holds c · Σ_k p_k + Σ_k p_k q_kj,
-# with c < 2⁶⁴ and |q| ≤ 2⁵⁰: below 2⁹⁶ as long as Σ_k p_k < 2³¹, 8 million pixels of 255.
-SLOT_BYTES = 12
+# Each packed number has a slot of 72 bits. The sums in a slot, Σ_k p_k q_kj with |q| ≤ 2⁵⁰,
+# stay below 2⁷¹ in size as long as Σ_k p_k < 2²¹: at most 8 224 columns of 255.
+SLOT_BYTES = 9
 SLOT_BITS = 8 * SLOT_BYTES
 PIXEL_MAX = 255
-MAX_COLUMNS = 2 ** 31 // PIXEL_MAX
+MAX_COLUMNS = 2 ** 21 // PIXEL_MAX
 
 # Packing pays off where Python's own loops are slow (CPython), not under a JIT (PyPy).
 _PACKING = sys.implementation.name != "pypy"
@@ -116,17 +116,16 @@ class ByteMatrix(Matrix):
 def _packed_product(p_rows, b_rows, top):
     """The rows of P B for whole numbers p_ik (0..255, rows of bytes) and floats b_kj, top = max |b_kj|.
 
-    U_k is row k of B packed (see _pack): slot j holds c + q_kj, with b_kj ≈ q_kj g.
-    Then for row i of P, S_i = Σ_k p_ik U_k, over the non-zero p_ik only, holds in slot
-    j the whole number c · Σ_k p_ik + Σ_k p_ik q_kj, which _unpack turns back into
-    Σ_k p_ik q_kj · g ≈ Σ_k p_ik b_kj.
+    U_k is row k of B packed (see _pack), slot j holding q_kj with b_kj ≈ q_kj g. Row i
+    of the product is S_i = Σ_k p_ik U_k, over the non-zero p_ik only: slot j holds the
+    whole number Σ_k p_ik q_kj, which _unpack turns back into Σ_k p_ik q_kj · g ≈ Σ_k p_ik b_kj.
     """
     exponent = _grid_exponent(top)
-    packed, c = _pack(b_rows, exponent)
+    packed = _pack(b_rows, exponent)
     counts = [sum(p_row) for p_row in p_rows]  # a row of zeros (a pixel dark in every image) gives zeros
     sums = [sum(map(mul, compress(p_row, p_row), compress(packed, p_row))) for p_row in compress(p_rows, counts)]
     n = len(b_rows[0])
-    unpacked = iter(_unpack(sums, c, list(compress(counts, counts)), n, exponent))
+    unpacked = iter(_unpack(sums, n, exponent))
     return [next(unpacked) if count else [0.0] * n for count in counts]
 
 
@@ -149,60 +148,66 @@ def _grid_exponent(top):
 
 
 def _pack(rows, exponent):
-    """Each row of floats b_j as one integer Σ_j (c + q_j) 2^(96 j), with q_j = b_j / g rounded; also c.
+    """Each row of floats b_j as one integer Σ_j q_j 2^(72 j), with q_j = b_j / g rounded to a whole number.
 
     The rounding and the conversion to whole numbers are done by float addition, in C:
     M = 1.5 · 2⁵² · g is a float whose neighbours are g apart, and so are those of
     M + b for every |b| < 2⁵⁰ g. Adding rounds b to the nearest multiple q g, and
     within such a stretch of floats, consecutive floats have consecutive bit patterns:
-    the 64 bits of M + q g, read as a whole number, are those of M plus q. So the bytes
-    of the floats M + b_j, each moved into a 12-byte slot, are the bytes of the packed
-    integer, and c is M's bit pattern.
+    the 64 bits of M + q g, read as a whole number, are c + q, with c the bits of M. So
+    the bytes of the floats M + b_j, each moved into a 9-byte slot, are the bytes of
+    Σ_j (c + q_j) 2^(72 j), and subtracting c · ONES, ONES = 1 + 2⁷² + 2¹⁴⁴ + ..., leaves
+    Σ_j q_j 2^(72 j). (Negative q_j borrow from the slot above, as in any subtraction; the
+    integer is still exactly that sum.)
     """
     g = math.ldexp(1.0, exponent)
     magic = 1.5 * 2.0 ** 52 * g
     bits = array("d", map(add, chain.from_iterable(rows), repeat(magic))).tobytes()
     slots = bytearray(SLOT_BYTES * (len(bits) // 8))
-    for byte in range(8):  # byte b of every 8-byte float goes to byte b of its 12-byte slot
+    for byte in range(8):  # byte b of every 8-byte float goes to byte b of its slot
         slots[byte::SLOT_BYTES] = bits[byte::8]
     row_bytes = SLOT_BYTES * len(rows[0])
+    c_ones = int.from_bytes(array("d", [magic]).tobytes(), "little") * _ones(len(rows[0]))
     view = memoryview(slots)
-    packed = [int.from_bytes(view[start:start + row_bytes], "little")
-              for start in range(0, len(slots), row_bytes)]
-    c = int.from_bytes(array("d", [magic]).tobytes(), "little")
-    return packed, c
+    return [int.from_bytes(view[start:start + row_bytes], "little") - c_ones
+            for start in range(0, len(slots), row_bytes)]
 
 
-def _unpack(sums, c, counts, n, exponent):
-    """The rows of floats v_j · g, from integers S whose slot j holds c · count + v_j.
+def _unpack(sums, n, exponent):
+    """The rows of floats v_j · g, from integers S = Σ_j v_j 2^(72 j) with every |v_j| < 2⁷¹.
 
-    Each S first becomes S − c · count · ONES + 2⁹⁵ · ONES, with ONES = 1 + 2⁹⁶ + 2¹⁹² + ...:
-    a few operations for the whole row, after which slot j holds 2⁹⁵ + v_j, between 0
-    and 2⁹⁶. Its low 48 bits (lo) and high 48 bits (hi) become floats the way _pack made
-    whole numbers, backwards: in the low bytes of a float 2^E they make 2^E + lo · 2^(E−52).
-    With 2^(E−52) = g for lo and 2⁴⁸ g for hi, that is L = 2^E_lo + lo · g and
-    H = 2^E_hi + hi · 2⁴⁸ g, and v_j · g = (H − 2^E_hi − 2⁴⁷ · 2⁴⁸ g − 2^E_lo) + L. The
+    S + 2⁷¹ · ONES holds 2⁷¹ + v_j in slot j, between 0 and 2⁷²: no borrows, so its bytes
+    are the slots. The low 48 bits (lo) and the high 24 (hi) of each become floats the
+    way _pack made whole numbers, backwards: in the low bytes of a float 2^E they make
+    2^E + lo · 2^(E−52). With 2^(E−52) = g for lo and 2⁴⁸ g for hi, that is L = 2^E_lo + lo · g
+    and H = 2^E_hi + hi · 2⁴⁸ g, and v_j · g = (H − 2^E_hi − 2²³ · 2⁴⁸ g − 2^E_lo) + L. The
     subtraction is exact (its two sides are within a factor 2 of each other) and so is
     L, so the one addition rounds v_j · g once, to the nearest float.
     """
-    ones = int.from_bytes((b"\x01" + bytes(SLOT_BYTES - 1)) * n, "little")
-    c_ones = c * ones
-    half_ones = (1 << (SLOT_BITS - 1)) * ones
+    half_ones = (1 << (SLOT_BITS - 1)) * _ones(n)
     row_bytes = SLOT_BYTES * n
-    slots = b"".join((S - count * c_ones + half_ones).to_bytes(row_bytes, "little")
-                     for S, count in zip(sums, counts))
+    slots = b"".join((S + half_ones).to_bytes(row_bytes, "little") for S in sums)
     size = len(slots) // SLOT_BYTES
     lo_floor = math.ldexp(1.0, exponent + 52)
     hi_floor = math.ldexp(1.0, exponent + 100)
-    lo = _floats_from_48_bits(slots, 0, lo_floor, size)
-    hi = _floats_from_48_bits(slots, 6, hi_floor, size)
-    flat = list(map(add, map(sub, hi, repeat(hi_floor + math.ldexp(1.0, exponent + 95) + lo_floor)), lo))
+    lo = _floats_from_bytes(slots, range(6), lo_floor, size)
+    hi = _floats_from_bytes(slots, range(6, SLOT_BYTES), hi_floor, size)
+    hi_zero = hi_floor + math.ldexp(1.0, exponent + SLOT_BITS - 1) + lo_floor
+    flat = list(map(add, map(sub, hi, repeat(hi_zero)), lo))
     return [flat[start:start + n] for start in range(0, size, n)]
 
 
-def _floats_from_48_bits(slots, first_byte, floor, count):
-    """The floats floor + c · ulp(floor), c the 6 bytes from first_byte of each slot (floor a power of two)."""
+def _ones(n):
+    """ONES = 1 + 2⁷² + 2¹⁴⁴ + ...: a 1 in each of n slots."""
+    return int.from_bytes((b"\x01" + bytes(SLOT_BYTES - 1)) * n, "little")
+
+
+def _floats_from_bytes(slots, slot_bytes, floor, count):
+    """The floats floor + c · ulp(floor), one per slot, c the whole number in its bytes slot_bytes (at most 6).
+
+    floor is a power of two, so its low 52 bits are 0: the bytes of c fill them.
+    """
     floats = bytearray(array("d", [floor]).tobytes() * count)
-    for byte in range(6):
-        floats[byte::8] = slots[first_byte + byte::SLOT_BYTES]
+    for place, byte in enumerate(slot_bytes):
+        floats[place::8] = slots[byte::SLOT_BYTES]
     return array("d", floats)
