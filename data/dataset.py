@@ -9,7 +9,8 @@ class Dataset:
     The pixels stay bytes, one byte a pixel: a single bytes object holds every image, row
     by row, image i at pixels[i * image_size:(i + 1) * image_size]. The 60 000 training
     images take 47 MB like this; as lists of Python floats they would take about 2 GB.
-    Floats are made only for the images of one mini-batch at a time (matrix(), batches()).
+    A mini-batch stays bytes too: matrix() and batches() give a ByteMatrix, which the
+    network multiplies as whole numbers and turns into floats only if asked.
     """
 
     def __init__(self, pixels, labels, dataset, name, class_names, image_shape=(28, 28)):
