@@ -48,6 +48,12 @@ def assert_within_the_bound(product, p_rows, b_rows):
             assert abs(Fraction(c) - exact) <= bound, (c, float(exact), float(bound))
 
 
+@pytest.fixture(autouse=True)
+def always_pack(monkeypatch):
+    """Pack every product, however small: the tests' matrices are far below PACKING_PAYS."""
+    monkeypatch.setattr(byte_module, "PACKING_PAYS", 0)
+
+
 # ---------------------------------------------------------------- what a ByteMatrix is
 
 def test_elements_are_the_bytes_over_255():
@@ -167,6 +173,19 @@ def test_without_packing_the_product_is_the_ordinary_one(monkeypatch):
 
 def test_packing_is_used_on_cpython_and_not_on_pypy():
     assert byte_module._PACKING == (sys.implementation.name != "pypy")
+
+
+@pytest.mark.skipif(not byte_module._PACKING, reason="PyPy never packs")
+def test_packing_waits_for_enough_non_zero_bytes(monkeypatch):
+    calls = []
+    real = byte_module._packed_product
+    monkeypatch.setattr(byte_module, "_packed_product", lambda *args: calls.append(len(args[0])) or real(*args))
+    monkeypatch.setattr(byte_module, "PACKING_PAYS", 4)
+    B = Matrix([[1.0, -3.0], [7.0, 2.0]] * 2)  # 4 rows: packing needs 16 non-zero bytes
+    ByteMatrix([b"\xff\x00\xfd\xfc"] * 5) @ B  # 15
+    assert calls == []
+    ByteMatrix([b"\xff\x00\xfd\xfc"] * 6) @ B  # 18
+    assert calls == [6]
 
 
 def test_the_network_learns_the_same_from_bytes_as_from_their_floats():
