@@ -184,8 +184,8 @@ def test_packing_waits_for_enough_non_zero_bytes(monkeypatch):
     B = Matrix([[1.0, -3.0], [7.0, 2.0]] * 2)  # 4 rows: packing needs 16 non-zero bytes
     ByteMatrix([b"\xff\x00\xfd\xfc"] * 5) @ B  # 15
     assert calls == []
-    ByteMatrix([b"\xff\x00\xfd\xfc"] * 6) @ B  # 18
-    assert calls == [6]
+    ByteMatrix([b"\xff\x01\xfd\xfc"] * 4) @ B  # 16
+    assert calls == [4]
 
 
 def test_the_network_learns_the_same_from_bytes_as_from_their_floats():
