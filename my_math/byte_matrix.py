@@ -45,6 +45,8 @@ MAX_COLUMNS = 2 ** 21 // PIXEL_MAX
 _PACKING = sys.implementation.name != "pypy"
 PACKING_PAYS = 4  # non-zero bytes in a, at least, per row of b
 
+FLOAT_OF_BYTE = [p / PIXEL_MAX for p in range(PIXEL_MAX + 1)]  # looked up: faster than dividing
+
 
 class ByteMatrix(Matrix):
     """A matrix whose elements are bytes divided by 255: pixel p (0..255) stands for p / 255.
@@ -68,8 +70,7 @@ class ByteMatrix(Matrix):
     @cached_property
     def rows(self):
         """The elements as floats, p / 255, made the first time they are needed."""
-        scale = [p / PIXEL_MAX for p in range(PIXEL_MAX + 1)]
-        return [list(map(scale.__getitem__, row)) for row in self.byte_rows]
+        return [list(map(FLOAT_OF_BYTE.__getitem__, row)) for row in self.byte_rows]
 
     @property
     def T(self):
@@ -100,23 +101,26 @@ class ByteMatrix(Matrix):
         """
         if not isinstance(other, Matrix):
             return NotImplemented
-        k, k_other = self.shape[1], other.shape[0]
-        if k != k_other:
-            raise ValueError(f"cannot compute {self.shape} @ {other.shape}: {k} columns vs {k_other} rows")
-        nonzero = sum(len(row) - row.count(0) for row in self.byte_rows)
-        worth_it = _PACKING and nonzero >= PACKING_PAYS * k and k <= MAX_COLUMNS
-        top = _largest_size(other.rows) if worth_it else math.nan
+        self._check_product_shapes(other)
+        k = len(other.rows)
+        if not (_PACKING and k <= MAX_COLUMNS and self._nonzero_count() >= PACKING_PAYS * k):
+            return Matrix.__matmul__(self, other)
+        top = _largest_size(other.rows)
         if not (top == 0.0 or 2.0 ** -900 < top < 2.0 ** 900):
             return Matrix.__matmul__(self, other)
         # (P B) / 255 = P (B / 255): divide whichever of B and the product has fewer rows.
-        if len(other.rows) < len(self.byte_rows):
+        if k < len(self.byte_rows):
             return Matrix(_packed_product(self.byte_rows, _divided(other.rows), top / PIXEL_MAX), check=False)
         return Matrix(_divided(_packed_product(self.byte_rows, other.rows, top)), check=False)
 
     @property
     def shape(self):
-        """(m, n): the number of rows and of columns."""
+        """(m, n): the number of rows and of columns, read off the bytes (no floats needed)."""
         return len(self.byte_rows), len(self.byte_rows[0])
+
+    def _nonzero_count(self):
+        """How many bytes are not 0."""
+        return sum(len(row) - row.count(0) for row in self.byte_rows)
 
 
 def _packed_product(p_rows, b_rows, top):
@@ -196,10 +200,10 @@ def _unpack(sums, n, exponent):
     size = len(slots) // SLOT_BYTES
     lo_floor = math.ldexp(1.0, exponent + 52)
     hi_floor = math.ldexp(1.0, exponent + 100)
-    lo = _floats_from_bytes(slots, range(6), lo_floor, size)
-    hi = _floats_from_bytes(slots, range(6, SLOT_BYTES), hi_floor, size)
-    hi_zero = hi_floor + math.ldexp(1.0, exponent + SLOT_BITS - 1) + lo_floor
-    flat = list(map(add, map(sub, hi, repeat(hi_zero)), lo))
+    lo = _floats_from_bytes(slots, range(6), lo_floor)
+    hi = _floats_from_bytes(slots, range(6, SLOT_BYTES), hi_floor)
+    offset = hi_floor + math.ldexp(1.0, exponent + SLOT_BITS - 1) + lo_floor  # (H − offset) + L = v_j · g
+    flat = list(map(add, map(sub, hi, repeat(offset)), lo))
     return [flat[start:start + n] for start in range(0, size, n)]
 
 
@@ -208,12 +212,12 @@ def _ones(n):
     return int.from_bytes((b"\x01" + bytes(SLOT_BYTES - 1)) * n, "little")
 
 
-def _floats_from_bytes(slots, slot_bytes, floor, count):
+def _floats_from_bytes(slots, slot_bytes, floor):
     """The floats floor + c · ulp(floor), one per slot, c the whole number in its bytes slot_bytes (at most 6).
 
     floor is a power of two, so its low 52 bits are 0: the bytes of c fill them.
     """
-    floats = bytearray(array("d", [floor]).tobytes() * count)
+    floats = bytearray(array("d", [floor]).tobytes() * (len(slots) // SLOT_BYTES))
     for place, byte in enumerate(slot_bytes):
         floats[place::8] = slots[byte::SLOT_BYTES]
     return array("d", floats)

@@ -94,11 +94,12 @@ class Matrix:
     @property
     def size(self):
         """m · n, the number of elements."""
-        return len(self.rows) * len(self.rows[0])
+        n_rows, n_cols = self.shape
+        return n_rows * n_cols
 
     def __len__(self):
         """The number of rows, m."""
-        return len(self.rows)
+        return self.shape[0]
 
     def __getitem__(self, index):
         """a[i] is row i as a list of floats (a copy); a[i, j] is the element a_ij.
@@ -242,11 +243,15 @@ class Matrix:
         """
         if not isinstance(other, Matrix):
             return NotImplemented
+        self._check_product_shapes(other)
+        return Matrix(_product_rows(self.rows, other.rows), check=False)
+
+    def _check_product_shapes(self, other):
+        """a @ b needs as many columns in a as rows in b; a ValueError naming both shapes otherwise."""
         k, k_other = self.shape[1], other.shape[0]
         if k != k_other:
             raise ValueError(f"cannot compute {self.shape} @ {other.shape}: "
                              f"{k} columns vs {k_other} rows")
-        return Matrix(_product_rows(self.rows, other.rows), check=False)
 
     def dot(self, other):
         """The matrix product, the same as a @ b."""
