@@ -275,7 +275,7 @@ def train(net, optimizer, rng, history, settings, train_set, test_set, model_pat
     history gets one dict per epoch. The learning rate of each epoch comes from the
     schedule, which depends on the total number of epochs: resuming with a larger
     --epochs changes the learning rates of the epochs still to come. Returns the last
-    test's per-image answers (predicted, confidence; see test), which report needs.
+    test's per-image answers (predicted, confidence; see Network.evaluate_in_full), which report needs.
     """
     epochs = settings["epochs"]
     schedule = SCHEDULES[settings["schedule"]]
@@ -392,7 +392,7 @@ def print_interrupted(args, model_path, history, settings):
 def report(net, test_set, history, predicted, confidence, plots_dir, model_path):
     """Print the test accuracy, best and final, and per class; draw the pictures.
 
-    predicted and confidence are the last test's per-image answers (see test).
+    predicted and confidence are the last test's per-image answers (see Network.evaluate_in_full).
     Returns [(path, what it shows)] for each picture written.
     """
     best = max(history, key=lambda h: h["test_accuracy"])

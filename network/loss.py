@@ -5,7 +5,7 @@ import math
 from my_math import Matrix
 
 # The smallest probability the log sees: log(0) would be -inf, and a single such
-# sample would make the mean loss infinite. exp(-690) ≈ 1e-300, far below any real output.
+# sample would make the mean loss infinite. exp(-690.8) ≈ 1e-300, far below any real output.
 TINY = 1e-300
 
 
@@ -29,9 +29,9 @@ def cross_entropy(P, labels):
     return -sum(math.log(max(row[y], TINY)) for row, y in zip(P.rows, labels)) / len(labels)
 
 
-def count_correct(P, labels):
-    """How many samples the most probable class gets right: #{i : argmax_j p_ij = y_i}."""
-    return sum(p == y for p, y in zip(P.argmax(axis=1), labels))
+def count_correct(predicted, labels):
+    """How many predicted classes are right: #{i : predicted_i = y_i}, predicted_i = argmax_j p_ij."""
+    return sum(p == y for p, y in zip(predicted, labels))
 
 
 def softmax_cross_entropy_gradient(P, labels):

@@ -4,7 +4,7 @@ import random
 
 from .activations import relu, relu_backward, softmax
 from .layers import Dense
-from .loss import cross_entropy, softmax_cross_entropy_gradient
+from .loss import count_correct, cross_entropy, softmax_cross_entropy_gradient
 from .model_file import read_model, write_model
 
 
@@ -19,7 +19,6 @@ class Network:
         """Layers for consecutive sizes, He-initialised from random.Random(seed)."""
         if len(sizes) < 2 or not all(isinstance(n, int) and n >= 1 for n in sizes):
             raise ValueError(f"sizes must be at least two whole numbers ≥ 1, e.g. [784, 128, 10], not {sizes!r}")
-        self.sizes = list(sizes)
         rng = random.Random(seed)
         self.layers = [Dense.he_initialised(fan_in, fan_out, rng) for fan_in, fan_out in zip(sizes, sizes[1:])]
         self.metadata = {}
@@ -83,8 +82,13 @@ class Network:
             guesses = P.argmax(axis=1)
             predicted += guesses
             confidence += [row[k] for row, k in zip(P.rows, guesses)]
-        correct = sum(p == y for p, y in zip(predicted, data.labels))
+        correct = count_correct(predicted, data.labels)
         return total_loss / len(data), correct / len(data), predicted, confidence
+
+    @property
+    def sizes(self):
+        """The number of units in each layer, inputs first: [784, 128, 10]."""
+        return [self.layers[0].W.shape[0]] + [layer.W.shape[1] for layer in self.layers]
 
     @property
     def parameter_count(self):
@@ -106,6 +110,5 @@ class Network:
         parameters, metadata = read_model(path)
         net = cls.__new__(cls)  # no random initialisation: every parameter comes from the file
         net.layers = [Dense(W, b) for W, b in parameters]
-        net.sizes = [parameters[0][0].shape[0]] + [W.shape[1] for W, _ in parameters]
         net.metadata = metadata
         return net

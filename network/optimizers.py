@@ -18,6 +18,11 @@ def _parameters(layers, gradients):
         yield layer.b, db
 
 
+def _zeros_like(parameters):
+    """For each parameter, rows of zeros of its shape: an optimizer's starting state."""
+    return [[[0.0] * len(row) for row in p.rows] for p, _ in parameters]
+
+
 class SGD:
     """Stochastic gradient descent, with optional momentum and L2 weight decay.
 
@@ -42,7 +47,7 @@ class SGD:
         mu, decay = self.momentum, self.weight_decay
         parameters = list(_parameters(layers, gradients))
         if mu and self.velocity is None:
-            self.velocity = [[[0.0] * len(row) for row in p.rows] for p, _ in parameters]
+            self.velocity = _zeros_like(parameters)
         for index, (p, grad) in enumerate(parameters):
             rows = p.rows
             for r, (w_row, g_row) in enumerate(zip(rows, grad.rows)):
@@ -96,8 +101,8 @@ class Adam:
         b1, b2, decay = self.beta1, self.beta2, self.weight_decay
         parameters = list(_parameters(layers, gradients))
         if self.m is None:
-            self.m = [[[0.0] * len(row) for row in p.rows] for p, _ in parameters]
-            self.v = [[[0.0] * len(row) for row in p.rows] for p, _ in parameters]
+            self.m = _zeros_like(parameters)
+            self.v = _zeros_like(parameters)
         self.t += 1
         correction = math.sqrt(1.0 - b2 ** self.t)
         step_size = lr * correction / (1.0 - b1 ** self.t)

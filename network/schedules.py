@@ -19,7 +19,7 @@ def cosine(lr, epoch, epochs):
 
 
 def step(lr, epoch, epochs, every=5, factor=0.5):
-    """η_e = η · factor^⌊e / every⌋: halve the learning rate every 5 epochs."""
+    """η_e = η · factor^⌊e / every⌋: by default (every=5, factor=0.5), halve it every 5 epochs."""
     return lr * factor ** (epoch // every)
 
 

@@ -30,7 +30,7 @@ def train_epoch(net, optimizer, data, batch_size, rng, lr, epoch=1, on_batch=Non
         optimizer.step(net.layers, net.backward(activations, labels), lr)
         seen += len(labels)
         total_loss += loss * len(labels)
-        correct += count_correct(P, labels)
+        correct += count_correct(P.argmax(axis=1), labels)
         if on_batch is not None:
             on_batch(seen, total_loss / seen, correct / seen)
     return total_loss / seen, correct / seen
