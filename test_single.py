@@ -23,25 +23,26 @@ import sys
 from collections import namedtuple
 
 from data import DataError, load_mnist
-from data.catalog import lookup
+from data.catalog import DATASETS, DEFAULT_DATASET, lookup
 from data.preprocess import mnist_style, read_image
 from my_math import Matrix
 from network import ModelFileError, Network
+from network.model_file import default_model_path
 
-DEFAULT_MODEL = os.path.join("models", "{dataset}.json")
 DEFAULT_PLOT = os.path.join("plots", "prediction.png")
 MAX_PLOTTED = 16  # a figure of more images than this is too tall to read
 SIDE = 28  # images are SIDE × SIDE pixels
 SHADES = " .:-=+*#%@"  # from no ink to full ink: ASCII, so it shows in any terminal
 BAR_WIDTH = 40  # characters of a probability bar at 100 %
 
-Prediction = namedtuple("Prediction", "source pixels probabilities label")
+Prediction = namedtuple("Prediction", "source pixels probabilities guess label")
 Prediction.__doc__ = """The network's answer about one image.
 
 source         where the image came from, as a dict: {"source": "test", "index": 7} or
                {"source": "image", "path": "my_digit.png"}
 pixels         the 784 inputs the network read, floats from 0 (no ink) to 1 (full ink)
 probabilities  the network's probability for each class
+guess          the class it gives the highest probability (the first one on a tie)
 label          the true class, or None for your own picture
 """
 
@@ -68,7 +69,7 @@ def parse_args(argv):
     which.add_argument("--image", metavar="PATH", help="your own picture of a digit (PNG, JPEG, ...)")
     parser.add_argument("--count", type=int, metavar="K", help="with --random: K different random test images")
     parser.add_argument("--seed", type=int, help="with --random: the seed that picks the images, to repeat a run")
-    parser.add_argument("--dataset", choices=("mnist", "fashion"),
+    parser.add_argument("--dataset", choices=list(DATASETS),
                         help="the data set (default: the model's, else mnist)")
     parser.add_argument("--model", metavar="PATH",
                         help="the model file (default: models/mnist.json, or models/fashion.json with --dataset fashion)")
@@ -101,7 +102,7 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    model_path = args.model or DEFAULT_MODEL.format(dataset=args.dataset or "mnist")
+    model_path = args.model or default_model_path(args.dataset or DEFAULT_DATASET)
     try:
         net, dataset = load_model(model_path, args.dataset)
         if args.serve:
@@ -138,8 +139,8 @@ def load_model(path, dataset):
     refused: its answers would be nonsense.
     """
     if not os.path.exists(path):
-        train = "python train.py" + (" --dataset fashion" if dataset == "fashion" else "")
-        if path != DEFAULT_MODEL.format(dataset=dataset or "mnist"):
+        train = "python train.py" + (f" --dataset {dataset}" if dataset not in (None, DEFAULT_DATASET) else "")
+        if path != default_model_path(dataset or DEFAULT_DATASET):
             train += f" --out {path}"
         raise CommandError(f"{path}: no model there yet; train one first: {train}")
     net = Network.load(path)
@@ -147,7 +148,7 @@ def load_model(path, dataset):
     if dataset and trained_on and trained_on != dataset:
         raise CommandError(f"{path} was trained on {trained_on}, not {dataset}: "
                            f"leave out --dataset, or choose another --model")
-    dataset = dataset or trained_on or "mnist"
+    dataset = dataset or trained_on or DEFAULT_DATASET
     classes = len(lookup(dataset).class_names)
     if net.sizes[0] != SIDE * SIDE or net.sizes[-1] != classes:
         raise CommandError(f"{path}: the network takes {net.sizes[0]} inputs and gives {net.sizes[-1]} "
@@ -167,8 +168,9 @@ def predict_image(net, path):
         pixels = mnist_style(gray)
     except ValueError as error:
         raise CommandError(f"{path}: {error}") from None
-    (probabilities,) = net.predict_proba(Matrix.row(pixels)).tolist()
-    return Prediction({"source": "image", "path": path}, pixels, probabilities, None)
+    P = net.predict_proba(Matrix.row(pixels))
+    (probabilities,), (guess,) = P.tolist(), P.argmax(axis=1)
+    return Prediction({"source": "image", "path": path}, pixels, probabilities, guess, None)
 
 
 def predict_test_images(net, args, dataset):
@@ -186,20 +188,15 @@ def predict_test_images(net, args, dataset):
         indices = random.Random(args.seed).sample(range(len(test)), count)
     X = test.matrix(indices)
     P = net.predict_proba(X)
-    return [Prediction({"source": "test", "index": i}, pixels, probabilities, test.labels[i])
-            for i, pixels, probabilities in zip(indices, X.tolist(), P.tolist())]
-
-
-def predicted_class(prediction):
-    """The class with the highest probability (the first one on a tie)."""
-    return max(range(len(prediction.probabilities)), key=prediction.probabilities.__getitem__)
+    return [Prediction({"source": "test", "index": i}, pixels, probabilities, guess, test.labels[i])
+            for i, pixels, probabilities, guess in zip(indices, X.tolist(), P.tolist(), P.argmax(axis=1))]
 
 
 # ---------------------------------------------------------------------- output for programs
 
 def as_json(prediction, dataset, with_input):
     """The prediction as a JSON-ready dict: source, dataset, prediction, probabilities, label (when known)."""
-    answer = dict(prediction.source, dataset=dataset, prediction=predicted_class(prediction),
+    answer = dict(prediction.source, dataset=dataset, prediction=prediction.guess,
                   probabilities=prediction.probabilities)
     if prediction.label is not None:
         answer["label"] = prediction.label
@@ -230,7 +227,7 @@ def explain(predictions, info, model_path, net, show_input):
                       *input_numbers(prediction.pixels)]
         lines += ["", verdict(prediction, class_names, marks), "", *bars(prediction, class_names, marks)]
     if len(predictions) > 1:
-        right = sum(predicted_class(p) == p.label for p in predictions)
+        right = sum(p.guess == p.label for p in predictions)
         lines += ["", f"Right on {right} of {len(predictions)} images."]
     return "\n".join(lines)
 
@@ -283,7 +280,7 @@ def _rows(pixels):
 
 def verdict(prediction, class_names, marks):
     """One sentence: the predicted class, its probability and, when known, whether it is right."""
-    guess = predicted_class(prediction)
+    guess = prediction.guess
     sentence = f"The network says {_name(guess, class_names)}, with {prediction.probabilities[guess]:.1%} confidence."
     if prediction.label is not None:
         mark = marks[1] if guess == prediction.label else marks[2]
@@ -299,8 +296,7 @@ def _name(k, class_names):
 def bars(prediction, class_names, marks):
     """One line per class: its name, a bar as long as its probability, and the percentage."""
     width = max(map(len, class_names))
-    guess = predicted_class(prediction)
-    return [f"  {name:>{width}} {marks[0] * round(p * BAR_WIDTH):<{BAR_WIDTH}} {p:6.1%}" + (" <" if k == guess else "")
+    return [f"  {name:>{width}} {marks[0] * round(p * BAR_WIDTH):<{BAR_WIDTH}} {p:6.1%}" + (" <" if k == prediction.guess else "")
             for k, (name, p) in enumerate(zip(class_names, prediction.probabilities))]
 
 
@@ -322,7 +318,7 @@ def save_plot(predictions, class_names, path):
     figure = Figure(figsize=(8, 2.8 * len(predictions)))
     axes = figure.subplots(len(predictions), 2, squeeze=False, gridspec_kw={"width_ratios": (1, 1.6)})
     for (image_axes, bar_axes), prediction in zip(axes, predictions):
-        guess = predicted_class(prediction)
+        guess = prediction.guess
         image_axes.imshow(_rows(prediction.pixels), cmap="gray", vmin=0, vmax=1)
         image_axes.set_axis_off()
         source = prediction.source

@@ -22,14 +22,16 @@ import tempfile
 import time
 
 from data import DataError, load_mnist
+from data.catalog import DATASETS, DEFAULT_DATASET
 from network import SCHEDULES, SGD, Adam, ModelFileError, Network, TrainingDiverged, train_epoch
 from network.checkpoint import CheckpointError, interrupts_held, load_checkpoint, save_checkpoint, state_path
+from network.model_file import default_model_path
 
 # Every setting of a run, with its default, in one place. The checkpoint saves them, and
 # --resume takes them from there: only CHANGEABLE_ON_RESUME may then be given anew, as
 # any other change would make a different run from the one being continued.
 DEFAULTS = {
-    "dataset": "mnist",
+    "dataset": DEFAULT_DATASET,
     "data_dir": None,     # None: wherever data.load_mnist finds the data set
     "limit": None,        # None: all the training images
     "test_limit": None,   # None: all the test images
@@ -94,7 +96,7 @@ def run(args):
     width = max(len(path) for path, _ in files)
     say(*(f"  {path:<{width}}  {what}" for path, what in files))
     try_next = "python test_single.py --random"
-    if model_path != default_model_path("mnist"):
+    if model_path != default_model_path(DEFAULT_DATASET):
         try_next += f" --model {shlex.quote(model_path)}"
     say(f"Next, try: {try_next}")
     return 0
@@ -121,7 +123,7 @@ def parse_args(argv=None):
     run_group.add_argument("--batch-size", type=positive_int, metavar="N", help=f"images per mini-batch (default {d['batch_size']})")
     starting_lrs = ", ".join(f"{lr} with {name}" for name, lr in STARTING_LR.items())
     run_group.add_argument("--lr", type=positive_float, help=f"learning rate at the start (default {starting_lrs})")
-    run_group.add_argument("--optimizer", choices=("adam", "sgd"), help=f"(default {d['optimizer']})")
+    run_group.add_argument("--optimizer", choices=sorted(STARTING_LR), help=f"(default {d['optimizer']})")
     run_group.add_argument("--momentum", type=momentum, help=f"momentum of sgd, in [0, 1) (default {d['momentum']})")
     run_group.add_argument("--weight-decay", type=non_negative_float, metavar="L2", help=f"L2 weight decay (default {d['weight_decay']})")
     run_group.add_argument("--schedule", choices=sorted(SCHEDULES), help=f"how the learning rate falls from epoch to epoch (default {d['schedule']})")
@@ -129,7 +131,7 @@ def parse_args(argv=None):
                            help=f"sizes of the hidden layers, e.g. --hidden 256 64 (default {' '.join(map(str, d['hidden']))})")
     run_group.add_argument("--seed", type=int, help=f"seed of the initial weights and the shuffling (default {d['seed']})")
     data_group = parser.add_argument_group("data")
-    data_group.add_argument("--dataset", choices=("mnist", "fashion"), help=f"(default {d['dataset']})")
+    data_group.add_argument("--dataset", choices=list(DATASETS), help=f"(default {d['dataset']})")
     data_group.add_argument("--data-dir", metavar="FOLDER", help="where the data set is (default: found by the data package; "
                             "MNIST ships in data/MNIST)")
     data_group.add_argument("--limit", type=positive_int, metavar="N", help="train on the first N training images only, for quick runs")
@@ -171,11 +173,6 @@ def non_negative_float(text):
 
 def momentum(text):
     return _number(text, float, lambda x: 0.0 <= x < 1.0, "a number from 0 up to (not including) 1")
-
-
-def default_model_path(dataset):
-    """models/mnist.json or models/fashion.json: where test_single.py looks."""
-    return os.path.join("models", f"{dataset}.json")
 
 
 def settings_from(args, saved=None):
@@ -377,7 +374,7 @@ def print_interrupted(args, model_path, history, settings):
         say("\nInterrupted during the first epoch: nothing was saved.")
         return
     command = [sys.argv[0] if sys.argv[0].endswith(".py") else "train.py", "--resume"]
-    if model_path != default_model_path("mnist"):
+    if model_path != default_model_path(DEFAULT_DATASET):
         command += ["--out", model_path]
     if args.resume:  # options given anew when resuming are saved only with the next epoch
         for key in CHANGEABLE_ON_RESUME:

@@ -54,6 +54,11 @@ def _umask():
     return mask
 
 
+def default_model_path(dataset):
+    """models/mnist.json or models/fashion.json: where train.py saves and test_single.py looks."""
+    return os.path.join("models", f"{dataset}.json")
+
+
 def write_model(path, parameters, metadata):
     """Save the layers' parameters [(W, b), ...] and a metadata dict to path."""
     sizes = [parameters[0][0].shape[0]] + [W.shape[1] for W, _ in parameters]
