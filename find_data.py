@@ -3,11 +3,15 @@
     python find_data.py                       # where is MNIST, and is it complete and intact?
     python find_data.py --dataset fashion     # the same for Fashion-MNIST
     python find_data.py --data-dir DIR        # check DIR: a folder of the files, a torchvision root or a Keras .npz
-    python find_data.py --download            # fetch missing or damaged files (into --data-dir, else data/MNIST), then check
+    python find_data.py --download            # fetch missing or damaged files, then check
 
-It looks, in order, in --data-dir, $MNIST_DIR ($FASHION_MNIST_DIR), data/MNIST next to
-the data package, ./data/MNIST, ~/.cache/mnist, ./data/MNIST/raw (torchvision),
-~/.keras/datasets/mnist.npz (Keras) and, for Fashion-MNIST, /usr/share/datasets/fashion-mnist.
+--download writes into --data-dir, else $MNIST_DIR ($FASHION_MNIST_DIR), else the data
+package's folder (data/MNIST, data/FashionMNIST).
+
+It looks, in order, in --data-dir and $MNIST_DIR ($FASHION_MNIST_DIR), each also as a
+torchvision root (DIR/MNIST/raw), then data/MNIST next to the data package, ./data/MNIST,
+~/.cache/mnist, ./data/MNIST/raw (torchvision), ~/.keras/datasets/mnist.npz (Keras) and,
+for Fashion-MNIST, /usr/share/datasets/fashion-mnist.
 It prints what it found, ✓ or ✗ for each file with its checksum, and which copy
 load_mnist would use: the folder you named, else the first complete one.
 
@@ -20,7 +24,6 @@ import os
 import sys
 
 from data import DataError
-from data.download import download
 from data.catalog import DATASETS, DEFAULT_DATASET, PARTS
 from data.search import candidates, download_command, download_folder, named_location, repair_command
 
@@ -36,6 +39,7 @@ def main(argv=None):
             target = download_folder(info, args.data_dir)
             if os.path.exists(target) and not os.path.isdir(target):
                 return _refuse(f"{target}: is not a folder, cannot download into it")
+            from data.download import download  # urllib and ssl: only --download needs them
             try:
                 download(target, info.key, mirrors=args.mirror, timeout=args.timeout)
             except DataError as error:

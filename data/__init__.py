@@ -2,11 +2,11 @@
 
     from data import load_mnist
     train, test = load_mnist()                  # the copy shipped in data/MNIST
-    for X, labels in train.batches(128, rng):   # X: a Matrix of 128 × 784 floats in 0..1
+    for X, labels in train.batches(128, rng):   # X: a ByteMatrix, 128 × 784, pixel p standing for p / 255
         ...
 
-Read in this order: idx.py (the file format), dataset.py (pixels kept as bytes, floats
-made per batch), load.py (load_mnist), then catalog.py (the data sets known), locations.py
+Read in this order: idx.py (the file format), dataset.py (pixels kept as bytes, batches
+too: ByteMatrix), load.py (load_mnist), then catalog.py (the data sets known), locations.py
 and search.py (where copies may be), checksums.py, npz.py (Keras's archive) and download.py.
 preprocess.py, apart, makes your own picture of a digit look like an MNIST image.
 """

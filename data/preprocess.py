@@ -52,7 +52,7 @@ def mnist_style(gray):
     ink = _levels(_ink_up(_checked(gray)))
     top, bottom, left, right = _bounding_box(ink)
     digit = _fit(_crop(ink, top, bottom, left, right), BOX)
-    return [v for row in _centred(digit, SIZE) for v in row]
+    return [v for row in _centred(digit) for v in row]
 
 
 def _checked(gray):
@@ -169,8 +169,8 @@ def _box_weights(n_old, n_new):
     return table
 
 
-def _centred(image, size):
-    """Step 5: image placed in a size × size frame of zeros with its centre of mass at (CENTRE, CENTRE).
+def _centred(image):
+    """Step 5: image placed in a SIZE × SIZE frame of zeros with its centre of mass at (CENTRE, CENTRE).
 
     The centre of mass is the ink-weighted mean row and column, Σ v·y / Σ v and
     Σ v·x / Σ v. Centring on it rather than on the bounding box is what MNIST did: a 7's
@@ -182,11 +182,11 @@ def _centred(image, size):
     centre_y = sum(y * v for y, row in enumerate(image) for v in row) / total
     centre_x = sum(x * v for row in image for x, v in enumerate(row)) / total
     shift_y, shift_x = round(CENTRE - centre_y), round(CENTRE - centre_x)
-    frame = [[0.0] * size for _ in range(size)]
+    frame = [[0.0] * SIZE for _ in range(SIZE)]
     for y, row in enumerate(image):
-        if 0 <= y + shift_y < size:
+        if 0 <= y + shift_y < SIZE:
             for x, v in enumerate(row):
-                if 0 <= x + shift_x < size:
+                if 0 <= x + shift_x < SIZE:
                     frame[y + shift_y][x + shift_x] = v
     return frame
 
