@@ -44,3 +44,17 @@ class Dense:
         db = dZ.sum(axis=0)
         dX = dZ @ self.W.T if need_dX else None
         return dW, db, dX
+
+
+def input_patterns(W):
+    """For each unit j, the weights into it (column j of W) divided by the largest of their sizes.
+
+    Laid out as the input image, w_1j ... w_nj is the pattern unit j responds to; dividing
+    by max_i |w_ij| puts every unit on the same −1 … 1 scale, so faint units show as well
+    as strong ones. A unit whose weights are all zero stays all zero.
+    """
+    patterns = []
+    for column in zip(*W.rows):
+        largest = max(map(abs, column)) or 1.0
+        patterns.append([w / largest for w in column])
+    return patterns

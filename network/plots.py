@@ -13,6 +13,8 @@ test part of data.load_mnist().
 
 import math
 
+from .layers import input_patterns
+
 RIGHT, WRONG = "tab:green", "tab:red"
 
 
@@ -124,7 +126,7 @@ def first_layer_weights(W, image_shape, path, count=128, columns=16):
     """
     from matplotlib.figure import Figure
 
-    units = [list(column) for column in zip(*W.rows)][:count]
+    units = input_patterns(W)[:count]
     rows, cols = image_shape
     columns = min(columns, len(units))
     gap = 2  # pixels of blank (NaN, drawn transparent) between the pictures
@@ -132,9 +134,8 @@ def first_layer_weights(W, image_shape, path, count=128, columns=16):
               for _ in range(math.ceil(len(units) / columns) * (rows + gap) - gap)]
     for k, weights in enumerate(units):
         top, left = (k // columns) * (rows + gap), (k % columns) * (cols + gap)
-        limit = max(map(abs, weights)) or 1.0
         for r in range(rows):
-            mosaic[top + r][left:left + cols] = [w / limit for w in weights[r * cols:(r + 1) * cols]]
+            mosaic[top + r][left:left + cols] = weights[r * cols:(r + 1) * cols]
     fig = Figure(figsize=(columns * 0.8, len(mosaic) / len(mosaic[0]) * columns * 0.8 + 0.5), layout="constrained")
     axes = fig.subplots()
     axes.imshow(mosaic, cmap="RdBu", vmin=-1, vmax=1)

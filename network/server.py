@@ -36,6 +36,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from data.preprocess import decode_image_bytes, mnist_style
 from my_math import Matrix
 
+from .layers import input_patterns
 from .model_file import ModelFileError
 from .network import Network
 
@@ -80,11 +81,7 @@ def weight_pictures(net):
     """
     if len(net.layers) < 2:
         return []
-    pictures = []
-    for column in zip(*net.layers[0].W.rows):
-        largest = max(map(abs, column)) or 1.0  # a unit with all-zero weights stays all zero
-        pictures.append([round(w / largest, 3) for w in column])
-    return pictures
+    return [[round(w, 3) for w in pattern] for pattern in input_patterns(net.layers[0].W)]
 
 
 def predict_answer(net, inputs):
