@@ -4,9 +4,11 @@
     python benchmarks/accuracy.py --long     # python train.py --epochs 20; the bar is 98.0%
     pypy3 benchmarks/accuracy.py --long      # PyPy's own figures, several times sooner
 
-It runs train.py (with the interpreter running this script) on the shipped MNIST,
-writing its model into a temporary folder, and prints the test accuracy after every
-epoch from the training history train.py saves. CPython 3.9–3.11 compute bit for bit
+It runs train.py (with the interpreter running this script) without --data-dir, so on
+the MNIST that load_mnist finds: the folder in $MNIST_DIR if set, else the first
+complete copy in data/search.py's order, the one shipped in data/MNIST first. It writes
+its model into a temporary folder and prints the test accuracy after every epoch from
+the training history train.py saves. CPython 3.9–3.11 compute bit for bit
 the same weights; 3.12+ (whose sum rounds more carefully) and PyPy (which multiplies
 the images as floats, not packed) differ in the last digits, and so may the figures.
 """

@@ -3,7 +3,8 @@
     python benchmarks/load_data.py [--runs 5] [--naive-images 10000] [--python PYTHON]
 
 Each run loads in a fresh Python process, so nothing is cached or already in memory.
-The time is measured inside that process around the load (imports included); the peak
+The time is measured inside that process around the load: for load_mnist, importing the
+data package included; the naive loader imports gzip before its timer starts. The peak
 memory is the process's peak resident set size (RSS), as its parent sees it through
 resource.getrusage(RUSAGE_CHILDREN).ru_maxrss. That figure is the largest over all the
 children a process has waited for, so each run gets a parent of its own that waits for
@@ -25,6 +26,10 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from benchmarks.common import megabytes_of_maxrss  # noqa: E402  (after the path is set)
+
 ALL_IMAGES = 70000
 
 # What each loader process runs. Each prints the seconds its load took.
@@ -92,8 +97,7 @@ def measure(python, program, *program_args):
     start = time.perf_counter()
     done = subprocess.run([python, "-c", PROGRAMS[program], *program_args], capture_output=True, text=True, check=True)
     process = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    megabytes = peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS, KiB elsewhere
+    megabytes = megabytes_of_maxrss(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     print(json.dumps({"load": float(done.stdout), "process": process, "rss": megabytes}))
 
 

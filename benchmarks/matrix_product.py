@@ -6,33 +6,23 @@ The first layer's products of one training step on a batch of 128 MNIST images (
 80% zeros) with the 784 → 128 → 10 network: with the images as a Matrix of floats
 (Matrix.__matmul__) and as the ByteMatrix training uses (packed whole numbers). Then
 dense random matrices: the first layer's shape with no zero pixels, and two smaller
-ones. Each figure is the median of --repeats timings, the two ways taking turns.
+ones. Each figure is the median of --repeats timings, the ways taking turns. The two
+rows of a pair (floats, then ByteMatrix) multiply the same numbers, so the textbook
+loop is timed once for both, on the same lists, and its figure is shown on each row.
 """
 
 import argparse
 import os
 import platform
 import random
-import statistics
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
+from benchmarks.common import median_seconds  # noqa: E402
 from tests.textbook import textbook_matmul  # noqa: E402
 from data import load_mnist  # noqa: E402
 from my_math import Matrix  # noqa: E402
-
-
-def median_seconds(functions, repeats):
-    """The median time of each function, timed in turns so that both see the same moments of a busy machine."""
-    times = [[] for _ in functions]
-    for _ in range(repeats):
-        for fn, fn_times in zip(functions, times):
-            start = time.perf_counter()
-            fn()
-            fn_times.append(time.perf_counter() - start)
-    return [statistics.median(fn_times) for fn_times in times]
 
 
 def random_matrix(rng, rows, cols, zeros=0.0):
@@ -51,23 +41,30 @@ def main():
     zeros = sum(x == 0.0 for row in X.rows for x in row) / X.size
     W1 = random_matrix(rng, 784, 128)
     dZ1 = random_matrix(rng, 128, 128, zeros=0.5)  # a ReLU layer's gradient is about half zeros
-    cases = [
-        ("MNIST batch X @ W1", X_floats, W1),
-        ("  X a ByteMatrix", X, W1),
-        ("backprop Xᵀ @ dZ1", X_floats.T, dZ1),
-        ("  Xᵀ a ByteMatrix", X.T, dZ1),
-        ("dense, the first layer's", random_matrix(rng, 128, 784), W1),
-        ("dense 128×128 @ 128×128", random_matrix(rng, 128, 128), random_matrix(rng, 128, 128)),
-        ("dense 64×256 @ 256×64", random_matrix(rng, 64, 256), random_matrix(rng, 256, 64)),
+    cases = [  # (name, a, b, the ByteMatrix row's name and a, or None for a dense product)
+        ("MNIST batch X @ W1", X_floats, W1, ("  X a ByteMatrix", X)),
+        ("backprop Xᵀ @ dZ1", X_floats.T, dZ1, ("  Xᵀ a ByteMatrix", X.T)),
+        ("dense, the first layer's", random_matrix(rng, 128, 784), W1, None),
+        ("dense 128×128 @ 128×128", random_matrix(rng, 128, 128), random_matrix(rng, 128, 128), None),
+        ("dense 64×256 @ 256×64", random_matrix(rng, 64, 256), random_matrix(rng, 256, 64), None),
     ]
     print(f"{platform.python_implementation()} {platform.python_version()}; "
           f"MNIST batch: 128 images, {zeros:.0%} zeros; median of {args.repeats} runs")
     print(f"{'product':26s} {'shape':>22s} {'textbook':>10s} {'ours':>10s} {'speed-up':>9s}")
-    for name, a, b in cases:
+    for name, a, b, packed in cases:
         lists_a, lists_b = a.tolist(), b.tolist()
-        slow, fast = median_seconds([lambda: textbook_matmul(lists_a, lists_b), lambda: a @ b], args.repeats)
-        shape = f"{a.shape[0]}×{a.shape[1]} @ {b.shape[0]}×{b.shape[1]}"
-        print(f"{name:26s} {shape:>22s} {slow * 1000:8.0f}ms {fast * 1000:8.1f}ms {slow / fast:8.1f}×")
+        works = {"textbook": lambda _: textbook_matmul(lists_a, lists_b), name: lambda _: a @ b}
+        rows = [(name, a)]
+        if packed:
+            packed_name, packed_a = packed
+            works[packed_name] = lambda _: packed_a @ b
+            rows.append(packed)
+        medians = median_seconds(works, args.repeats)
+        slow = medians["textbook"]
+        for row_name, row_a in rows:
+            fast = medians[row_name]
+            shape = f"{row_a.shape[0]}×{row_a.shape[1]} @ {b.shape[0]}×{b.shape[1]}"
+            print(f"{row_name:26s} {shape:>22s} {slow * 1000:8.0f}ms {fast * 1000:8.1f}ms {slow / fast:8.1f}×")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ same run, on the same machine, on the same images:
     without HTTP            the server's own work, called directly: read the JSON, decode
                             the PNG, preprocess, run the network, write the JSON answer
       preprocessing         of which: base64 + PNG decode + data/preprocess.mnist_style
-      the network           of which: the forward pass and the strongest hidden units
+      the network           of which: read and check a {"pixels": [...]} JSON body
+                            (inputs_from_request), the forward pass and the strongest
+                            hidden units
     pixels over HTTP        POST {"pixels": [784 numbers]}: no PNG, no preprocessing
 
 The model is --model, else models/mnist.json; without one, an untrained 784-128-10
@@ -26,14 +28,12 @@ import http.client
 import io
 import json
 import os
-import statistics
 import sys
 import threading
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from benchmarks.common import DEFAULT_MODEL, median_seconds, untrained_stand_in  # noqa: E402
 from data import load_mnist  # noqa: E402  (after the path is set, to run from any folder)
 from data.preprocess import decode_image_bytes, mnist_style  # noqa: E402
 from network import Network  # noqa: E402
@@ -41,7 +41,6 @@ from network.server import inputs_from_request, make_server, predict_answer  # n
 
 BUDGET = 0.050  # seconds, for one answer to /api/predict
 DIGITS = 20  # the test images sent, in turn
-DEFAULT_MODEL = os.path.join(ROOT, "models", "mnist.json")
 
 
 def main():
@@ -54,25 +53,25 @@ def main():
     if args.model or os.path.exists(DEFAULT_MODEL):
         model, net = args.model or DEFAULT_MODEL, Network.load(args.model or DEFAULT_MODEL)
     else:
-        model, net = "an untrained 784-128-10 stand-in (no models/mnist.json)", Network([784, 128, 10])
+        model, net = "an untrained 784-128-10 stand-in (no models/mnist.json)", untrained_stand_in()
     test = load_mnist()[1]
     images = [json.dumps({"image": png_data_url(test.image(i), args.side)}).encode() for i in range(DIGITS)]
     pixels = [json.dumps({"pixels": list(test.image(i))}).encode() for i in range(DIGITS)]
 
     server = make_server(net, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02})  # shutdown() waits a poll
     thread.start()
     try:
         port = server.server_address[1]
         post(port, images[0])  # the first request pays for importing Pillow
         print(f"{sys.implementation.name} {sys.version.split()[0]}, model {model}, "
               f"{args.side} × {args.side} PNGs of {DIGITS} test digits; median of {args.requests} requests\n")
-        medians = median_seconds({
-            "over HTTP": lambda i: post(port, images[i]),
-            "without HTTP": lambda i: serve_directly(server, images[i]),
-            "preprocessing": lambda i: preprocess(images[i]),
-            "the network": lambda i: predict_answer(net, inputs_from_request(pixels[i])),
-            "pixels over HTTP": lambda i: post(port, pixels[i]),
+        medians = median_seconds({  # round r sends digit r % DIGITS
+            "over HTTP": lambda r: post(port, images[r % DIGITS]),
+            "without HTTP": lambda r: serve_directly(server, images[r % DIGITS]),
+            "preprocessing": lambda r: preprocess(images[r % DIGITS]),
+            "the network": lambda r: predict_answer(net, inputs_from_request(pixels[r % DIGITS])),
+            "pixels over HTTP": lambda r: post(port, pixels[r % DIGITS]),
         }, args.requests)
     finally:
         server.shutdown()
@@ -125,21 +124,6 @@ def serve_directly(server, body):
 def preprocess(body):
     url = json.loads(body)["image"]
     return mnist_style(decode_image_bytes(base64.b64decode(url.split(",", 1)[1])))
-
-
-def median_seconds(works, count):
-    """{name: the median time of work(i)} for each work, over count rounds with i = 0, 1, ... DIGITS - 1, 0, ...
-
-    The works take turns within each round, so a machine that is busy with something
-    else for a while slows them all alike and the comparison stays fair.
-    """
-    times = {name: [] for name in works}
-    for round_number in range(count):
-        for name, work in works.items():
-            start = time.perf_counter()
-            work(round_number % DIGITS)
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(seconds) for name, seconds in times.items()}
 
 
 if __name__ == "__main__":

@@ -30,11 +30,10 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from benchmarks.common import DEFAULT_MODEL, untrained_stand_in  # noqa: E402
 from data import load_mnist  # noqa: E402  (after the path is set, to run from any folder)
-from network import Network  # noqa: E402
 
 BUDGET = 0.5  # seconds, for one prediction of a test image
-DEFAULT_MODEL = os.path.join(ROOT, "models", "mnist.json")
 
 
 def main():
@@ -48,7 +47,7 @@ def main():
         model = args.model or DEFAULT_MODEL
         if not args.model and not os.path.exists(model):
             model = os.path.join(scratch, "untrained.json")
-            Network([784, 128, 10]).save(model)
+            untrained_stand_in().save(model)
             print("No models/mnist.json: an untrained 784-128-10 network stands in.")
         digit = save_test_digit(os.path.join(scratch, "digit.png"))
 

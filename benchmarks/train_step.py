@@ -1,6 +1,7 @@
 """Time one training step (forward, backward, update) per image, against a textbook implementation.
 
     python benchmarks/train_step.py [--batches 20] [--reference-batches 3] [--optimizer sgd|adam]
+                                    [--memory-batches 100]
     pypy3 benchmarks/train_step.py
 
 Both run in this one process on the same 128-image MNIST batches with the 784 → 128 → 10
@@ -22,6 +23,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
+from benchmarks.common import megabytes_of_maxrss  # noqa: E402
 from tests.textbook import textbook_matmul  # noqa: E402
 from data import load_mnist  # noqa: E402
 from my_math import Matrix  # noqa: E402
@@ -59,8 +61,7 @@ def peak_memory(batches):
     net = Network([784, 128, 10], seed=0)
     train_epoch(net, SGD(momentum=0.9), train.take(batches * BATCH), BATCH, random.Random(0), 0.1)
     net.evaluate(test)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 if sys.platform != "darwin" else peak / 2**20
+    return megabytes_of_maxrss(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def main():
