@@ -1,4 +1,7 @@
-"""Helpers shared by the data tests: small IDX and .npz files, and a tiny data set to find, load and download."""
+"""Helpers shared by the data tests: small IDX and .npz files, and a tiny data set to find, load and download.
+
+The fixtures clean_home and mirrors (a running Mirrors) are in conftest.py.
+"""
 
 import gzip
 import http.server
@@ -7,26 +10,11 @@ import struct
 import threading
 import zipfile
 
-import pytest
-
-from data.catalog import DATASETS, MNIST, PARTS
+from data.catalog import MNIST, PARTS
 from data.checksums import content_sha256
 from data.idx import IdxArray, idx_header
 
 ROWS, COLS = MNIST.image_shape
-
-
-@pytest.fixture
-def clean_home(monkeypatch, tmp_path):
-    """No $MNIST_DIR and the like, and a fresh home and current folder: only what a test makes is found.
-
-    Returns the home folder (tmp_path / "home"); the current folder is tmp_path.
-    """
-    for info in DATASETS.values():
-        monkeypatch.delenv(info.env_var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "home"
 
 
 def idx_bytes(dims, data):
@@ -149,13 +137,6 @@ class Mirrors:
                 pass  # keep the test output clean
 
         return Handler
-
-
-@pytest.fixture
-def mirrors():
-    server = Mirrors()
-    yield server
-    server.close()
 
 
 def gz_files(arrays):

@@ -11,8 +11,7 @@ from data import DataError, Dataset, load_mnist
 from data.catalog import FASHION, MNIST
 from data.idx import IMAGES_MAGIC, LABELS_MAGIC, IdxArray, idx_header, read_idx
 from data.search import package_folder
-from data_helpers import (  # noqa: F401 (clean_home is a fixture)
-    clean_home, images, labels, npy_bytes, tiny_arrays, write_file, write_npz, write_set)
+from data_helpers import images, labels, npy_bytes, tiny_arrays, write_file, write_npz, write_set
 
 IMAGE_SIZE = 28 * 28
 

@@ -8,7 +8,7 @@ import pytest
 from data import DataError, load_mnist
 from data.download import download
 from data.catalog import DATASETS
-from data_helpers import gz_files, images, labels, mirrors, tiny_arrays, tiny_info  # noqa: F401 (mirrors is a fixture)
+from data_helpers import gz_files, images, labels, tiny_arrays, tiny_info
 
 ARRAYS = tiny_arrays()
 GOOD = gz_files(ARRAYS)
@@ -103,7 +103,7 @@ def test_a_failed_download_leaves_the_file_it_would_replace_as_it_was(tmp_path, 
     assert (tmp_path / IMAGES).read_bytes() == GOOD[IMAGES]
 
 
-def test_no_mirror_at_all_is_an_error_naming_the_file(tmp_path):
+def test_no_mirror_at_all_is_an_error(tmp_path):
     with pytest.raises(DataError, match="no mirror gave a good copy"):
         download(tmp_path, "tiny", mirrors=[], out=io.StringIO())
 

@@ -8,8 +8,7 @@ import pytest
 
 import find_data
 from data.catalog import DATASETS, FASHION
-from data_helpers import (  # noqa: F401 (clean_home and mirrors are fixtures)
-    clean_home, gz_files, mirrors, tiny_arrays, tiny_info, write_file, write_npz, write_set)
+from data_helpers import gz_files, tiny_arrays, tiny_info, write_file, write_npz, write_set
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ARRAYS = tiny_arrays()
@@ -78,7 +77,8 @@ def test_nothing_found_prints_the_command_that_fixes_it(capsys):
     assert out.rstrip().endswith("python find_data.py --download --dataset tiny")
 
 
-def test_a_named_folder_is_used_or_refused_never_replaced(capsys, monkeypatch, tmp_path):
+def test_an_incomplete_named_folder_is_refused_never_replaced_by_a_found_copy(capsys, monkeypatch, tmp_path):
+    """An empty folder named by --data-dir or $TINY_DIR fails, though the search would find a good copy."""
     write_set(tmp_path / "data" / "Tiny", ARRAYS)  # a good copy the search would find
     (tmp_path / "empty").mkdir()
     assert run(capsys, "--dataset", "tiny", "--data-dir", str(tmp_path / "empty"))[0] == 1

@@ -33,8 +33,8 @@ def random_rows(rng, n, m, zeros=0.0):
     return [[0.0 if rng.random() < zeros else rng.uniform(-2, 2) for _ in range(m)] for _ in range(n)]
 
 
-def assert_close(actual, expected, a=None, b=None):
-    """Equal up to rounding: within 1e-12 of the size of the terms that were added.
+def assert_close(actual, expected):
+    """Equal shapes, and each entry equal up to rounding: math.isclose with rel_tol and abs_tol 1e-12.
 
     Python 3.12+ adds with extra precision (sum, math.sumprod), so the last digit may
     differ from the plain loop's; before 3.12 the additions happen in the same order
@@ -243,10 +243,8 @@ def test_product_on_real_mnist_rows(mnist_rows):
 
 
 @pytest.fixture(scope="module")
-def mnist_rows():
-    from data import load_mnist
-    _, test = load_mnist()
-    return test.matrix(range(20)).tolist()
+def mnist_rows(test_set):
+    return test_set.matrix(range(20)).tolist()
 
 
 def test_product_example_and_dot_alias():

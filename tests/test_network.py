@@ -159,9 +159,8 @@ def test_same_seed_same_weights(make_optimizer):
     assert [l.W for l in a.layers] != [l.W for l in c.layers]
 
 
-def test_training_learns_real_digits():
-    from data import load_mnist
-    train, test = load_mnist()
+def test_training_learns_real_digits(mnist_sets):
+    train, test = mnist_sets
     net = Network([784, 32, 10], seed=0)
     rng = random.Random(0)
     for epoch in range(2):

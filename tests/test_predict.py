@@ -9,18 +9,16 @@ import io
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 
 import pytest
 
 import test_single
-from data import load_mnist
 from data.preprocess import MAX_SIDE, decode_image_bytes, mnist_style, read_image
 from my_math import Matrix
 from network import Adam, Network, train_epoch
-from tests.interrupt import start_interruptible
+from tests.interrupt import running_until_ctrl_c
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIDE = 28
@@ -30,14 +28,9 @@ WHITE = 255
 # ---------------------------------------------------------------------- fixtures and helpers
 
 @pytest.fixture(scope="module")
-def test_set():
-    return load_mnist()[1]
-
-
-@pytest.fixture(scope="module")
-def net(test_set):
+def net(mnist_sets):
     """A 784-16-10 network after one epoch on 1000 training images (about 75 % right)."""
-    train = load_mnist()[0].take(1000)
+    train = mnist_sets[0].take(1000)
     net = Network([784, 16, 10], seed=0)
     train_epoch(net, Adam(), train, 20, random.Random(0), 0.01)
     net.metadata.update(dataset="mnist", epochs=1)
@@ -329,7 +322,7 @@ def test_several_images_end_with_how_many_were_right(cli, model):
     assert out.rstrip().splitlines()[-1].startswith("Right on ") and out.rstrip().endswith(" of 3 images.")
 
 
-def test_an_own_image_is_made_mnist_like_and_predicted(cli, model, net, test_set, confident, tmp_path):
+def test_an_own_image_is_made_mnist_like_and_predicted(cli, model, test_set, confident, tmp_path):
     i = confident[0]
     path = write_png(tmp_path / "mine.png", on_paper(test_set.image(i)))
     status, out, _ = cli("--model", model, "--image", path, "--json", "--show-input")
@@ -467,12 +460,8 @@ def test_serve_without_a_model_says_how_to_train_one(cli, tmp_path):
 
 
 def test_serve_starts_on_the_port_asked_and_stops_on_ctrl_c(model):
-    server = start_interruptible([sys.executable, os.path.join(ROOT, "test_single.py"), "--serve", "--port", "0",
-                                  "--model", str(model)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        line = server.stdout.readline()
-        assert line.startswith("Serving the digit drawing page at http://127.0.0.1:"), line + server.stderr.read()
-    finally:
-        server.send_signal(signal.SIGINT)
-        assert server.wait(timeout=10) == 0
+    argv = [sys.executable, os.path.join(ROOT, "test_single.py"), "--serve", "--port", "0", "--model", str(model)]
+    address = "Serving the digit drawing page at http://127.0.0.1:"
+    with running_until_ctrl_c(argv, lambda line: line.startswith(address)) as run:
+        pass
+    assert run.process.returncode == 0, run.err

@@ -10,10 +10,7 @@ import http.client
 import json
 import os
 import random
-import select
-import signal
 import socket
-import subprocess
 import sys
 import threading
 
@@ -21,27 +18,26 @@ import pytest
 
 import network
 from benchmarks.predict_api import png_data_url
-from data import load_mnist
 from data.preprocess import decode_image_bytes, mnist_style
 from my_math import Matrix
 from network import ModelFileError, Network
 from network.server import MAX_BODY, STATIC_FILES, WEB_FOLDER, is_loopback, main, make_server
-from tests.interrupt import start_interruptible
+from tests.interrupt import running_until_ctrl_c
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 # ---------------------------------------------------------------------- helpers, also used by test_browser.py
 
-def train_small_model():
-    """A 784-32-10 network trained for 2 epochs on 2000 MNIST images: about 85 % right, in a few seconds."""
-    train, _ = load_mnist()
+def train_small_model(train):
+    """A 784-32-10 network trained for 2 epochs on the first 2000 images of train: about 85 % right, in seconds."""
     net = Network([784, 32, 10], seed=0)
     optimizer = network.Adam()
     rng = random.Random(0)
     part = train.take(2000)
     for _ in range(2):
         network.train_epoch(net, optimizer, part, 64, rng, 0.003)
+    # test_accuracy is a label written into the model for /api/model to report, not a measurement.
     net.metadata.update({"dataset": "mnist", "test_accuracy": 0.85})
     return net
 
@@ -53,7 +49,8 @@ class RunningServer:
         self.server = make_server(model, host, 0)
         self.host = host
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever)
+        # A short poll lets __exit__ stop the server at once rather than in half a second.
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,))
 
     def __enter__(self):
         self.thread.start()
@@ -84,13 +81,8 @@ class RunningServer:
 # ---------------------------------------------------------------------- fixtures
 
 @pytest.fixture(scope="module")
-def net():
-    return train_small_model()
-
-
-@pytest.fixture(scope="module")
-def test_set():
-    return load_mnist()[1]
+def net(mnist_sets):
+    return train_small_model(mnist_sets[0])
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +151,7 @@ def test_the_model_is_described(server):
     model = json.loads(body)
     assert model["sizes"] == [784, 32, 10]
     assert model["dataset"] == "mnist"
-    assert model["test_accuracy"] == 0.85
+    assert model["test_accuracy"] == 0.85  # the label train_small_model wrote, not a measurement
 
 
 def test_several_clients_at_once_all_get_their_answers(server, net, test_set):
@@ -371,27 +363,17 @@ def test_main_serves_until_ctrl_c_and_stops_cleanly(net, tmp_path):
     path = str(tmp_path / "small.json")
     net.save(path)
     script = f"import sys; from network.server import main; sys.exit(main({path!r}, '127.0.0.1', 0))"
-    process = start_interruptible([sys.executable, "-c", script], cwd=ROOT, text=True,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        assert select.select([process.stdout], [], [], 30)[0], "no address printed within 30 s"
-        first_line = process.stdout.readline()
-        assert "http://127.0.0.1:" in first_line, first_line + process.stderr.read()
-        url = first_line.split("http://", 1)[1].split()[0]
+    with running_until_ctrl_c([sys.executable, "-c", script], lambda line: "http://127.0.0.1:" in line,
+                              cwd=ROOT) as run:
+        url = run.first_line.split("http://", 1)[1].split()[0]
         port = int(url.split(":")[1].rstrip("/"))
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         connection.request("GET", "/")
         assert connection.getresponse().status == 200
         connection.close()
-        process.send_signal(signal.SIGINT)  # what Ctrl-C sends
-        out, err = process.communicate(timeout=10)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == 0, err
-    assert "Stopped" in out
-    assert "Traceback" not in err
+    assert run.process.returncode == 0, run.err
+    assert "Stopped" in run.out
+    assert "Traceback" not in run.err
 
 
 @pytest.mark.parametrize("host, expected", [

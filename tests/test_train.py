@@ -198,7 +198,7 @@ def test_checkpoint_of_model_and_state_from_different_epochs_is_refused(tmp_path
         load_checkpoint(path)
 
 
-def test_ctrl_c_during_a_save_waits_until_both_files_are_written():
+def test_ctrl_c_in_nested_interrupts_held_blocks_waits_until_the_outer_block_ends():
     # A process started in the background ignores SIGINT; here it must raise KeyboardInterrupt.
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     done = []
