@@ -53,17 +53,15 @@ def read_npy(npz_path, key, ndim):
 
 def _parse_header(content, name):
     """Check the .npy header at the start of content; return (shape, where the values start)."""
-    if not content.startswith(NPY_MAGIC) or len(content) < 10:
+    if not content.startswith(NPY_MAGIC) or len(content) < 8:
         raise DataError(f"{name}: not a .npy array")
     major = content[6]
-    if major == 1:
-        (length,) = struct.unpack_from("<H", content, 8)
-        start = 10
-    elif major in (2, 3):
-        (length,) = struct.unpack_from("<I", content, 8)
-        start = 12
-    else:
+    if major not in (1, 2, 3):
         raise DataError(f"{name}: .npy format version {major} is not supported")
+    length_format, start = ("<H", 10) if major == 1 else ("<I", 12)  # version 1 has a 2-byte header length
+    if len(content) < start:
+        raise DataError(f"{name}: not a .npy array (its header is cut short)")
+    (length,) = struct.unpack_from(length_format, content, 8)
     try:
         header = ast.literal_eval(content[start:start + length].decode("latin-1"))
         descr, fortran_order, shape = header["descr"], header["fortran_order"], header["shape"]

@@ -144,7 +144,9 @@ def test_swapped_files_are_refused(tmp_path, tiny):
     (npy_bytes((3, 1), bytes(3)), "has 2 dimensions, expected 1"),
     (npy_bytes((3,), bytes(2)), "holds 2 values, its header declares 3"),
     (b"PK not numpy", "not a .npy array"),
-], ids=["int32", "fortran-order", "header-cut", "2-d-labels", "values-cut", "not-npy"])
+    (b"\x93NUMPY\x02\x00\x01\x00", "its header is cut short"),  # version 2 needs 12 bytes before the header
+    (b"\x93NUMPY\x01\x00\x01", "its header is cut short"),
+], ids=["int32", "fortran-order", "header-cut", "2-d-labels", "values-cut", "not-npy", "v2-cut", "v1-cut"])
 def test_a_bad_array_in_an_npz_is_named(tmp_path, npy, words):
     npz = write_npz(tmp_path / "mnist.npz", tiny_arrays(), y_test=npy)
     message = one_line_error(load_mnist, npz, verify=False)
