@@ -2,7 +2,7 @@
 
     python benchmarks/predict_api.py [--requests 200] [--model PATH] [--side 140]
 
-The server (network/server.py) is started in this process on a free port of 127.0.0.1,
+The server (show/server.py) is started in this process on a free port of 127.0.0.1,
 and MNIST test digits are POSTed to it one after another, each as the page sends a
 drawing: {"image": "data:image/png;base64,..."}, a PNG of --side × --side pixels (the
 page sends 140 × 140). Each request is timed from opening the connection to the last
@@ -37,7 +37,7 @@ from benchmarks.common import DEFAULT_MODEL, median_seconds, untrained_stand_in 
 from data import load_mnist  # noqa: E402  (after the path is set, to run from any folder)
 from data.preprocess import decode_image_bytes, mnist_style  # noqa: E402
 from network import Network  # noqa: E402
-from network.server import inputs_from_request, make_server, predict_answer  # noqa: E402
+from show.server import inputs_from_request, make_server, predict_answer  # noqa: E402
 
 BUDGET = 0.050  # seconds, for one answer to /api/predict
 DIGITS = 20  # the test images sent, in turn
@@ -91,7 +91,7 @@ def main():
 def png_data_url(pixels, side=140):
     """An MNIST image (784 bytes) enlarged to side × side, as a PNG data URL like the page's canvas gives.
 
-    The page sends its drawing at 140 × 140 (SEND_SIZE in network/web/app.js).
+    The page sends its drawing at 140 × 140 (SEND_SIZE in show/web/app.js).
     """
     from PIL import Image
 

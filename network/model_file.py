@@ -71,6 +71,22 @@ def write_model(path, parameters, metadata):
     })
 
 
+def check_model_fits(net, name, dataset, image_size, classes):
+    """ModelFileError unless the network net (from the file called name) suits the data set.
+
+    It must read image_size inputs and give one output per class; and when its metadata
+    records the data set it was trained on (train.py does), that must be dataset: a digit
+    network reading clothes would answer nonsense.
+    """
+    trained_on = net.metadata.get("dataset")
+    if trained_on and trained_on != dataset:
+        raise ModelFileError(f"{name} was trained on {trained_on}, not {dataset}: choose a model trained on "
+                             f"{dataset} (or ask for {trained_on})")
+    if net.sizes[0] != image_size or net.sizes[-1] != classes:
+        raise ModelFileError(f"{name}: the network takes {net.sizes[0]} inputs and gives {net.sizes[-1]} outputs, "
+                             f"but {dataset} images have {image_size} pixels and {classes} classes")
+
+
 def read_json(path, fail, missing):
     """The JSON value in the file at path; fail(problem) for a file that is missing (the
     problem is then `missing`), a folder, unreadable or not JSON."""

@@ -1,4 +1,4 @@
-"""Tests of network/plots.py: every picture is a valid PNG of a sensible size, and matplotlib
+"""Tests of show/plots.py: every picture is a valid PNG of a sensible size, and matplotlib
 is imported only when a picture is drawn (tests/test_train.py draws them in a whole run)."""
 
 import os
@@ -10,7 +10,8 @@ import pytest
 
 from data import Dataset
 from my_math import Matrix
-from network import Network, plots
+from network import Network
+from show import plots
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FASHION_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -39,7 +40,7 @@ def images(n, class_names=tuple("0123456789")):
 
 
 def test_importing_the_network_package_or_train_does_not_import_matplotlib():
-    code = "import sys, network, network.plots, train; print('matplotlib' in sys.modules)"
+    code = "import sys, network, show.plots, train; print('matplotlib' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 

@@ -1,4 +1,4 @@
-"""The drawing page's server (network/server.py), tested over real HTTP on 127.0.0.1.
+"""The drawing page's server (show/server.py), tested over real HTTP on 127.0.0.1.
 
 A small network is trained once for the module (a few seconds); the server runs on a
 free port in a thread and is shut down at the end. Every answer is checked against the
@@ -21,7 +21,7 @@ from benchmarks.predict_api import png_data_url
 from data.preprocess import decode_image_bytes, mnist_style
 from my_math import Matrix
 from network import ModelFileError, Network
-from network.server import MAX_BODY, STATIC_FILES, WEB_FOLDER, is_loopback, main, make_server
+from show.server import MAX_BODY, STATIC_FILES, WEB_FOLDER, is_loopback, main, make_server
 from tests.interrupt import running_until_ctrl_c
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -284,11 +284,11 @@ def test_a_query_string_does_not_change_the_file(server):
     "/%2e%2e/README.md",
     "/%2e%2e/",
     "/..%2fREADME.md",
-    "/network/server.py",
+    "/show/server.py",
     "/server.py",
     "/web/",
     "/web/app.js",
-    "/network/web/app.js",
+    "/show/web/app.js",
     "//etc/passwd",
     "/README.md",
     "/.git/config",
@@ -330,7 +330,7 @@ def test_a_missing_model_is_a_model_file_error(tmp_path):
 
 
 def test_a_model_for_other_inputs_is_refused():
-    with pytest.raises(ModelFileError, match="784 inputs"):
+    with pytest.raises(ModelFileError, match="takes 100 inputs .* mnist images have 784 pixels"):
         make_server(Network([100, 10]), "127.0.0.1", 0)
 
 
@@ -362,7 +362,7 @@ def test_main_reports_a_port_in_use_in_one_line_and_exits_2(net, capsys):
 def test_main_serves_until_ctrl_c_and_stops_cleanly(net, tmp_path):
     path = str(tmp_path / "small.json")
     net.save(path)
-    script = f"import sys; from network.server import main; sys.exit(main({path!r}, '127.0.0.1', 0))"
+    script = f"import sys; from show.server import main; sys.exit(main({path!r}, '127.0.0.1', 0))"
     with running_until_ctrl_c([sys.executable, "-c", script], lambda line: "http://127.0.0.1:" in line,
                               cwd=ROOT) as run:
         url = run.first_line.split("http://", 1)[1].split()[0]

@@ -1,7 +1,8 @@
-"""Pictures of a training run: curves, predictions, mistakes, confusion matrix, weights.
+"""Pictures: of a training run (curves, predictions, mistakes, confusion matrix, weights),
+and of test_single.py's answers.
 
 The network package needs nothing but the standard library; pictures need matplotlib,
-so each function imports it when it draws, never on `import network`. The figures are
+so each function imports it when it draws, never on `import show`. The figures are
 matplotlib.figure.Figure objects written straight to PNG by matplotlib's Agg renderer:
 no window, no display and no pyplot global state, so drawing works the same on a
 laptop, over SSH and in CI.
@@ -12,10 +13,33 @@ test part of data.load_mnist().
 """
 
 import math
+import os
 
-from .layers import input_patterns
+from network.layers import input_patterns
 
 RIGHT, WRONG = "tab:green", "tab:red"
+
+
+def draw_training_pictures(folder, stem, history, net, test_set, predicted, confidence, counts):
+    """Write train.py's PNG pictures into folder, named stem-*.png; [(path, what it shows)].
+
+    predicted and confidence are the last test's per-image answers (Network.evaluate_in_full),
+    counts the confusion matrix (network/metrics.py).
+    """
+    pictures = [
+        ("curves", "loss and accuracy per epoch", training_curves, (history,)),
+        ("predictions", "test images and the network's answers", prediction_grid, (test_set, predicted)),
+        ("mistakes", "the most confident mistakes", confident_mistakes, (test_set, predicted, confidence)),
+        ("confusion", "which classes are taken for which", confusion_matrix, (counts, test_set.class_names)),
+        ("weights", "what each first-layer unit looks for", first_layer_weights,
+         (net.layers[0].W, test_set.image_shape)),
+    ]
+    written = []
+    for name, what, draw, arguments in pictures:
+        path = os.path.join(folder, f"{stem}-{name}.png")
+        draw(*arguments, path)
+        written.append((path, what))
+    return written
 
 
 def training_curves(history, path):
@@ -170,3 +194,39 @@ def _show_image(axes, images, i):
     rows, cols = images.image_shape
     pixels = images.image(i)
     axes.imshow([list(pixels[r * cols:(r + 1) * cols]) for r in range(rows)], cmap="gray_r", vmin=0, vmax=255)
+
+
+def prediction_figure(predictions, class_names):
+    """A matplotlib Figure of test_single.py's answers: each image beside a bar chart of its
+    probabilities, the answer in blue and, when it is wrong, the true class in red.
+
+    predictions are show/prediction_text.py's Predictions. Drawn without pyplot, as the
+    pictures above: the caller saves it with figure.savefig(path). ImportError without matplotlib.
+    """
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 2.8 * len(predictions)))
+    axes = figure.subplots(len(predictions), 2, squeeze=False, gridspec_kw={"width_ratios": (1, 1.6)})
+    for (image_axes, bar_axes), prediction in zip(axes, predictions):
+        guess = prediction.guess
+        side = math.isqrt(len(prediction.pixels))
+        image_axes.imshow([prediction.pixels[r * side:(r + 1) * side] for r in range(side)], cmap="gray", vmin=0, vmax=1)
+        image_axes.set_axis_off()
+        source = prediction.source
+        image_axes.set_title(f"test image {source['index']}" if source["source"] == "test"
+                             else os.path.basename(source["path"]))
+        colours = ["tab:blue" if k == guess else "lightgray" for k in range(len(class_names))]
+        if prediction.label is not None and prediction.label != guess:
+            colours[prediction.label] = "tab:red"  # the class it should have said
+        bar_axes.barh(range(len(class_names)), prediction.probabilities, color=colours)
+        bar_axes.set_yticks(range(len(class_names)))
+        bar_axes.set_yticklabels(class_names)
+        bar_axes.invert_yaxis()  # class 0 at the top, as in the terminal
+        bar_axes.set_xlim(0, 1)
+        bar_axes.set_xlabel("probability")
+        title = f"says {class_names[guess]} ({prediction.probabilities[guess]:.0%})"
+        if prediction.label is not None:
+            title += f", truly {class_names[prediction.label]}"
+        bar_axes.set_title(title)
+    figure.tight_layout()
+    return figure

@@ -4,7 +4,7 @@
 
 The server does two jobs, with nothing but the standard library's http.server:
 
-1. It serves the page, network/web/index.html with its style.css and app.js. The three
+1. It serves the page, show/web/index.html with its style.css and app.js. The three
    files are read into memory when the server starts and looked up by exact path in a
    table; a request's path is never joined to a folder name, so no path ("/../x",
    "/%2e%2e/x", "/web/") can reach any other file on the disk.
@@ -36,9 +36,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from data.preprocess import decode_image_bytes, mnist_style
 from my_math import Matrix
 
-from .layers import input_patterns
-from .model_file import ModelFileError
-from .network import Network
+from data.catalog import lookup
+from network.layers import input_patterns
+from network.model_file import ModelFileError, check_model_fits
+from network.network import Network
 
 MAX_BODY = 1_000_000  # bytes: a 140 × 140 drawing as PNG is a few kB; anything near 1 MB is not a drawing
 DISCARD_AT_MOST = 16 * MAX_BODY  # bytes of a too-large body read and dropped so the client sees the 413
@@ -302,12 +303,8 @@ def make_server(model, host="127.0.0.1", port=8000):
         net, name = model, "the network"
     else:
         net, name = Network.load(model), model
-    if net.sizes[0] != SIDE * SIDE or net.sizes[-1] != 10:
-        raise ModelFileError(f"{name}: a {net.sizes} network; the drawing page needs "
-                             f"{SIDE * SIDE} inputs (28 × 28 pixels) and 10 outputs (the digits)")
-    if net.metadata.get("dataset", "mnist") != "mnist":
-        raise ModelFileError(f"{name}: trained on {net.metadata['dataset']}, not on handwritten digits; "
-                             "the drawing page needs an MNIST model")
+    digits = lookup("mnist")
+    check_model_fits(net, name, "mnist", SIDE * SIDE, len(digits.class_names))
     return DrawingServer((host, port), net)
 
 

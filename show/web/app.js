@@ -193,10 +193,11 @@ function showUnits(hidden) {
   }
 }
 
-// A weight from -1 to 1 as a colour: blue for negative, white for 0, red for positive.
+// A weight from -1 to 1 as a colour: blue for positive (ink there makes the unit fire),
+// white for 0, red for negative (ink there holds it back): the colours of the training pictures.
 function weightColour(w) {
   const fade = 255 * (1 - Math.abs(w));
-  return w >= 0 ? [255, fade, fade] : [fade, fade, 255];
+  return w >= 0 ? [fade, fade, 255] : [255, fade, fade];
 }
 
 // Paint the 784 values of a 28 × 28 picture, row by row, on a 28 × 28 canvas.
