@@ -20,31 +20,18 @@ import json
 import os
 import random
 import sys
-from collections import namedtuple
 
 from data import DataError, load_mnist
 from data.catalog import DATASETS, DEFAULT_DATASET, lookup
 from data.preprocess import mnist_style, read_image
 from my_math import Matrix
 from network import ModelFileError, Network
-from network.model_file import default_model_path
+from network.model_file import check_model_fits, default_model_path
+from show.prediction_text import Prediction, as_json, explain
+from show.terminal import quiet_when_the_reader_goes
 
 DEFAULT_PLOT = os.path.join("plots", "prediction.png")
 MAX_PLOTTED = 16  # a figure of more images than this is too tall to read
-SIDE = 28  # images are SIDE × SIDE pixels
-SHADES = " .:-=+*#%@"  # from no ink to full ink: ASCII, so it shows in any terminal
-BAR_WIDTH = 40  # characters of a probability bar at 100 %
-
-Prediction = namedtuple("Prediction", "source pixels probabilities guess label")
-Prediction.__doc__ = """The network's answer about one image.
-
-source         where the image came from, as a dict: {"source": "test", "index": 7} or
-               {"source": "image", "path": "my_digit.png"}
-pixels         the 784 inputs the network read, floats from 0 (no ink) to 1 (full ink)
-probabilities  the network's probability for each class
-guess          the class it gives the highest probability (the first one on a tie)
-label          the true class, or None for your own picture
-"""
 
 
 class CommandError(Exception):
@@ -106,7 +93,7 @@ def main(argv=None):
     try:
         net, dataset = load_model(model_path, args.dataset)
         if args.serve:
-            from network import server  # only --serve needs the web server
+            from show import server  # only --serve needs the web server
             return server.main(net, args.host, args.port)
         info = lookup(dataset)
         if args.image:
@@ -123,7 +110,7 @@ def main(argv=None):
         for prediction in predictions:
             print(json.dumps(as_json(prediction, dataset, args.show_input)))
     else:
-        print(explain(predictions, info, model_path, net, args.show_input))
+        print(explain(predictions, info, model_path, net, args.show_input, sys.stdout.encoding))
     if args.plot:
         print(f"Saved {args.plot}", file=sys.stderr if args.json else sys.stdout)
     return 0
@@ -135,8 +122,8 @@ def load_model(path, dataset):
     """(the Network in the model file, the data set it is for).
 
     dataset None means the one the model was trained on, as train.py records in its
-    metadata, else mnist. A model trained on another data set than the one asked for is
-    refused: its answers would be nonsense.
+    metadata, else mnist. A model that does not suit the data set is refused
+    (network/model_file.py: check_model_fits): its answers would be nonsense.
     """
     if not os.path.exists(path):
         train = "python train.py" + (f" --dataset {dataset}" if dataset not in (None, DEFAULT_DATASET) else "")
@@ -144,15 +131,9 @@ def load_model(path, dataset):
             train += f" --out {path}"
         raise CommandError(f"{path}: no model there yet; train one first: {train}")
     net = Network.load(path)
-    trained_on = net.metadata.get("dataset")
-    if dataset and trained_on and trained_on != dataset:
-        raise CommandError(f"{path} was trained on {trained_on}, not {dataset}: "
-                           f"leave out --dataset, or choose another --model")
-    dataset = dataset or trained_on or DEFAULT_DATASET
-    classes = len(lookup(dataset).class_names)
-    if net.sizes[0] != SIDE * SIDE or net.sizes[-1] != classes:
-        raise CommandError(f"{path}: the network takes {net.sizes[0]} inputs and gives {net.sizes[-1]} "
-                           f"outputs, but {dataset} images have {SIDE * SIDE} pixels and {classes} classes")
+    dataset = dataset or net.metadata.get("dataset") or DEFAULT_DATASET
+    info = lookup(dataset)
+    check_model_fits(net, path, dataset, info.image_shape[0] * info.image_shape[1], len(info.class_names))
     return net, dataset
 
 
@@ -192,152 +173,15 @@ def predict_test_images(net, args, dataset):
             for i, pixels, probabilities, guess in zip(indices, X.tolist(), P.tolist(), P.argmax(axis=1))]
 
 
-# ---------------------------------------------------------------------- output for programs
-
-def as_json(prediction, dataset, with_input):
-    """The prediction as a JSON-ready dict: source, dataset, prediction, probabilities, label (when known)."""
-    answer = dict(prediction.source, dataset=dataset, prediction=prediction.guess,
-                  probabilities=prediction.probabilities)
-    if prediction.label is not None:
-        answer["label"] = prediction.label
-    if with_input:
-        answer["input"] = prediction.pixels
-    return answer
-
-
-# ---------------------------------------------------------------------- output for people
-
-def explain(predictions, info, model_path, net, show_input):
-    """The text shown in the terminal: for each image its drawing, the answer and all probabilities.
-
-    info is the data set's catalog entry (data/catalog.py): its title and class names.
-    """
-    marks = _marks(sys.stdout)
-    class_names = info.class_names
-    lines = [f"Model {model_path}: {_describe(net)}"]
-    for prediction in predictions:
-        source = prediction.source
-        if source["source"] == "test":
-            title = f"{info.title} test image {source['index']}"
-        else:
-            title = f"{source['path']}, made to look like an MNIST digit"
-        lines += ["", title, *draw(prediction.pixels)]
-        if show_input:
-            lines += ["", "The numbers the network reads, in tenths (. = 0, 9 = 0.9 to 1):",
-                      *input_numbers(prediction.pixels)]
-        lines += ["", verdict(prediction, class_names, marks), "", *bars(prediction, class_names, marks)]
-    if len(predictions) > 1:
-        right = sum(p.guess == p.label for p in predictions)
-        lines += ["", f"Right on {right} of {len(predictions)} images."]
-    return "\n".join(lines)
-
-
-def _describe(net):
-    """The network's layer sizes and, when train.py recorded them, its epochs and test accuracy."""
-    words = "layers " + ", ".join(map(str, net.sizes))
-    epochs, accuracy = net.metadata.get("epochs"), net.metadata.get("test_accuracy")
-    if isinstance(epochs, int):
-        words += f", trained {epochs} epoch{'s' if epochs != 1 else ''}"
-    if isinstance(accuracy, (int, float)):
-        words += f", {accuracy:.1%} right on the test set"
-    return words
-
-
-def _marks(stream):
-    """(bar, right, wrong): Unicode where the terminal's encoding has it, plain ASCII where not."""
-    try:
-        "█✓✗".encode(stream.encoding or "ascii")
-        return "█", "✓ right", "✗ wrong"
-    except (UnicodeEncodeError, LookupError):
-        return "#", "right", "WRONG"
-
-
-def draw(pixels):
-    """The 28 × 28 image as lines of text in a frame, each pixel two characters wide.
-
-    A character cell is about twice as tall as it is wide, so two characters per pixel
-    make the picture square. Each pixel gets the character in SHADES whose position
-    matches its ink: no ink is a space, full ink is @.
-    """
-    top = "+" + "-" * (2 * SIDE) + "+"
-    lines = [top]
-    for row in _rows(pixels):
-        lines.append("|" + "".join(2 * SHADES[round(v * (len(SHADES) - 1))] for v in row) + "|")
-    return lines + [top]
-
-
-def input_numbers(pixels):
-    """The 784 inputs as a 28 × 28 grid of digits: the first decimal of each, '.' for exactly 0.
-
-    Unlike the drawing, this shows the faint pixels too: anything above 0 is a digit.
-    """
-    return ["".join(" ." if v == 0 else f" {min(9, int(v * 10))}" for v in row) for row in _rows(pixels)]
-
-
-def _rows(pixels):
-    return [pixels[y * SIDE:(y + 1) * SIDE] for y in range(SIDE)]
-
-
-def verdict(prediction, class_names, marks):
-    """One sentence: the predicted class, its probability and, when known, whether it is right."""
-    guess = prediction.guess
-    sentence = f"The network says {_name(guess, class_names)}, with {prediction.probabilities[guess]:.1%} confidence."
-    if prediction.label is not None:
-        mark = marks[1] if guess == prediction.label else marks[2]
-        sentence += f" The true label is {_name(prediction.label, class_names)}: {mark}"
-    return sentence
-
-
-def _name(k, class_names):
-    """Class k as a person reads it: "7" for a digit, "7 (Sneaker)" for Fashion-MNIST."""
-    return class_names[k] if class_names[k] == str(k) else f"{k} ({class_names[k]})"
-
-
-def bars(prediction, class_names, marks):
-    """One line per class: its name, a bar as long as its probability, and the percentage."""
-    width = max(map(len, class_names))
-    return [f"  {name:>{width}} {marks[0] * round(p * BAR_WIDTH):<{BAR_WIDTH}} {p:6.1%}" + (" <" if k == prediction.guess else "")
-            for k, (name, p) in enumerate(zip(class_names, prediction.probabilities))]
-
-
 # ---------------------------------------------------------------------- a picture file
 
 def save_plot(predictions, class_names, path):
-    """Save a figure to path: each image beside a bar chart of its probabilities.
-
-    matplotlib is imported only here, as it takes longer to import than everything
-    else together. As in network/plots.py, the Figure is made without pyplot and drawn
-    straight into the file by matplotlib's Agg renderer: no window and no display, so
-    this works over SSH too; open the file to see it.
-    """
+    """Save a picture to path: each image beside a bar chart of its probabilities (show/plots.py)."""
     try:
-        from matplotlib.figure import Figure
+        from show.plots import prediction_figure
+        figure = prediction_figure(predictions, class_names)
     except ImportError:
         raise CommandError("--plot needs matplotlib: pip install -r requirements.txt") from None
-
-    figure = Figure(figsize=(8, 2.8 * len(predictions)))
-    axes = figure.subplots(len(predictions), 2, squeeze=False, gridspec_kw={"width_ratios": (1, 1.6)})
-    for (image_axes, bar_axes), prediction in zip(axes, predictions):
-        guess = prediction.guess
-        image_axes.imshow(_rows(prediction.pixels), cmap="gray", vmin=0, vmax=1)
-        image_axes.set_axis_off()
-        source = prediction.source
-        image_axes.set_title(f"test image {source['index']}" if source["source"] == "test"
-                             else os.path.basename(source["path"]))
-        colours = ["tab:blue" if k == guess else "lightgray" for k in range(len(class_names))]
-        if prediction.label is not None and prediction.label != guess:
-            colours[prediction.label] = "tab:red"  # the class it should have said
-        bar_axes.barh(range(len(class_names)), prediction.probabilities, color=colours)
-        bar_axes.set_yticks(range(len(class_names)))
-        bar_axes.set_yticklabels(class_names)
-        bar_axes.invert_yaxis()  # class 0 at the top, as in the terminal
-        bar_axes.set_xlim(0, 1)
-        bar_axes.set_xlabel("probability")
-        title = f"says {class_names[guess]} ({prediction.probabilities[guess]:.0%})"
-        if prediction.label is not None:
-            title += f", truly {class_names[prediction.label]}"
-        bar_axes.set_title(title)
-    figure.tight_layout()
     try:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         figure.savefig(path)
@@ -346,4 +190,4 @@ def save_plot(predictions, class_names, path):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(quiet_when_the_reader_goes(main))

@@ -29,11 +29,6 @@ def cross_entropy(P, labels):
     return -sum(math.log(max(row[y], TINY)) for row, y in zip(P.rows, labels)) / len(labels)
 
 
-def count_correct(predicted, labels):
-    """How many predicted classes are right: #{i : predicted_i = y_i}, predicted_i = argmax_j p_ij."""
-    return sum(p == y for p, y in zip(predicted, labels))
-
-
 def softmax_cross_entropy_gradient(P, labels):
     """∂L/∂Z for softmax followed by cross-entropy, fused: dZ = (P − Y) / m.
 

@@ -4,7 +4,8 @@ import random
 
 from .activations import relu, relu_backward, softmax
 from .layers import Dense
-from .loss import count_correct, cross_entropy, softmax_cross_entropy_gradient
+from .loss import cross_entropy, softmax_cross_entropy_gradient
+from .metrics import count_correct
 from .model_file import read_model, write_model
 
 

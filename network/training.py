@@ -2,7 +2,8 @@
 
 import math
 
-from .loss import count_correct, cross_entropy
+from .loss import cross_entropy
+from .metrics import count_correct
 
 
 class TrainingDiverged(ArithmeticError):

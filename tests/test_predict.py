@@ -15,6 +15,7 @@ import sys
 import pytest
 
 import test_single
+from show import prediction_text
 from data.preprocess import MAX_SIDE, decode_image_bytes, mnist_style, read_image
 from my_math import Matrix
 from network import Adam, Network, train_epoch
@@ -370,8 +371,8 @@ def test_fashion_models_answer_with_class_names(cli, tmp_path, test_set):
 
 def test_a_terminal_without_unicode_gets_ascii_bars_and_marks():
     ascii_terminal = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
-    assert test_single._marks(ascii_terminal) == ("#", "right", "WRONG")
-    assert test_single._marks(io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))[1].startswith("✓")
+    assert prediction_text._marks(ascii_terminal.encoding) == ("#", "right", "WRONG")
+    assert prediction_text._marks("utf-8")[1].startswith("✓")
 
 
 def test_a_test_image_needs_neither_matplotlib_nor_pillow(model):

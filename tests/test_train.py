@@ -14,6 +14,9 @@ import sys
 import pytest
 
 import train
+from network.metrics import confusion_counts
+from network.settings import DEFAULTS
+from show import training_text
 from network import Network
 from network.checkpoint import interrupts_held, load_checkpoint, save_checkpoint, state_path
 from tests.interrupt import start_interruptible
@@ -171,18 +174,18 @@ def test_resume_with_a_state_file_that_does_not_fit(quick_run, tmp_path):
 
 def test_checkpoint_round_trip_restores_the_optimizer_and_the_random_generator(tmp_path):
     net = Network([4, 3, 2], seed=1)
-    optimizer = train.make_optimizer(train.DEFAULTS)
+    optimizer = train.make_optimizer(DEFAULTS)
     gradients = [(layer.W * 0.5, layer.b + 1.0) for layer in net.layers]
     optimizer.step(net.layers, gradients, 0.1)
     rng = train.random.Random(7)
     rng.gauss(0, 1)  # leaves a spare normal sample in the state, which must be kept too
     history = [{"epoch": 1, "test_accuracy": 0.5}]
     path = str(tmp_path / "m.json")
-    save_checkpoint(path, net, {"dataset": "mnist"}, optimizer, rng, train.DEFAULTS, history)
+    save_checkpoint(path, net, {"dataset": "mnist"}, optimizer, rng, DEFAULTS, history)
 
     saved = load_checkpoint(path)
     assert saved.net.metadata == {"dataset": "mnist", "epochs": 1}
-    assert saved.settings == train.DEFAULTS and saved.history == history
+    assert saved.settings == DEFAULTS and saved.history == history
     assert saved.optimizer_state == optimizer.state_dict()
     assert [saved.rng.gauss(0, 1) for _ in range(3)] == [rng.gauss(0, 1) for _ in range(3)]
     assert state_path(path) == str(tmp_path / "m.state.json")
@@ -190,9 +193,9 @@ def test_checkpoint_round_trip_restores_the_optimizer_and_the_random_generator(t
 
 def test_checkpoint_of_model_and_state_from_different_epochs_is_refused(tmp_path):
     net, rng = Network([4, 3, 2]), train.random.Random(0)
-    optimizer = train.make_optimizer(train.DEFAULTS)
+    optimizer = train.make_optimizer(DEFAULTS)
     path = str(tmp_path / "m.json")
-    save_checkpoint(path, net, {}, optimizer, rng, train.DEFAULTS, [{"epoch": 1}])
+    save_checkpoint(path, net, {}, optimizer, rng, DEFAULTS, [{"epoch": 1}])
     net.save(path, {"epochs": 2})  # as if killed between writing the two files of epoch 2
     with pytest.raises(train.CheckpointError, match="from epoch 1 but .* from epoch 2"):
         load_checkpoint(path)
@@ -245,7 +248,7 @@ def test_help_lists_every_option():
                  "--schedule", "--hidden", "--seed", "--limit", "--test-limit", "--dataset", "--data-dir",
                  "--out", "--plots-dir", "--no-plots", "--resume", "--quiet"):
         assert flag in result.stdout
-    assert f"(default {train.DEFAULTS['epochs']})" in result.stdout  # defaults are shown
+    assert f"(default {DEFAULTS['epochs']})" in result.stdout  # defaults are shown
 
 
 def test_missing_data(tmp_path):
@@ -293,7 +296,7 @@ def test_progress_on_a_terminal_rewrites_one_line_and_wipes_it(monkeypatch):
 
     monkeypatch.setenv("COLUMNS", "60")  # the live line is cut to the terminal's width
     screen = Terminal()
-    progress = train.Progress(1, 5, 1000, stream=screen)
+    progress = training_text.Progress(1, 5, 1000, stream=screen)
     progress.began -= 10  # as if 10 s had passed: 10 images/s
     progress.shown -= 1
     progress(100, 2.0, 0.25)
@@ -306,7 +309,7 @@ def test_progress_on_a_terminal_rewrites_one_line_and_wipes_it(monkeypatch):
 
 
 def test_progress_in_a_log_prints_a_line_per_tenth(capsys):
-    progress = train.Progress(2, 5, 1000)
+    progress = training_text.Progress(2, 5, 1000)
     for seen in range(64, 1001, 64):
         progress(seen, 1.0, 0.5)
     lines = capsys.readouterr().out.splitlines()
@@ -314,5 +317,5 @@ def test_progress_in_a_log_prints_a_line_per_tenth(capsys):
 
 
 def test_confusion_counts_and_durations():
-    assert train.confusion_counts([0, 1, 1, 2], [0, 1, 2, 2], 3) == [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
-    assert [train.duration(s) for s in (4.4, 185, 3725)] == ["4s", "3m05s", "1h02m"]
+    assert confusion_counts([0, 1, 1, 2], [0, 1, 2, 2], 3) == [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
+    assert [training_text.duration(s) for s in (4.4, 185, 3725)] == ["4s", "3m05s", "1h02m"]

@@ -1,0 +1,156 @@
+"""The settings of a training run: their defaults, the command line of train.py, and resuming.
+
+Every setting has its default in DEFAULTS. The checkpoint saves the settings of a run,
+and --resume takes them from there: only CHANGEABLE_ON_RESUME may then be given anew,
+as any other change would make a different run from the one being continued.
+"""
+
+import argparse
+import math
+
+from data.catalog import DATASETS, DEFAULT_DATASET
+
+from .schedules import SCHEDULES
+
+DEFAULTS = {
+    "dataset": DEFAULT_DATASET,
+    "data_dir": None,     # None: wherever data.load_mnist finds the data set
+    "limit": None,        # None: all the training images
+    "test_limit": None,   # None: all the test images
+    "hidden": [128],
+    "epochs": 5,
+    "batch_size": 128,
+    "optimizer": "sgd",
+    "lr": None,           # None: the optimizer's own, STARTING_LR
+    "momentum": 0.9,      # sgd only
+    "weight_decay": 0.0,
+    "schedule": "cosine",
+    "seed": 0,
+}
+# A good first learning rate differs between optimizers: Adam's steps are about lr in size
+# whatever the gradient, plain gradient steps are lr times the gradient.
+STARTING_LR = {"sgd": 0.1, "adam": 0.001}
+CHANGEABLE_ON_RESUME = ("epochs", "data_dir", "test_limit")
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be used together (say, a change of a saved run's setting); one line."""
+
+
+def parse_args(argv=None):
+    """train.py's command line as an argparse.Namespace; impossible values stop here with exit status 2.
+
+    The run's settings default to None, meaning "not given": with --resume, what is not
+    given comes from the checkpoint; otherwise from DEFAULTS (shown in --help).
+    """
+    parser = argparse.ArgumentParser(
+        prog="train.py",
+        description="Train a fully connected network on MNIST (or Fashion-MNIST) in pure Python, "
+                    "saving the model and a checkpoint after every epoch.",
+        epilog="Ctrl-C stops at once, keeps the last finished epoch and prints the command that "
+               "carries on from it. A quick run: python train.py --limit 2000 --epochs 2 --test-limit 1000")
+    d = DEFAULTS
+    run = parser.add_argument_group("the network and its training")
+    run.add_argument("--epochs", type=positive_int,
+                     help=f"passes over the training images (default {d['epochs']}); with --resume, the new "
+                          "total, over which the cosine and step schedules then stretch: the epochs still to "
+                          "come get the rates of the longer run")
+    run.add_argument("--batch-size", type=positive_int, metavar="N", help=f"images per mini-batch (default {d['batch_size']})")
+    starting_lrs = ", ".join(f"{lr} with {name}" for name, lr in STARTING_LR.items())
+    run.add_argument("--lr", type=positive_float, help=f"learning rate at the start (default {starting_lrs})")
+    run.add_argument("--optimizer", choices=sorted(STARTING_LR), help=f"(default {d['optimizer']})")
+    run.add_argument("--momentum", type=momentum, help=f"momentum of sgd, in [0, 1) (default {d['momentum']})")
+    run.add_argument("--weight-decay", type=non_negative_float, metavar="L2",
+                     help=f"L2 weight decay λ, on the weights, not the biases (default {d['weight_decay']})")
+    run.add_argument("--schedule", choices=sorted(SCHEDULES),
+                     help=f"how the learning rate falls from epoch to epoch (default {d['schedule']}): cosine "
+                          "from lr towards 0 over the run; step halves it every quarter of the run "
+                          "(every ⌈epochs/4⌉ epochs); constant keeps it")
+    run.add_argument("--hidden", type=positive_int, nargs="+", metavar="SIZE",
+                     help=f"sizes of the hidden layers, e.g. --hidden 256 64 (default {' '.join(map(str, d['hidden']))})")
+    run.add_argument("--seed", type=int, help=f"seed of the initial weights and the shuffling (default {d['seed']})")
+    data = parser.add_argument_group("data")
+    data.add_argument("--dataset", choices=list(DATASETS), help=f"(default {d['dataset']})")
+    data.add_argument("--data-dir", metavar="FOLDER", help="where the data set is (default: found by the data package; "
+                      "MNIST ships in data/MNIST)")
+    data.add_argument("--limit", type=positive_int, metavar="N", help="train on the first N training images only, for quick runs")
+    data.add_argument("--test-limit", type=positive_int, metavar="N", help="test on the first N test images only (default: all)")
+    files = parser.add_argument_group("files and output")
+    files.add_argument("--out", metavar="PATH", help="the model file (default models/DATASET.json); "
+                       "the training state goes next to it (models/DATASET.state.json)")
+    files.add_argument("--plots-dir", default="plots", metavar="FOLDER", help="where the pictures go (default plots/)")
+    files.add_argument("--no-plots", action="store_true", help="draw no pictures")
+    files.add_argument("--resume", action="store_true",
+                       help="carry on the run saved in --out with its saved settings; only --epochs "
+                            "(to train longer), --data-dir and --test-limit may be given anew")
+    files.add_argument("--quiet", action="store_true", help="print only one line per epoch and the results")
+    return parser.parse_args(argv)
+
+
+def _number(text, kind, accept, requirement):
+    """text as a number of type kind if accept(number), else an argparse error saying requirement."""
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or not accept(value):
+        raise argparse.ArgumentTypeError(f"must be {requirement}, not {text!r}")
+    return value
+
+
+def positive_int(text):
+    return _number(text, int, lambda n: n >= 1, "a whole number ≥ 1")
+
+
+def positive_float(text):
+    return _number(text, float, lambda x: 0.0 < x < math.inf, "a number > 0")
+
+
+def non_negative_float(text):
+    return _number(text, float, lambda x: 0.0 <= x < math.inf, "a number ≥ 0")
+
+
+def momentum(text):
+    return _number(text, float, lambda x: 0.0 <= x < 1.0, "a number from 0 up to (not including) 1")
+
+
+def settings_from(args, saved=None):
+    """The run's settings: DEFAULTS, or the saved ones when resuming, with those given on top.
+
+    When resuming, a setting given with another value than the saved one is refused
+    (SettingsError), except those in CHANGEABLE_ON_RESUME.
+    """
+    given = {key: getattr(args, key) for key in DEFAULTS if getattr(args, key) is not None}
+    if saved is None:
+        settings = dict(DEFAULTS, **given)
+        if settings["lr"] is None:
+            settings["lr"] = STARTING_LR[settings["optimizer"]]
+        return settings
+    missing = set(DEFAULTS) - set(saved)
+    if missing:
+        raise SettingsError(f"the saved settings lack {', '.join(sorted(missing))}: start a new run")
+    for key, value in given.items():
+        if key not in CHANGEABLE_ON_RESUME and value != saved[key]:
+            raise SettingsError(f"{option(key)} {shown(value)} differs from the run being resumed "
+                                f"({option(key)} {shown(saved[key])}): leave it out to resume that run, "
+                                "or start a new one with another --out")
+    return dict(saved, **given)
+
+
+def changed_on_resume(args):
+    """The options given anew to a resumed run, as command-line words: ["--epochs", "8"]."""
+    words = []
+    for key in CHANGEABLE_ON_RESUME:
+        if getattr(args, key) is not None:
+            words += [option(key), str(getattr(args, key))]
+    return words
+
+
+def option(key):
+    """The command-line option of a setting: batch_size → --batch-size."""
+    return "--" + key.replace("_", "-")
+
+
+def shown(value):
+    """A setting as it is typed on the command line: [256, 64] → 256 64."""
+    return " ".join(map(str, value)) if isinstance(value, list) else str(value)
