@@ -26,6 +26,7 @@ import sys
 from data import DataError
 from data.catalog import DATASETS, DEFAULT_DATASET, PARTS
 from data.search import candidates, download_command, download_folder, named_location, repair_command
+from show.terminal import quiet_when_the_reader_goes
 
 
 def main(argv=None):
@@ -115,4 +116,4 @@ def _check(place, info):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(quiet_when_the_reader_goes(main))
