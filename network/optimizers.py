@@ -11,23 +11,27 @@ and tens of them.
 import math
 
 
-def _parameters(layers, gradients):
-    """The pairs (parameter, its gradient): W with dW and b with db for every layer."""
+def _parameters(layers, gradients, weight_decay):
+    """(parameter, its gradient, its weight decay) for every layer: W with dW and λ, b with db and 0.
+
+    L2 weight decay pulls the weights towards 0 and leaves the biases alone: a bias only
+    shifts its unit's input, and keeping it small does nothing against overfitting.
+    """
     for layer, (dW, db) in zip(layers, gradients):
-        yield layer.W, dW
-        yield layer.b, db
+        yield layer.W, dW, weight_decay
+        yield layer.b, db, 0.0
 
 
 def _zeros_like(parameters):
     """For each parameter, rows of zeros of its shape: an optimizer's starting state."""
-    return [[[0.0] * len(row) for row in p.rows] for p, _ in parameters]
+    return [[[0.0] * len(row) for row in p.rows] for p, _, _ in parameters]
 
 
 class SGD:
     """Stochastic gradient descent, with optional momentum and L2 weight decay.
 
         g ← ∂L/∂w + λ w                 (L2 weight decay: the gradient of (λ/2) Σ w²,
-                                          on weights and biases alike)
+                                          on the weights; for a bias g = ∂L/∂b)
         plain:     w ← w − η g
         momentum:  v ← μ v − η g,  w ← w + v
 
@@ -44,11 +48,11 @@ class SGD:
 
     def step(self, layers, gradients, lr):
         """Move every weight and bias against its gradient, with learning rate lr (η)."""
-        mu, decay = self.momentum, self.weight_decay
-        parameters = list(_parameters(layers, gradients))
+        mu = self.momentum
+        parameters = list(_parameters(layers, gradients, self.weight_decay))
         if mu and self.velocity is None:
             self.velocity = _zeros_like(parameters)
-        for index, (p, grad) in enumerate(parameters):
+        for index, (p, grad, decay) in enumerate(parameters):
             rows = p.rows
             for r, (w_row, g_row) in enumerate(zip(rows, grad.rows)):
                 if decay:
@@ -72,7 +76,7 @@ class Adam:
     """Adam (Kingma & Ba, 2015): a step for each weight scaled by running averages of its
     gradient (m, the first moment) and squared gradient (v, the second moment).
 
-        g ← ∂L/∂w + λ w                  (L2 weight decay, not AdamW's decoupled decay)
+        g ← ∂L/∂w + λ w                  (L2 weight decay on the weights, not AdamW's decoupled decay)
         m ← β₁ m + (1 − β₁) g            v ← β₂ v + (1 − β₂) g²
         m̂ = m / (1 − β₁ᵗ)                v̂ = v / (1 − β₂ᵗ)       (bias correction)
         w ← w − η m̂ / (√v̂ + ε)
@@ -98,8 +102,8 @@ class Adam:
         ε_t = ε √(1 − β₂ᵗ). Multiply both sides out to check: it saves two
         divisions per weight.
         """
-        b1, b2, decay = self.beta1, self.beta2, self.weight_decay
-        parameters = list(_parameters(layers, gradients))
+        b1, b2 = self.beta1, self.beta2
+        parameters = list(_parameters(layers, gradients, self.weight_decay))
         if self.m is None:
             self.m = _zeros_like(parameters)
             self.v = _zeros_like(parameters)
@@ -109,7 +113,7 @@ class Adam:
         eps = self.eps * correction
         c1, c2 = 1.0 - b1, 1.0 - b2
         sqrt = math.sqrt  # a local name: looked up once, not once per weight
-        for index, (p, grad) in enumerate(parameters):
+        for index, (p, grad, decay) in enumerate(parameters):
             rows, ms, vs = p.rows, self.m[index], self.v[index]
             for r, (w_row, g_row) in enumerate(zip(rows, grad.rows)):
                 if decay:

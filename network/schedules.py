@@ -18,9 +18,15 @@ def cosine(lr, epoch, epochs):
     return lr * 0.5 * (1.0 + math.cos(math.pi * epoch / epochs))
 
 
-def step(lr, epoch, epochs, every=5, factor=0.5):
-    """η_e = η · factor^⌊e / every⌋: by default (every=5, factor=0.5), halve it every 5 epochs."""
-    return lr * factor ** (epoch // every)
+def step(lr, epoch, epochs):
+    """η_e = η · ½^⌊e / s⌋ with s = ⌈E / 4⌉: halve the rate every quarter of the run.
+
+    Every 5 epochs of 20, every 2 of 5, every epoch of 4 or fewer: a run of any length
+    ends with an eighth of the starting rate or less (a quarter for E = 3), so the step
+    schedule does something in short runs too.
+    """
+    every = -(-epochs // 4)
+    return lr * 0.5 ** (epoch // every)
 
 
 SCHEDULES = {"constant": constant, "cosine": cosine, "step": step}

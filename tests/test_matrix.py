@@ -297,10 +297,16 @@ def test_reduction_axis_errors():
 # ---------------------------------------------------------------- pure Python
 
 
-def test_the_core_never_imports_a_numeric_library():
-    code = ("import sys, my_math, network, data; "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & "
-            "{'numpy', 'scipy', 'torch', 'pandas', 'matplotlib', 'PIL'}))")
+def test_the_core_never_imports_a_numeric_library_nor_what_shows_it():
+    """Every module of my_math, network and data, imported: no numeric library (the project is
+    pure Python), and nothing of pictures or web pages (they live in show/)."""
+    code = ("import importlib, pkgutil, sys\n"
+            "for package in ('my_math', 'network', 'data'):\n"
+            "    for module in pkgutil.walk_packages(importlib.import_module(package).__path__, package + '.'):\n"
+            "        importlib.import_module(module.name)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "{'numpy', 'scipy', 'torch', 'pandas', 'matplotlib', 'PIL', 'show', 'socketserver'} "
+            "or m == 'http.server'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(Path(__file__).resolve().parent.parent))
     assert out.stdout.strip() == "[]"

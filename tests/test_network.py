@@ -192,18 +192,21 @@ def test_sgd_plain_momentum_and_weight_decay_follow_their_formulas():
     SGD().step([layer], [g], lr=0.1)
     assert layer.W.tolist() == [[1.0 - 0.1 * 0.5, -2.0 - 0.1 * 0.25]]
 
-    layer = OneLayer([1.0], [0.0])
+    layer = OneLayer([1.0], [2.0])
     opt = SGD(momentum=0.9, weight_decay=0.1)
-    w, v = 1.0, 0.0
+    w, v, b, v_b = 1.0, 0.0, 2.0, 0.0
     for _ in range(3):
-        opt.step([layer], [(Matrix([[0.5]]), Matrix([[0.0]]))], lr=0.1)
+        opt.step([layer], [(Matrix([[0.5]]), Matrix([[0.25]]))], lr=0.1)
         v = 0.9 * v - 0.1 * (0.5 + 0.1 * w)
         w = w + v
+        v_b = 0.9 * v_b - 0.1 * 0.25  # the bias is not decayed
+        b = b + v_b
         assert math.isclose(layer.W[0, 0], w, rel_tol=1e-15)
+        assert math.isclose(layer.b[0, 0], b, rel_tol=1e-15)
 
 
 def test_adam_follows_the_paper_with_bias_correction():
-    layer = OneLayer([1.0, -1.0], [0.0])
+    layer = OneLayer([1.0, -1.0], [3.0])
     opt = Adam(weight_decay=0.01)
     w, m, v = [1.0, -1.0], [0.0, 0.0], [0.0, 0.0]
     grads = [[0.3, -0.1], [0.2, 0.05], [-0.4, 0.2]]
@@ -217,6 +220,7 @@ def test_adam_follows_the_paper_with_bias_correction():
             w[i] -= 0.01 * m_hat / (math.sqrt(v_hat) + 1e-8)
         for got, want in zip(layer.W.rows[0], w):
             assert math.isclose(got, want, rel_tol=1e-12)
+        assert layer.b[0, 0] == 3.0  # a zero gradient and no decay of the bias: it stays
 
 
 def test_optimizer_state_round_trips_through_json():
@@ -235,7 +239,10 @@ def test_schedules():
     values = [cosine(0.1, e, 10) for e in range(10)]
     assert values[0] == 0.1 and all(a > b > 0 for a, b in zip(values, values[1:]))
     assert SCHEDULES["constant"](0.1, 7, 10) == 0.1
-    assert SCHEDULES["step"](0.1, 5, 10) == 0.05
+    step = SCHEDULES["step"]
+    assert [step(1.0, e, 20) for e in (0, 4, 5, 9, 10, 15, 19)] == [1, 1, 0.5, 0.5, 0.25, 0.125, 0.125]
+    assert [step(1.0, e, 5) for e in range(5)] == [1, 1, 0.5, 0.5, 0.25]  # short runs too
+    assert [step(1.0, e, 2) for e in range(2)] == [1, 0.5]
 
 
 # ---------------------------------------------------------------- model file
