@@ -2,13 +2,16 @@
 
     from data import load_mnist
     train, test = load_mnist()                  # the copy shipped in data/MNIST
-    for X, labels in train.batches(128, rng):   # X: a ByteMatrix, 128 × 784, pixel p standing for p / 255
+    for X, labels in train.batches(128, rng):   # X: 128 × 784, one image per row, each pixel byte / 255
         ...
 
-Read in this order: idx.py (the file format), dataset.py (pixels kept as bytes, batches
-too: ByteMatrix), load.py (load_mnist), then catalog.py (the data sets known), locations.py
-and search.py (where copies may be), checksums.py, npz.py (Keras's archive) and download.py.
-preprocess.py, apart, makes your own picture of a digit look like an MNIST image.
+On the reading path (the README's reading order: my_math/matrix.py, then this package's
+dataset.py, then network/) is dataset.py: where the images become the matrix X, one image
+per row. The rest finds, reads and checks the files, to read in this order when you want
+to: idx.py (the file format), load.py (load_mnist), catalog.py (the data sets known),
+locations.py and search.py (where copies may be), checksums.py, npz.py (Keras's archive)
+and download.py. preprocess.py, apart, makes your own picture of a digit look like an
+MNIST image.
 """
 
 from .dataset import Dataset

@@ -1,4 +1,8 @@
-"""Dataset: one part (train or test) of an image data set, kept compact, served in mini-batches."""
+"""Dataset: one part (train or test) of an image data set, kept compact, served in mini-batches.
+
+This is where the data becomes a matrix: a batch of m images is the m × 784 matrix X,
+one image per row, each pixel x = byte / 255 between 0 (black) and 1 (full ink).
+"""
 
 from my_math import ByteMatrix
 
@@ -9,8 +13,9 @@ class Dataset:
     The pixels stay bytes, one byte a pixel: a single bytes object holds every image, row
     by row, image i at pixels[i * image_size:(i + 1) * image_size]. The 60 000 training
     images take 47 MB like this; as lists of Python floats they would take about 2 GB.
-    A mini-batch stays bytes too: matrix() and batches() give a ByteMatrix, which the
-    network multiplies as whole numbers and turns into floats only if asked.
+    A mini-batch stays bytes too: matrix() and batches() give a ByteMatrix, a Matrix whose
+    elements are byte / 255 but which keeps the bytes, makes its floats only if asked and
+    has a fast product of its own (my_math/fast/byte_matrix.py, in the last chapter).
     """
 
     def __init__(self, pixels, labels, dataset, name, class_names, image_shape=(28, 28)):
@@ -40,11 +45,11 @@ class Dataset:
         return self.pixels[start:start + self.image_size]
 
     def matrix(self, indices):
-        """A ByteMatrix with a row for each index in indices: that image's pixels, each standing for pixel / 255."""
+        """The matrix X with a row for each index in indices: that image's pixels, x = byte / 255 (a ByteMatrix)."""
         return ByteMatrix([self.image(i) for i in indices])
 
     def batches(self, batch_size, rng=None):
-        """The whole set as mini-batches (X, labels): X a ByteMatrix (b, image_size), labels a list of b ints.
+        """The whole set as mini-batches (X, labels): X an m × image_size matrix (matrix()), labels a list of m ints.
 
         In order when rng is None; otherwise in the order rng.shuffle (rng a random.Random)
         makes of range(len(self)). The order is drawn here, when batches() is called,

@@ -7,19 +7,23 @@ list of m rows, each a list of n floats:
             [4, 5, 6]])        # shape (2, 3): row i, column j holds a_ij
 
 Read this file from top to bottom: making matrices, looking at them, elementwise
-arithmetic with broadcasting, the transpose, the matrix product, and reductions.
+arithmetic with broadcasting, the transpose, the matrix product, and sums along rows
+and columns. Every operation is written as its plain definition, with loops over the
+rows and columns, and returns a new Matrix without changing its inputs; a[i, j] = v is
+the one way to change a matrix.
 
-Every operation returns a new Matrix and never changes its inputs. Where a loop runs
-millions of times per training step (the product above all) it uses a few Python speed
-tricks; each docstring says which and why the result is still the textbook definition,
-and tests/test_matrix.py checks each one against a plain triple loop.
+Rows and columns are counted from 0, as Python counts. The notation (docs/math.md,
+sections 1 and 3): a matrix holds one sample per row, m is their number; A (m × n) @ W (n × p)
+is the product the network computes at every layer.
+
+Training uses faster ways to compute the same numbers (my_math/fast/, the last chapter);
+`python train.py --textbook` trains with the definitions of this file instead.
 """
 
 import operator
 import random
-import sys
-from itertools import compress, repeat
 from numbers import Real
+
 
 class Matrix:
     """An m × n matrix of floats, stored as a list of m rows of n floats each."""
@@ -29,7 +33,7 @@ class Matrix:
     def __init__(self, rows, check=True):
         """Make a matrix from a list of equal-length rows of numbers.
 
-        Matrix([[1, 2], [3, 4]]) is the 2 × 2 matrix with a_11 = 1.0, a_12 = 2.0, ...
+        Matrix([[1, 2], [3, 4]]) is the 2 × 2 matrix with a_00 = 1.0, a_01 = 2.0, ...
 
         The numbers are stored as floats. With check=False the rows are trusted to be
         a non-empty list of equal-length, non-empty lists of floats and are used as they
@@ -54,7 +58,8 @@ class Matrix:
 
     @classmethod
     def random_normal(cls, n_rows, n_cols, mean=0.0, std=1.0, rng=None):
-        """An n_rows × n_cols matrix of independent samples from the normal distribution N(mean, std²).
+        """An n_rows × n_cols matrix of independent samples from the normal distribution with
+        this mean and standard deviation.
 
         Pass rng, a random.Random, to get the same numbers every run: the elements are
         drawn row by row, so Random(0) always gives the same matrix.
@@ -102,18 +107,31 @@ class Matrix:
         return self.shape[0]
 
     def __getitem__(self, index):
-        """a[i] is row i as a list of floats (a copy); a[i, j] is the element a_ij.
+        """a[i, j] is the element a_ij; a[i] is row i, a copy that refuses to be changed.
 
         Negative indices count from the end, as for lists.
         """
         if isinstance(index, tuple):
             i, j = index
             return self.rows[i][j]
-        return self.rows[index][:]
+        return Row(self.rows[index])
+
+    def __setitem__(self, index, value):
+        """a[i, j] = v makes the element a_ij the number v, the one change a Matrix allows.
+
+        A checker of gradients does this: nudge one weight, see how the loss moves.
+        """
+        if not isinstance(index, tuple):
+            raise TypeError("write a[i, j] = v to change the element in row i, column j")
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise TypeError(f"a matrix holds numbers, not {value!r}")
+        i, j = index
+        row = self.rows[i]
+        row[j] = float(value)
 
     def __iter__(self):
-        """Iterating over a matrix gives its rows, as lists (copies)."""
-        return (row[:] for row in self.rows)
+        """Iterating over a matrix gives its rows, as copies (see __getitem__)."""
+        return (Row(row) for row in self.rows)
 
     def tolist(self):
         """The elements as a list of rows of floats: a copy, safe to change."""
@@ -146,126 +164,158 @@ class Matrix:
     # ------------------------------------------------------------------ elementwise arithmetic
 
     def _elementwise(self, other, op, symbol, reflected=False):
-        """c_ij = op(a_ij, b_ij), with a scalar or a broadcast matrix as b.
+        """The matrix of op(a_ij, other_ij) for every i, j, other a matrix or a number, op one of
+        operator.add, sub, mul and truediv: operator.add(x, y) is x + y.
 
         Broadcasting, NumPy's rule for 2-D arrays: two sizes are compatible when they
         are equal or one of them is 1; the result takes the larger, and a size-1
         dimension is repeated along it. So (m, n) goes with (m, n), (1, n), (m, 1) and
-        (1, 1), and (m, 1) with (1, n) gives (m, n). A scalar behaves like (1, 1).
+        (1, 1), and (m, 1) with (1, n) gives (m, n). A number behaves like (1, 1): the
+        bias row b added to every row of Z is Z + b.
 
-        reflected=True computes op(b, a): it serves 1 - a, 2 / a and the like.
+        reflected=True computes op(other_ij, a_ij): it serves 1 - a, 2 / a and the like.
         """
-        if isinstance(other, Matrix):
-            shape = _broadcast_shape(self.shape, other.shape, symbol)
-            left, right = self._stretched(shape), other._stretched(shape)
-        elif isinstance(other, Real):
-            # repeat(value) is an endless row of value; the same one serves every row.
-            left, right = self.rows, repeat(repeat(float(other)))
-        else:
+        if isinstance(other, Real):
+            other = Matrix([[float(other)]], check=False)
+        elif not isinstance(other, Matrix):
             return NotImplemented
-        if reflected:
-            left, right = right, left
-        return Matrix([list(map(op, a, b)) for a, b in zip(left, right)], check=False)
+        n_rows, n_cols = _broadcast_shape(self.shape, other.shape, symbol)
+        result = []
+        for i in range(n_rows):
+            result_row = []
+            for j in range(n_cols):
+                a, c = self._broadcast_at(i, j), other._broadcast_at(i, j)
+                result_row.append(op(c, a) if reflected else op(a, c))
+            result.append(result_row)
+        return Matrix(result, check=False)
 
-    def _stretched(self, shape):
-        """The rows of this matrix broadcast to shape, repeating a single row or column."""
-        n_rows, n_cols = shape
-        rows = self.rows
-        if len(rows[0]) != n_cols:
-            rows = [[row[0]] * n_cols for row in rows]
-        if len(rows) != n_rows:
-            rows = repeat(rows[0], n_rows)
-        return rows
+    def _broadcast_at(self, i, j):
+        """Element (i, j) of this matrix stretched by broadcasting: a size-1 dimension is read at 0."""
+        n_rows, n_cols = self.shape
+        return self.rows[i if n_rows > 1 else 0][j if n_cols > 1 else 0]
 
     def __add__(self, other):
-        """a + b: c_ij = a_ij + b_ij. [[1, 2]] + [[10], [20]] = [[11, 12], [21, 22]]"""
+        """a + b, elementwise: [[1, 2]] + [[10], [20]] = [[11, 12], [21, 22]] (broadcast)."""
         return self._elementwise(other, operator.add, "+")
 
     def __radd__(self, other):
-        """s + a, a scalar on the left: c_ij = s + a_ij."""
+        """s + a, a number on the left: s added to every element."""
         return self._elementwise(other, operator.add, "+", reflected=True)
 
     def __sub__(self, other):
-        """a - b: c_ij = a_ij - b_ij. [[5, 7]] - 1 = [[4, 6]]"""
+        """a - b, elementwise: [[5, 7]] - 1 = [[4, 6]]."""
         return self._elementwise(other, operator.sub, "-")
 
     def __rsub__(self, other):
-        """s - a: c_ij = s - a_ij. 1 - [[0.25, 1]] = [[0.75, 0]]"""
+        """s - a: 1 - [[0.25, 1]] = [[0.75, 0]]."""
         return self._elementwise(other, operator.sub, "-", reflected=True)
 
     def __mul__(self, other):
-        """a * b, the elementwise (Hadamard) product a ⊙ b: c_ij = a_ij · b_ij. Not the matrix product: that is @."""
+        """a * b, the elementwise (Hadamard) product a ⊙ b: each element times the one in the
+        same place. Not the matrix product: that is @."""
         return self._elementwise(other, operator.mul, "*")
 
     def __rmul__(self, other):
-        """s * a: c_ij = s · a_ij. 2 * [[1, 2]] = [[2, 4]]"""
+        """s * a: 2 * [[1, 2]] = [[2, 4]]."""
         return self._elementwise(other, operator.mul, "*", reflected=True)
 
     def __truediv__(self, other):
-        """a / b: c_ij = a_ij / b_ij. [[255, 51]] / 255 = [[1, 0.2]]. Dividing by 0 raises ZeroDivisionError."""
+        """a / b, elementwise: [[255, 51]] / 255 = [[1, 0.2]]. Dividing by 0 raises ZeroDivisionError."""
         return self._elementwise(other, operator.truediv, "/")
 
     def __rtruediv__(self, other):
-        """s / a: c_ij = s / a_ij."""
+        """s / a: s divided by every element."""
         return self._elementwise(other, operator.truediv, "/", reflected=True)
 
     def __neg__(self):
-        """-a: c_ij = -a_ij."""
-        return Matrix([[-x for x in row] for row in self.rows], check=False)
+        """-a: every element negated."""
+        return self.map(operator.neg)
 
     def map(self, fn):
-        """fn applied to every element: c_ij = fn(a_ij). [[1, 4]].map(math.sqrt) = [[1, 2]]"""
-        return Matrix([[float(fn(x)) for x in row] for row in self.rows], check=False)
+        """fn applied to every element: [[1, 4]].map(math.sqrt) = [[1, 2]]."""
+        n_rows, n_cols = self.shape
+        return Matrix([[float(fn(self.rows[i][j])) for j in range(n_cols)] for i in range(n_rows)], check=False)
 
     # ------------------------------------------------------------------ transpose and product
 
     @property
     def T(self):
-        """The transpose: rows become columns, (aᵀ)_ij = a_ji. [[1, 2, 3]].T = [[1], [2], [3]]"""
-        return Matrix(list(map(list, zip(*self.rows))), check=False)
+        """The transpose Aᵀ: rows become columns, (Aᵀ)_ij = a_ji. [[1, 2, 3]].T = [[1], [2], [3]]"""
+        n_rows, n_cols = self.shape
+        return Matrix([[self.rows[i][j] for i in range(n_rows)] for j in range(n_cols)], check=False)
 
     def transpose(self):
-        """The transpose, aᵀ: the same as a.T."""
+        """The transpose, Aᵀ: the same as a.T."""
         return self.T
 
     def __matmul__(self, other):
-        """The matrix product a @ b of an (n × q) and a (q × m) matrix: the n × m matrix
+        """The matrix product A @ W of an (m × n) matrix A and an (n × p) matrix W: the
+        (m × p) matrix Z with
 
-            c_ij = Σ_k a_ik · b_kj = a_i1 b_1j + a_i2 b_2j + ... + a_iq b_qj,
+            z_ij = Σ_k a_ik · w_kj = a_i0 w_0j + a_i1 w_1j + ... + a_i,n−1 w_n−1,j,
 
-        row i of a times column j of b. [[1, 2]] @ [[3], [4]] = [[1·3 + 2·4]] = [[11]]
+        row i of A times column j of W. [[1, 2]] @ [[3], [4]] = [[1·3 + 2·4]] = [[11]]
 
-        The textbook computes this with three nested loops (i, j, k). The two engines at
-        the end of this file, _product_by_builtins (for CPython) and _product_by_loops
-        (for PyPy), get the same sums faster; both skip the zero entries of a, since a term
-        a_ik · b_kj with a_ik = 0 adds nothing. An MNIST image is about 80% black (zero)
-        pixels, so the network's first layer then does a fifth of the work.
+        In the network, row i of A is one sample and column j of W the weights into unit
+        j: z_ij is what unit j receives from sample i. Three loops: over the rows i,
+        the columns j, and the k of the sum, which adds the terms in the order k = 0, 1, ...
         """
         if not isinstance(other, Matrix):
             return NotImplemented
         self._check_product_shapes(other)
-        return Matrix(_product_rows(self.rows, other.rows), check=False)
+        A, W = self.rows, other.rows
+        m, n, p = len(A), len(W), len(W[0])
+        Z = [[0.0] * p for _ in range(m)]
+        for i in range(m):
+            for j in range(p):
+                total = 0.0
+                for k in range(n):
+                    total += A[i][k] * W[k][j]
+                Z[i][j] = total
+        return Matrix(Z, check=False)
 
     def _check_product_shapes(self, other):
-        """a @ b needs as many columns in a as rows in b; a ValueError naming both shapes otherwise."""
-        k, k_other = self.shape[1], other.shape[0]
-        if k != k_other:
+        """A @ W needs as many columns in A as rows in W; a ValueError naming both shapes otherwise."""
+        n, n_other = self.shape[1], other.shape[0]
+        if n != n_other:
             raise ValueError(f"cannot compute {self.shape} @ {other.shape}: "
-                             f"{k} columns vs {k_other} rows")
+                             f"{n} columns vs {n_other} rows")
 
     def dot(self, other):
         """The matrix product, the same as a @ b."""
         return self @ other
 
-    # ------------------------------------------------------------------ reductions
+    # ------------------------------------------------------------------ sums along rows and columns
 
     def sum(self, axis=None):
-        """Σ of the elements: axis=None → a float, Σ_ij a_ij; axis=0 → the (1, n) column
-        sums, Σ_i a_ij; axis=1 → the (m, 1) row sums, Σ_j a_ij.
+        """Σ of the elements: axis=1 → the (m, 1) column of row sums, Σ_j a_ij; axis=0 → the
+        (1, n) row of column sums, Σ_i a_ij; axis=None → a float, the sum of the row sums.
 
         [[1, 2], [3, 4]].sum() = 10.0, .sum(axis=0) = [[4, 6]], .sum(axis=1) = [[3], [7]]
+        Each sum starts at 0 and adds its terms in order: along a row j = 0, 1, ...,
+        down a column i = 0, 1, ...
         """
-        return self._reduce(sum, axis)
+        n_rows, n_cols = self.shape
+        if axis == 1:
+            sums = []
+            for i in range(n_rows):
+                total = 0.0
+                for j in range(n_cols):
+                    total += self.rows[i][j]
+                sums.append([total])
+            return Matrix(sums, check=False)
+        if axis == 0:
+            sums = [0.0] * n_cols
+            for i in range(n_rows):
+                for j in range(n_cols):
+                    sums[j] += self.rows[i][j]
+            return Matrix([sums], check=False)
+        if axis is None:
+            total = 0.0
+            for (row_sum,) in self.sum(axis=1).rows:
+                total += row_sum
+            return total
+        raise ValueError(f"axis must be None, 0 or 1, not {axis!r}")
 
     def mean(self, axis=None):
         """The average of the elements, whole (a float) or along an axis like sum."""
@@ -274,104 +324,46 @@ class Matrix:
         return total / count
 
     def max(self, axis=None):
-        """The largest element, whole (a float) or along an axis like sum."""
-        return self._reduce(max, axis)
-
-    def _reduce(self, fn, axis):
-        """fn (sum or max) applied to all elements, to each column (axis=0) or to each row (axis=1)."""
-        if axis is None:
-            return fn(map(fn, self.rows))
-        if axis == 0:
-            return Matrix([list(map(fn, zip(*self.rows)))], check=False)
+        """The largest element: axis=1 → of each row, (m, 1); axis=0 → of each column, (1, n);
+        axis=None → a float, the largest of the rows' largest."""
         if axis == 1:
-            return Matrix([[fn(row)] for row in self.rows], check=False)
+            return Matrix([[_largest(row)] for row in self.rows], check=False)
+        if axis == 0:
+            return Matrix([[_largest(column) for column in self.T.rows]], check=False)
+        if axis is None:
+            return _largest([_largest(row) for row in self.rows])
         raise ValueError(f"axis must be None, 0 or 1, not {axis!r}")
 
     def argmax(self, axis=1):
         """For each row (axis=1) or column (axis=0), the index of its largest element,
         the first one on ties: [[1, 5, 5], [7, 0, 2]].argmax() = [1, 0]."""
-        if axis == 1:
-            lines = self.rows
-        elif axis == 0:
-            lines = list(zip(*self.rows))
-        else:
+        if axis not in (0, 1):
             raise ValueError(f"axis must be 0 or 1, not {axis!r}")
-        return [line.index(max(line)) for line in lines]
+        lines = self.rows if axis == 1 else self.T.rows
+        return [line.index(_largest(line)) for line in lines]
 
 
-# ---------------------------------------------------------------------- the product's two engines
+class Row(list):
+    """A row handed out by a[i]: a copy, so changing it could not change the matrix; it says so."""
 
+    def __setitem__(self, index, value):
+        raise TypeError("a[i] is a copy of row i: write a[i, j] = v to change the matrix")
 
-try:
-    from math import sumprod  # Python 3.12+: a whole dot product in one C loop
-
-    def _dot_with_each(p, columns):
-        """[p · q for q in columns] by math.sumprod."""
-        return list(map(sumprod, repeat(p), columns))
-except ImportError:  # Python 3.9-3.11 and PyPy
-
-    def _dot_with_each(p, columns):
-        """[p · q for q in columns], each p · q = p₁q₁ + p₂q₂ + ... run by built-ins, not bytecode."""
-        return [sum(map(operator.mul, p, q)) for q in columns]
-
-
-def _product_by_builtins(a_rows, b_rows):
-    """The rows of a @ b, for CPython, whose built-ins (written in C) loop far faster than bytecode.
-
-    Each c_ij is a dot product (row i of a) · (column j of b) computed by
-    sum(map(operator.mul, p, q)), or math.sumprod on Python 3.12+: the k-loop runs inside
-    the built-ins, adding the products in the order of the textbook loop. (On 3.12+ sum
-    and sumprod also carry each addition's rounding error forward, so the last digit
-    can differ from the plain loop's, towards the exact value.)
-
-    Zero entries are skipped by shortening both sides of the dot product:
-    itertools.compress picks out, in C, the non-zero a_ik and the rows b_k they
-    multiply, and zip(*rows) turns those rows into the shortened columns of b. A row of
-    a that is mostly non-zero is not worth shortening: it meets the full columns of b,
-    made once.
-    """
-    k = len(b_rows)
-    m = len(b_rows[0])
-    b_columns = None  # made only when a dense row of a needs them
-    c_rows = []
-    for a_row in a_rows:
-        a_nonzero = list(compress(a_row, a_row))
-        if not a_nonzero:
-            c_rows.append([0.0] * m)
-        elif 4 * len(a_nonzero) < 3 * k:  # mostly zeros: use only the rows b_k with a_ik ≠ 0
-            c_rows.append(_dot_with_each(a_nonzero, zip(*compress(b_rows, a_row))))
-        else:
-            if b_columns is None:
-                b_columns = list(zip(*b_rows))
-            c_rows.append(_dot_with_each(a_row, b_columns))
-    return c_rows
-
-
-def _product_by_loops(a_rows, b_rows):
-    """The rows of a @ b by plain loops, for PyPy, whose just-in-time compiler turns them into machine code.
-
-    Row i of c is a combination of the rows of b, c_i = Σ_k a_ik b_k: for each non-zero
-    a_ik, add a_ik times row k of b. Each c_ij still receives its terms a_ik b_kj in the
-    order k = 1, 2, ..., exactly as in the textbook loop; only the loops are nested
-    i, k, j instead of i, j, k, so that the inner loop walks along one row of b.
-    """
-    m = len(b_rows[0])
-    columns = range(m)
-    c_rows = []
-    for a_row in a_rows:
-        c_row = [0.0] * m
-        for a_ik, b_row in zip(a_row, b_rows):
-            if a_ik:
-                for j in columns:
-                    c_row[j] += a_ik * b_row[j]
-        c_rows.append(c_row)
-    return c_rows
-
-
-_product_rows = _product_by_loops if sys.implementation.name == "pypy" else _product_by_builtins
+    def __repr__(self):
+        return f"Row({list.__repr__(self)})"
 
 
 # ---------------------------------------------------------------------- helpers
+
+def _largest(numbers):
+    """The largest of the numbers, the first of them on a tie: each one that is larger than the
+    largest so far takes its place (a NaN never is, and one that comes first stays)."""
+    largest = numbers[0]
+    for x in numbers[1:]:
+        if x > largest:
+            largest = x
+    return largest
+
 
 def _checked_rows(rows):
     """rows as a list of equal-length lists of floats, or a clear error saying what is wrong."""

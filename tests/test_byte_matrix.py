@@ -1,4 +1,4 @@
-"""my_math.ByteMatrix: pixels p / 255, and its packed product held to the exact sums."""
+"""my_math.ByteMatrix (my_math/fast/byte_matrix.py): pixels byte / 255, and its packed product held to the exact sums."""
 
 import math
 import random
@@ -8,9 +8,9 @@ from fractions import Fraction
 import pytest
 
 from my_math import ByteMatrix, Matrix
-from my_math import byte_matrix as byte_module
+from my_math import textbook
+from my_math.fast import byte_matrix as byte_module
 from network import Network
-from tests.textbook import textbook_matmul
 
 SHAPES = [(1, 1, 1), (1, 5, 1), (1, 1, 7), (4, 1, 3), (3, 6, 1), (2, 3, 4), (9, 30, 12), (30, 9, 5)]
 U = 2.0 ** -53  # the unit roundoff: a float rounding moves a number by at most U times its size
@@ -26,26 +26,26 @@ def random_floats(rng, n, m, size=1.0):
     return [[rng.gauss(0, size) * (1e-9 if rng.random() < 0.1 else 1.0) for _ in range(m)] for _ in range(n)]
 
 
-def exact_product(p_rows, b_rows):
-    """(P B) / 255 in exact rational arithmetic, element by element."""
-    return [[sum(Fraction(p) * Fraction(b_row[j]) for p, b_row in zip(p_row, b_rows)) / 255
-             for j in range(len(b_rows[0]))] for p_row in p_rows]
+def exact_product(byte_rows, w_rows):
+    """(B W) / 255 in exact rational arithmetic, element by element, B the bytes."""
+    return [[sum(Fraction(byte) * Fraction(w_row[j]) for byte, w_row in zip(byte_row, w_rows)) / 255
+             for j in range(len(w_rows[0]))] for byte_row in byte_rows]
 
 
-def assert_within_the_bound(product, p_rows, b_rows):
-    """|c_ij − exact c_ij| ≤ (Σ_k p_ik / 255)(g/2 + 2U |b|max) + 4U |exact c_ij|: __matmul__'s promise.
+def assert_within_the_bound(product, byte_rows, w_rows):
+    """|z_ij − exact z_ij| ≤ (Σ_k byte_ik / 255)(γ/2 + 2U |w|max) + 4U |exact z_ij|: matmul's promise.
 
-    g, the grid b is rounded to, is 2^e with max |b| < 2⁵⁰ g; when b is divided by 255
+    γ, the grid W is rounded to, is 2^e with max |w| < 2⁵⁰ γ; when W is divided by 255
     first, its grid is finer still. The U terms cover the division by 255 and the one
     rounding of each sum to a float.
     """
-    top = max(abs(b) for row in b_rows for b in row)
-    g = math.ldexp(1.0, math.frexp(top)[1] - 50) if top else 0.0
-    for c_row, exact_row, p_row in zip(product.tolist(), exact_product(p_rows, b_rows), p_rows):
-        weight = Fraction(sum(p_row), 255)
-        for c, exact in zip(c_row, exact_row):
-            bound = weight * Fraction(g / 2 + 2 * U * top) + 4 * U * abs(exact)
-            assert abs(Fraction(c) - exact) <= bound, (c, float(exact), float(bound))
+    top = max(abs(b) for row in w_rows for b in row)
+    grid = math.ldexp(1.0, math.frexp(top)[1] - 50) if top else 0.0
+    for z_row, exact_row, byte_row in zip(product.tolist(), exact_product(byte_rows, w_rows), byte_rows):
+        weight = Fraction(sum(byte_row), 255)
+        for z, exact in zip(z_row, exact_row):
+            bound = weight * Fraction(grid / 2 + 2 * U * top) + 4 * U * abs(exact)
+            assert abs(Fraction(z) - exact) <= bound, (z, float(exact), float(bound))
 
 
 @pytest.fixture(autouse=True)
@@ -100,43 +100,44 @@ def test_a_shape_mismatch_names_both_shapes():
 def test_product_is_within_its_bound_of_the_exact_sums(n, k, m):
     rng = random.Random(n * 1000 + k * 10 + m)
     for size in (1.0, 1e-4, 3e5):
-        p_rows, b_rows = random_bytes(rng, n, k), random_floats(rng, k, m, size)
-        assert_within_the_bound(ByteMatrix(p_rows) @ Matrix(b_rows), p_rows, b_rows)
+        byte_rows, w_rows = random_bytes(rng, n, k), random_floats(rng, k, m, size)
+        assert_within_the_bound(ByteMatrix(byte_rows) @ Matrix(w_rows), byte_rows, w_rows)
 
 
 @pytest.mark.parametrize("n, k, m", SHAPES)
 def test_product_agrees_with_the_textbook_loop(n, k, m):
     rng = random.Random(k)
-    p_rows, b_rows = random_bytes(rng, n, k, zeros=0.5), random_floats(rng, k, m)
-    X = ByteMatrix(p_rows)
-    expected = textbook_matmul(X.tolist(), b_rows)
-    for c_row, e_row in zip((X @ Matrix(b_rows)).tolist(), expected):
-        for c, e in zip(c_row, e_row):
-            assert c == pytest.approx(e, rel=1e-12, abs=1e-12)
+    byte_rows, w_rows = random_bytes(rng, n, k, zeros=0.5), random_floats(rng, k, m)
+    X = ByteMatrix(byte_rows)
+    with textbook():
+        expected = (X @ Matrix(w_rows)).tolist()
+    for z_row, expected_row in zip((X @ Matrix(w_rows)).tolist(), expected):
+        for z, expected_z in zip(z_row, expected_row):
+            assert z == pytest.approx(expected_z, rel=1e-12, abs=1e-12)
 
 
 @pytest.mark.skipif(not byte_module._PACKING, reason="PyPy multiplies with the textbook's float loop, not packing")
 def test_whole_numbers_give_the_exact_answer_correctly_rounded():
     # Whole numbers lie on the grid, so nothing is rounded until the end: the answer is the
-    # exact Σ p b / 255, rounded once. Negative, zero, large and small numbers all pass
+    # exact Σ byte · w / 255, rounded once. Negative, zero, large and small numbers all pass
     # through the slots, which must neither spill into each other nor lose a carry.
     rng = random.Random(7)
-    p_rows = random_bytes(rng, 20, 40, zeros=0.3) + [bytes(40), bytes([255] * 40)]
-    b_rows = [[float(rng.choice([0, 1, -1, 255, -2 ** 20, rng.randrange(-999, 999)])) for _ in range(25)]
+    byte_rows = random_bytes(rng, 20, 40, zeros=0.3) + [bytes(40), bytes([255] * 40)]
+    w_rows = [[float(rng.choice([0, 1, -1, 255, -2 ** 20, rng.randrange(-999, 999)])) for _ in range(25)]
               for _ in range(40)]
-    product = ByteMatrix(p_rows) @ Matrix(b_rows)
-    for c_row, exact_row in zip(product.tolist(), exact_product(p_rows, b_rows)):
-        assert c_row == [float(exact) for exact in exact_row]
+    product = ByteMatrix(byte_rows) @ Matrix(w_rows)
+    for z_row, exact_row in zip(product.tolist(), exact_product(byte_rows, w_rows)):
+        assert z_row == [float(exact) for exact in exact_row]
 
 
 def test_pack_then_unpack_gives_back_numbers_on_the_grid():
-    # Multiplying by an identity of bytes picks out each packed row: q g, exactly b.
+    # Multiplying by an identity of bytes picks out each packed row: r γ, exactly w.
     rng = random.Random(3)
-    g = 2.0 ** -40
-    b_rows = [[rng.randrange(-2 ** 49, 2 ** 49) * g for _ in range(6)] for _ in range(5)]
+    grid = 2.0 ** -40
+    w_rows = [[rng.randrange(-2 ** 49, 2 ** 49) * grid for _ in range(6)] for _ in range(5)]
     identity = [bytes(int(i == k) for k in range(5)) for i in range(5)]
-    top = max(abs(b) for row in b_rows for b in row)
-    assert byte_module._packed_product(identity, b_rows, top) == b_rows
+    top = max(abs(b) for row in w_rows for b in row)
+    assert byte_module._packed_product(identity, w_rows, top) == w_rows
 
 
 def test_rows_of_zero_bytes_give_rows_of_zeros():
@@ -150,11 +151,13 @@ def test_an_all_zero_matrix_of_floats_gives_zeros():
 
 @pytest.mark.parametrize("special", [math.inf, -math.inf, math.nan, 1e300, 1e-300])
 def test_numbers_packing_cannot_hold_go_to_the_ordinary_product(special):
-    # inf and NaN must come out as the textbook's would; sizes beyond 2^±900 are left alone.
-    b_rows = [[1.0, special], [2.0, 3.0]]
-    X = ByteMatrix([b"\x01\x02", b"\x00\x07"])
-    got = (X @ Matrix(b_rows)).tolist()
-    expected = (Matrix(X.tolist()) @ Matrix(b_rows)).tolist()
+    # inf and NaN must come out as the textbook's would, 0 · NaN = NaN included (the 0
+    # bytes are not skipped); sizes beyond 2^±900 are left alone.
+    w_rows = [[special, 1.0], [2.0, 3.0]]
+    X = ByteMatrix([b"\x00\xff", b"\x01\x02", b"\x00\x07"] * 10)
+    got = (X @ Matrix(w_rows)).tolist()
+    with textbook():
+        expected = (X @ Matrix(w_rows)).tolist()
     assert [[repr(x) for x in row] for row in got] == [[repr(x) for x in row] for row in expected]
 
 
@@ -163,12 +166,13 @@ def test_without_packing_the_product_is_the_ordinary_one(monkeypatch):
     # (before Python 3.12, whose sum rounds more carefully).
     monkeypatch.setattr(byte_module, "_PACKING", False)
     rng = random.Random(5)
-    p_rows, b_rows = random_bytes(rng, 6, 10), random_floats(rng, 10, 4)
-    X = ByteMatrix(p_rows)
-    product = (X @ Matrix(b_rows)).tolist()
+    byte_rows, w_rows = random_bytes(rng, 6, 10), random_floats(rng, 10, 4)
+    X = ByteMatrix(byte_rows)
+    product = (X @ Matrix(w_rows)).tolist()
     if sys.version_info < (3, 12):
-        assert product == textbook_matmul(X.tolist(), b_rows)
-    assert product == (Matrix(X.tolist()) @ Matrix(b_rows)).tolist()
+        with textbook():
+            assert product == (X @ Matrix(w_rows)).tolist()
+    assert product == (Matrix(X.tolist()) @ Matrix(w_rows)).tolist()
 
 
 def test_packing_is_used_on_cpython_and_not_on_pypy():
@@ -181,10 +185,10 @@ def test_packing_waits_for_enough_non_zero_bytes(monkeypatch):
     real = byte_module._packed_product
     monkeypatch.setattr(byte_module, "_packed_product", lambda *args: calls.append(len(args[0])) or real(*args))
     monkeypatch.setattr(byte_module, "PACKING_PAYS", 4)
-    B = Matrix([[1.0, -3.0], [7.0, 2.0]] * 2)  # 4 rows: packing needs 16 non-zero bytes
-    ByteMatrix([b"\xff\x00\xfd\xfc"] * 5) @ B  # 15
+    W = Matrix([[1.0, -3.0], [7.0, 2.0]] * 2)  # 4 rows: packing needs 16 non-zero bytes
+    ByteMatrix([b"\xff\x00\xfd\xfc"] * 5) @ W  # 15
     assert calls == []
-    ByteMatrix([b"\xff\x01\xfd\xfc"] * 4) @ B  # 16
+    ByteMatrix([b"\xff\x01\xfd\xfc"] * 4) @ W  # 16
     assert calls == [4]
 
 

@@ -1,4 +1,6 @@
-"""my_math.Matrix against plain textbook definitions, written as loops over lists."""
+"""my_math.Matrix: every operation, with the fast forms on and with the plain definitions
+(the two are held to each other bit for bit in test_fast_forms.py), against references
+written here as loops over lists, and the plain product against exact fractions."""
 
 import math
 import operator
@@ -10,11 +12,28 @@ from pathlib import Path
 
 import pytest
 
-from my_math import Matrix
-from my_math import matrix as matrix_module
-from tests.textbook import textbook_matmul
+from fractions import Fraction
 
-# ---------------------------------------------------------------- the textbook references
+from my_math import Matrix, textbook, use_fast_forms
+from my_math.fast import fast_forms_in_use
+
+
+@pytest.fixture(autouse=True, params=["fast forms", "plain definitions"])
+def each_way(request):
+    """Every test of this file runs twice: with the fast forms, and with the plain definitions."""
+    before = fast_forms_in_use()
+    use_fast_forms(request.param == "fast forms")
+    yield
+    use_fast_forms(*before)
+
+
+# ---------------------------------------------------------------- the references
+
+
+def textbook_matmul(a, b):
+    """z_ij = Σ_k a_ik w_kj by the plain definitions (matrix.py's triple loop)."""
+    with textbook():
+        return (Matrix(a) @ Matrix(b)).tolist()
 
 
 def textbook_broadcast(a, b, op):
@@ -65,10 +84,29 @@ def test_indexing_rows_and_elements():
     assert a[1] == [3.0, 4.0]
     assert a[0, 1] == 2.0
     assert a[-1, -1] == 4.0
-    row = a[0]
-    row[0] = 99.0
-    assert a[0, 0] == 1.0, "a row handed out is a copy"
     assert list(a) == [[1.0, 2.0], [3.0, 4.0]]
+
+
+def test_an_element_is_written_with_a_pair_of_indices():
+    a = Matrix([[1, 2], [3, 4]])
+    a[0, 1] = 99
+    a[-1, 0] = 0.5
+    assert a.tolist() == [[1.0, 99.0], [0.5, 4.0]]
+    assert type(a[0, 1]) is float
+
+
+def test_writing_into_a_copied_row_is_a_clear_error_not_a_silent_nothing():
+    a = Matrix([[1, 2], [3, 4]])
+    with pytest.raises(TypeError, match=r"a\[i, j\] = v"):
+        a[0][0] = 99
+    for row in a:
+        with pytest.raises(TypeError, match="copy"):
+            row[1] += 1
+    with pytest.raises(TypeError, match=r"a\[i, j\] = v"):
+        a[0] = [5, 6]
+    with pytest.raises(TypeError, match="numbers"):
+        a[0, 0] = "7"
+    assert a.tolist() == [[1.0, 2.0], [3.0, 4.0]]
 
 
 def test_tolist_is_a_copy():
@@ -221,14 +259,16 @@ def test_product_matches_the_triple_loop_on_many_shapes(zeros):
                 assert result.tolist() == expected, "same additions in the same order: identical"
 
 
-@pytest.mark.parametrize("engine", [matrix_module._product_by_builtins, matrix_module._product_by_loops])
-def test_both_product_engines_match_the_triple_loop(engine):
-    """@ uses one engine per interpreter (built-ins on CPython, plain loops on PyPy): test both everywhere."""
-    rng = random.Random(5)
-    for zeros in (0.0, 0.6, 0.9, 1.0):
-        for n, k in SHAPES:
-            a, b = random_rows(rng, n, k, zeros), random_rows(rng, k, 3)
-            assert_close(engine(a, b), textbook_matmul(a, b))
+def test_the_plain_product_is_the_exact_sum_up_to_rounding():
+    """The triple loop against exact rational arithmetic: within the rounding of n additions."""
+    rng = random.Random(9)
+    for n, k in SHAPES:
+        a, b = random_rows(rng, n, k, 0.3), random_rows(rng, k, 4)
+        for z_row, a_row in zip(textbook_matmul(a, b), a):
+            for j, z in enumerate(z_row):
+                terms = [Fraction(x) * Fraction(w_row[j]) for x, w_row in zip(a_row, b)]
+                size = sum(abs(t) for t in terms)
+                assert abs(Fraction(z) - sum(terms)) <= k * 2.0 ** -52 * size
 
 
 def test_product_on_real_mnist_rows(mnist_rows):

@@ -1,0 +1,242 @@
+"""ByteMatrix: a batch of images kept as bytes, and a product that multiplies a whole row at a time.
+
+An image's pixels are bytes, whole numbers from 0 to 255, and the network sees each pixel
+as x = byte / 255. A ByteMatrix keeps the bytes (one byte a pixel, where a Python float
+takes 24 bytes and more) and makes the floats only if something asks for them. Its product
+with a matrix W of floats, the first layer's X @ W (the costliest step of training), is
+
+    (X W)_ij = Σ_k x_ik w_kj = (1/255) · Σ_k (255 x_ik) w_kj
+
+and every term is a small whole number, the byte 255 x_ik, times a float. Python's
+integers have no size limit, and that makes a trick possible: write a whole row of W
+into one big integer, each number in its own 72-bit slot,
+
+    R_k = r_k0 + r_k1 · 2⁷² + r_k2 · 2¹⁴⁴ + ...        (r_kj = w_kj / γ, rounded)
+
+Then byte · R_k multiplies all the numbers of the row at once, and R_k + R_l adds two
+rows slot by slot, because (a + b·2⁷²) + (c + d·2⁷²) = (a + c) + (b + d)·2⁷². So the one
+integer Σ_k (255 x_ik) R_k = Σ_j (Σ_k (255 x_ik) r_kj) · 2^(72 j) holds every sum of row i
+of the product, and they can be read back as long as each stays well inside its 72
+bits. CPython does each big multiplication and addition in C, 30 bits at a time:
+several times faster than one float multiplication and addition per term. The numbers
+are written in whole units of γ, a power of two: fixed point. Read matmul, then _pack
+and _unpack.
+
+Floats here are IEEE 754 doubles, as in every Python: 64 bits, a sign bit, 11 bits of
+exponent and 52 bits of fraction. Between two powers of two, 2^E ≤ x < 2^(E+1), the
+doubles are evenly spaced, 2^(E−52) apart, and their 64-bit patterns, read as whole
+numbers, are consecutive. _pack and _unpack use that to turn floats into whole numbers
+and back with built-in functions instead of a Python loop over the numbers.
+
+On PyPy plain loops are compiled to machine code and beat this trick, so there a
+ByteMatrix multiplies as any Matrix does.
+"""
+
+import math
+import sys
+from array import array
+from functools import cached_property
+from itertools import chain, compress, repeat
+from operator import add, mul, sub, truediv
+
+from ..matrix import Matrix
+from .switch import fast_form
+
+# Each packed number has a slot of 72 bits. The sums in a slot, Σ_k byte_k · r_kj with
+# |r| ≤ 2⁵⁰, stay below 2⁷¹ in size as long as Σ_k byte_k < 2²¹: at most 8 224 columns of 255.
+SLOT_BYTES = 9
+SLOT_BITS = 8 * SLOT_BYTES
+PIXEL_MAX = 255
+MAX_COLUMNS = 2 ** 21 // PIXEL_MAX
+
+# Packing pays off where Python's own loops are slow (CPython), not under a JIT (PyPy), and
+# only for enough non-zero bytes: packing a row of W costs about as much as multiplying it
+# by four bytes the float way (measured: about 20 MNIST images times W1 break even).
+_PACKING = sys.implementation.name != "pypy"
+PACKING_PAYS = 4  # non-zero bytes in A, at least, per row of W
+
+FLOAT_OF_BYTE = [byte / PIXEL_MAX for byte in range(PIXEL_MAX + 1)]  # looked up: faster than dividing
+
+
+class ByteMatrix(Matrix):
+    """A matrix whose elements are bytes divided by 255: pixel byte 0..255 stands for byte / 255.
+
+    ByteMatrix([b"\\x00\\xff"]) is the matrix [[0.0, 1.0]]. It is a Matrix and behaves as
+    one; it keeps the bytes, so that its product with a matrix of floats can use packed
+    whole-number arithmetic, and makes its floats only when something asks for them.
+    """
+
+    def __init__(self, byte_rows):
+        """A ByteMatrix from a list of equal-length bytes objects, one per row (one per image)."""
+        if not byte_rows or not byte_rows[0]:
+            raise ValueError("a ByteMatrix needs at least one row and one column")
+        for i, row in enumerate(byte_rows):
+            if not isinstance(row, bytes):
+                raise TypeError(f"row {i} is a {type(row).__name__}, not bytes")
+            if len(row) != len(byte_rows[0]):
+                raise ValueError(f"ragged rows: row 0 has {len(byte_rows[0])} bytes but row {i} has {len(row)}")
+        self.byte_rows = byte_rows
+
+    @cached_property
+    def rows(self):
+        """The elements as floats, byte / 255, made the first time they are needed."""
+        return [list(map(FLOAT_OF_BYTE.__getitem__, row)) for row in self.byte_rows]
+
+    @property
+    def T(self):
+        """The transpose, still a ByteMatrix: its rows are the columns of bytes."""
+        return ByteMatrix([bytes(column) for column in zip(*self.byte_rows)])
+
+    @property
+    def shape(self):
+        """(m, n): the number of rows and of columns, read off the bytes (no floats needed)."""
+        return len(self.byte_rows), len(self.byte_rows[0])
+
+    def __setitem__(self, index, value):
+        raise TypeError("a ByteMatrix holds the bytes of images and cannot be changed: "
+                        "make a Matrix of its floats (Matrix(x.tolist())) to change one")
+
+    def _nonzero_count(self):
+        """How many bytes are not 0."""
+        return sum(len(row) - row.count(0) for row in self.byte_rows)
+
+
+@fast_form(ByteMatrix, "__matmul__", exact=False)
+def matmul(a, w):
+    """A @ W, the product of Matrix.__matmul__, with W's rows packed into big integers.
+
+        z_ij = Σ_k (byte_ik / 255) w_kj = (1/255) · Σ_k byte_ik w_kj
+
+    Every w_kj is first rounded to the nearest multiple r_kj · γ of γ, the power of two
+    with max |w| < 2⁵⁰ γ: an error of at most γ/2, which is between 2⁻⁵¹ and 2⁻⁵⁰ of the
+    largest |w|. From there the arithmetic is exact: whole numbers, added and multiplied
+    by Python's integers, in any order. The sum Σ_k byte_ik r_kj · γ is then rounded once to
+    the nearest float and divided by 255. So z_ij differs from the exact value by at most
+    (Σ_k byte_ik / 255) · γ/2 plus the two roundings at the end: for MNIST and the
+    network's weights about 10⁻¹⁵, a few times the textbook loop's own rounding errors and
+    far below anything training can notice, but not bit for bit the textbook's (the
+    tests check the bound). This is the one fast form that rounds differently.
+
+    W must hold finite numbers, the largest between 2⁻⁹⁰⁰ and 2⁹⁰⁰ in size (or all
+    zeros), or the product is left to Matrix.__matmul__: infinities and NaNs must show in
+    the product as they would in the textbook's, and the limits keep γ and the floats
+    _pack and _unpack build far from overflow and underflow. So is a product with more
+    than MAX_COLUMNS columns in A, whose sums could outgrow their slots; one with fewer
+    than PACKING_PAYS non-zero bytes in A per row of W (a few images), for which packing
+    W would take longer than it saves; and every product on PyPy.
+    """
+    if not isinstance(w, Matrix):
+        return NotImplemented
+    a._check_product_shapes(w)
+    n = len(w.rows)
+    if not (_PACKING and n <= MAX_COLUMNS and a._nonzero_count() >= PACKING_PAYS * n):
+        return Matrix.__matmul__(a, w)
+    top = _largest_size(w.rows)
+    if not (top == 0.0 or 2.0 ** -900 < top < 2.0 ** 900):
+        return Matrix.__matmul__(a, w)
+    # (B W) / 255 = B (W / 255), B the bytes: divide whichever of W and the product has fewer rows.
+    if n < len(a.byte_rows):
+        return Matrix(_packed_product(a.byte_rows, _divided(w.rows), top / PIXEL_MAX), check=False)
+    return Matrix(_divided(_packed_product(a.byte_rows, w.rows, top)), check=False)
+
+
+def _packed_product(byte_rows, w_rows, top):
+    """The rows of B W for whole numbers byte_ik (0..255, rows of bytes) and floats w_kj, top = max |w_kj|.
+
+    R_k is row k of W packed (see _pack), slot j holding r_kj with w_kj ≈ r_kj γ. Row i
+    of the product is S_i = Σ_k byte_ik R_k, over the non-zero bytes only: slot j holds the
+    whole number Σ_k byte_ik r_kj, which _unpack turns back into Σ_k byte_ik r_kj · γ ≈ Σ_k byte_ik w_kj.
+    """
+    exponent = _grid_exponent(top)
+    packed = _pack(w_rows, exponent)
+    counts = [sum(byte_row) for byte_row in byte_rows]  # a row of zeros (a pixel dark in every image) gives zeros
+    sums = [sum(map(mul, compress(byte_row, byte_row), compress(packed, byte_row)))
+            for byte_row in compress(byte_rows, counts)]
+    p = len(w_rows[0])
+    unpacked = iter(_unpack(sums, p, exponent))
+    return [next(unpacked) if count else [0.0] * p for count in counts]
+
+
+def _divided(rows):
+    """Every element divided by 255."""
+    return [list(map(truediv, row, repeat(PIXEL_MAX))) for row in rows]
+
+
+def _largest_size(rows):
+    """max |w| over all the elements, or NaN if one of them is infinite or NaN."""
+    total = sum(map(sum, rows))  # inf or NaN anywhere makes the total inf or NaN
+    if not math.isfinite(total):
+        return math.nan
+    return max(max(map(max, rows)), -min(map(min, rows)))
+
+
+def _grid_exponent(top):
+    """e such that γ = 2^e is the grid for numbers of size up to top: top < 2⁵⁰ γ."""
+    return 0 if top == 0.0 else math.frexp(top)[1] - 50
+
+
+def _pack(rows, exponent):
+    """Each row of floats w_j as one integer Σ_j r_j 2^(72 j), with r_j = w_j / γ rounded to a whole number.
+
+    The rounding and the conversion to whole numbers are done by float addition, in C:
+    ω = 1.5 · 2⁵² · γ is a double whose neighbours are γ apart, and so are those of ω + w
+    for every |w| < 2⁵⁰ γ (they all lie between 2⁵² γ and 2⁵³ γ). Adding rounds w to the
+    nearest multiple r γ, and as consecutive doubles there have consecutive bit
+    patterns, the 64 bits of ω + r γ, read as a whole number, are bits(ω) + r. So the
+    bytes of the doubles ω + w_j, each moved into a 9-byte slot, are the bytes of
+    Σ_j (bits(ω) + r_j) 2^(72 j), and subtracting bits(ω) · ONES, ONES = 1 + 2⁷² + 2¹⁴⁴ + ...,
+    leaves Σ_j r_j 2^(72 j). (Negative r_j borrow from the slot above, as in any
+    subtraction; the integer is still exactly that sum.)
+    """
+    grid = math.ldexp(1.0, exponent)
+    magic = 1.5 * 2.0 ** 52 * grid
+    bits = array("d", map(add, chain.from_iterable(rows), repeat(magic))).tobytes()
+    slots = bytearray(SLOT_BYTES * (len(bits) // 8))
+    for byte in range(8):  # byte b of every 8-byte double goes to byte b of its slot
+        slots[byte::SLOT_BYTES] = bits[byte::8]
+    row_bytes = SLOT_BYTES * len(rows[0])
+    magic_ones = int.from_bytes(array("d", [magic]).tobytes(), "little") * _ones(len(rows[0]))
+    view = memoryview(slots)
+    return [int.from_bytes(view[start:start + row_bytes], "little") - magic_ones
+            for start in range(0, len(slots), row_bytes)]
+
+
+def _unpack(sums, p, exponent):
+    """The rows of floats v_j · γ, from integers S = Σ_j v_j 2^(72 j) with every |v_j| < 2⁷¹, p per row.
+
+    S + 2⁷¹ · ONES holds 2⁷¹ + v_j in slot j, between 0 and 2⁷²: no borrows, so its bytes
+    are the slots. The low 48 bits (lo) and the high 24 (hi) of each become doubles the
+    way _pack made whole numbers, backwards: in the low bytes of the double 2^F they make
+    2^F + lo · 2^(F−52). With 2^(F−52) = γ for lo and 2⁴⁸ γ for hi, that is
+    L = 2^F_lo + lo · γ and H = 2^F_hi + hi · 2⁴⁸ γ, and
+    v_j · γ = (H − 2^F_hi − 2²³ · 2⁴⁸ γ − 2^F_lo) + L. The subtraction is exact (its two
+    sides are within a factor 2 of each other) and so is L, so the one addition rounds
+    v_j · γ once, to the nearest double.
+    """
+    half_ones = (1 << (SLOT_BITS - 1)) * _ones(p)
+    row_bytes = SLOT_BYTES * p
+    slots = b"".join((S + half_ones).to_bytes(row_bytes, "little") for S in sums)
+    size = len(slots) // SLOT_BYTES
+    lo_floor = math.ldexp(1.0, exponent + 52)
+    hi_floor = math.ldexp(1.0, exponent + 100)
+    lo = _floats_from_bytes(slots, range(6), lo_floor)
+    hi = _floats_from_bytes(slots, range(6, SLOT_BYTES), hi_floor)
+    offset = hi_floor + math.ldexp(1.0, exponent + SLOT_BITS - 1) + lo_floor  # (H − offset) + L = v_j · γ
+    flat = list(map(add, map(sub, hi, repeat(offset)), lo))
+    return [flat[start:start + p] for start in range(0, size, p)]
+
+
+def _ones(n):
+    """ONES = 1 + 2⁷² + 2¹⁴⁴ + ...: a 1 in each of n slots."""
+    return int.from_bytes((b"\x01" + bytes(SLOT_BYTES - 1)) * n, "little")
+
+
+def _floats_from_bytes(slots, slot_bytes, floor):
+    """The doubles floor + c · ulp(floor), one per slot, c the whole number in its bytes slot_bytes (at most 6).
+
+    floor is a power of two, so its 52 fraction bits are 0: the bytes of c fill them.
+    """
+    floats = bytearray(array("d", [floor]).tobytes() * (len(slots) // SLOT_BYTES))
+    for place, byte in enumerate(slot_bytes):
+        floats[place::8] = slots[byte::SLOT_BYTES]
+    return array("d", floats)

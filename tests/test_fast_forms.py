@@ -1,0 +1,179 @@
+"""Every fast form (my_math/fast, network/fast) against its plain definition, bit for bit.
+
+Each registered fast form has cases here: the same inputs go through the plain definition
+(inside textbook()) and through the fast form, and the results must be the same floats,
+NaNs and signs of zero included (compared by repr). Python 3.12+ rounds sums more
+carefully in its built-ins (sum, math.sumprod): there products and sums are held to a
+relative 1e-12 instead. ByteMatrix's packed product is the one fast form that rounds
+differently by design; tests/test_byte_matrix.py holds it to its error bound.
+"""
+
+import math
+import random
+import sys
+
+import pytest
+
+from my_math import ByteMatrix, Matrix, textbook
+from my_math.fast import FAST_FORMS
+from network import SGD, Adam
+
+EXACT_SUMS = sys.version_info < (3, 12) or sys.implementation.name == "pypy"
+SHAPES = [(1, 1), (1, 5), (5, 1), (3, 4), (7, 7), (2, 9), (10, 3)]
+
+
+def random_rows(rng, n_rows, n_cols, zeros=0.0):
+    return [[0.0 if rng.random() < zeros else rng.uniform(-2, 2) for _ in range(n_cols)] for _ in range(n_rows)]
+
+
+def both_ways(compute):
+    """(plain, fast): compute() with the plain definitions, then with the fast forms."""
+    with textbook():
+        plain = compute()
+    return plain, compute()
+
+
+def same(plain, fast, sums=False):
+    """Bit for bit the same (repr: also NaN and −0.0); near enough where Python 3.12+'s sums differ."""
+    as_lists = [x.tolist() if isinstance(x, Matrix) else x for x in (plain, fast)]
+    if sums and not EXACT_SUMS:
+        flat = [[y for row in (x if isinstance(x, list) else [[x]]) for y in row] for x in as_lists]
+        assert all(math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12) for a, b in zip(*flat))
+    else:
+        assert repr(as_lists[0]) == repr(as_lists[1])
+
+
+# ---------------------------------------------------------------------- the cases, one per fast form
+
+def matrix_product_cases():
+    rng = random.Random(1)
+    for zeros in (0.0, 0.5, 0.9, 1.0):
+        for n, k in SHAPES:
+            for p in (1, 3):
+                yield Matrix(random_rows(rng, n, k, zeros)), Matrix(random_rows(rng, k, p))
+
+
+def check_matrix_product():
+    for A, W in matrix_product_cases():
+        same(*both_ways(lambda: A @ W), sums=True)
+    # 0 · ∞ and 0 · NaN are NaN in the textbook's sums: zeros are not skipped then.
+    A = Matrix([[0.0, 1.0], [0.0, 0.0], [2.0, 0.0]] * 3)
+    for special in (math.inf, -math.inf, math.nan):
+        W = Matrix([[special, 1.0], [2.0, 3.0]])
+        same(*both_ways(lambda: A @ W))
+        assert math.isnan((A @ W)[0, 0])
+
+
+def check_elementwise():
+    rng = random.Random(2)
+    for m, n in [(1, 1), (3, 1), (1, 4), (3, 4)]:
+        shapes = {(m, n), (1, n), (m, 1), (1, 1)}
+        for shape_a in shapes:
+            for shape_b in shapes:
+                a = Matrix(random_rows(rng, *shape_a))
+                b = Matrix(random_rows(rng, *shape_b))
+                for compute in (lambda: a + b, lambda: a - b, lambda: a * b, lambda: a / b):
+                    same(*both_ways(compute))
+    a = Matrix(random_rows(rng, 3, 4))
+    for s in (3, 0.25, -2.0):
+        for compute in (lambda: a + s, lambda: s - a, lambda: s * a, lambda: s / a, lambda: a / s):
+            same(*both_ways(compute))
+
+
+def check_transpose():
+    rng = random.Random(3)
+    for n, m in SHAPES:
+        a = Matrix(random_rows(rng, n, m))
+        same(*both_ways(lambda: a.T))
+
+
+def check_sum():
+    rng = random.Random(4)
+    for n, m in SHAPES:
+        a = Matrix(random_rows(rng, n, m, 0.2))
+        for axis in (None, 0, 1):
+            same(*both_ways(lambda: a.sum(axis)), sums=True)
+    a = Matrix([[-0.0, -0.0], [-0.0, 1e300], [1e300, -1e300]])
+    for axis in (None, 0, 1):
+        same(*both_ways(lambda: a.sum(axis)), sums=True)
+
+
+def check_max():
+    rng = random.Random(5)
+    cases = [Matrix(random_rows(rng, n, m)) for n, m in SHAPES]
+    cases += [Matrix([[1.0, math.nan, 3.0], [math.nan, 2.0, 2.0]]), Matrix([[0.0, -0.0], [-0.0, 0.0]])]
+    for a in cases:
+        for axis in (None, 0, 1):
+            same(*both_ways(lambda: a.max(axis)))
+
+
+def check_byte_matrix_product():
+    """Not bit for bit (see test_byte_matrix.py); the switch puts the plain product back."""
+    X = ByteMatrix([bytes([0, 255, 7] * 10)] * 40)
+    W = Matrix([[(-1) ** k * 0.123456789 * k for k in range(12)] for _ in range(30)])
+    with textbook():
+        assert (X @ W) == Matrix(X.tolist()) @ W
+    assert ByteMatrix.__matmul__ is not Matrix.__matmul__
+
+
+class Layer:
+    """A layer's parameters, W and b, as the optimizers see them."""
+
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+
+
+def optimizer_run(make_optimizer, steps=4):
+    """Two layers' parameters and the optimizer's state after a few steps with random gradients."""
+    rng = random.Random(6)
+    layers = [Layer(Matrix(random_rows(rng, 6, 5)), Matrix(random_rows(rng, 1, 5))),
+              Layer(Matrix(random_rows(rng, 5, 3)), Matrix(random_rows(rng, 1, 3)))]
+    optimizer = make_optimizer()
+    for _ in range(steps):
+        gradients = [(Matrix(random_rows(rng, *layer.W.shape, 0.2)), Matrix(random_rows(rng, *layer.b.shape)))
+                     for layer in layers]
+        optimizer.step(layers, gradients, 0.05)
+    return [(layer.W, layer.b) for layer in layers], optimizer.state_dict()
+
+
+def check_sgd_step():
+    for settings in ({}, {"momentum": 0.9}, {"momentum": 0.5, "weight_decay": 0.01}, {"weight_decay": 0.1}):
+        plain, fast = both_ways(lambda: optimizer_run(lambda: SGD(**settings)))
+        assert repr(plain) == repr(fast), settings
+
+
+def check_adam_step():
+    for settings in ({}, {"weight_decay": 0.01}, {"beta1": 0.5, "eps": 1e-3}):
+        plain, fast = both_ways(lambda: optimizer_run(lambda: Adam(**settings)))
+        assert repr(plain) == repr(fast), settings
+
+
+CHECKS = {
+    ("Matrix", "__matmul__"): check_matrix_product,
+    ("Matrix", "_elementwise"): check_elementwise,
+    ("Matrix", "T"): check_transpose,
+    ("Matrix", "sum"): check_sum,
+    ("Matrix", "max"): check_max,
+    ("ByteMatrix", "__matmul__"): check_byte_matrix_product,
+    ("SGD", "step"): check_sgd_step,
+    ("Adam", "step"): check_adam_step,
+}
+
+
+@pytest.mark.parametrize("form", FAST_FORMS, ids=lambda form: f"{form.owner.__name__}.{form.name}")
+def test_the_fast_form_computes_what_the_plain_definition_computes(form):
+    assert (form.owner.__name__, form.name) in CHECKS, "a fast form without a test: add it to CHECKS"
+    CHECKS[form.owner.__name__, form.name]()
+
+
+def test_only_the_packed_product_rounds_differently():
+    assert [(f.owner.__name__, f.name) for f in FAST_FORMS if not f.exact] == [("ByteMatrix", "__matmul__")]
+
+
+def test_textbook_puts_the_plain_definitions_back_and_then_the_fast_forms():
+    fast = {(f.owner, f.name): f.owner.__dict__.get(f.name) for f in FAST_FORMS}
+    with textbook():
+        for form in FAST_FORMS:
+            assert form.owner.__dict__.get(form.name) is form.plain
+    assert {(f.owner, f.name): f.owner.__dict__.get(f.name) for f in FAST_FORMS} == fast
+    assert all(fast[f.owner, f.name] is f.fast for f in FAST_FORMS)
