@@ -1,14 +1,14 @@
-"""Time one training step (forward, backward, update) per image, against a textbook implementation.
+"""Time one training step (forward, backward, update) per image, against the plain definitions.
 
     python benchmarks/train_step.py [--batches 20] [--reference-batches 3] [--optimizer sgd|adam]
                                     [--memory-batches 100]
     pypy3 benchmarks/train_step.py
 
 Both run in this one process on the same 128-image MNIST batches with the 784 → 128 → 10
-network: first ours, then the textbook one, which is the same network with the images
-as plain matrices of floats and the matrix product replaced by the triple loop over
-lists (every input pixel multiplied, zero or not). Figures are medians over the
-batches. Then, in a fresh subprocess, the peak memory (RSS) of loading all of MNIST,
+network: first with the fast forms (what train.py uses), then with the plain definitions
+only (what train.py --textbook uses: the triple-loop product, every input pixel
+multiplied, zero or not, elementwise loops, the optimizer's formula one Matrix operation
+at a time). Figures are medians over the batches. Then, in a fresh subprocess, the peak memory (RSS) of loading all of MNIST,
 training on --memory-batches batches and evaluating the 10 000 test images.
 """
 
@@ -24,9 +24,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from benchmarks.common import megabytes_of_maxrss  # noqa: E402
-from tests.textbook import textbook_matmul  # noqa: E402
 from data import load_mnist  # noqa: E402
-from my_math import Matrix  # noqa: E402
+from my_math import textbook  # noqa: E402
 from network import SGD, Adam, Network, train_epoch  # noqa: E402
 
 BATCH = 128
@@ -48,10 +47,6 @@ def step_times(batches, optimizer_name):
         optimizer.step(net.layers, net.backward(activations, labels), 0.01)
         times.append((time.perf_counter() - start) / len(labels))
     return times
-
-
-def textbook_product(a, b):
-    return Matrix(textbook_matmul(a.rows, b.rows), check=False)
 
 
 def peak_memory(batches):
@@ -80,14 +75,8 @@ def main():
     train, _ = load_mnist()
     batches = list(train.take((args.batches + 1) * BATCH).batches(BATCH, random.Random(0)))
     ours = step_times(batches, args.optimizer)[1:]  # the first step warms up (and makes the optimizer's state)
-    # The textbook sees each batch as a plain Matrix of floats (no ByteMatrix packing).
-    plain_batches = [(Matrix(X.tolist(), check=False), labels) for X, labels in batches[:args.reference_batches + 1]]
-    fast_product = Matrix.__matmul__
-    Matrix.__matmul__ = textbook_product
-    try:
-        reference = step_times(plain_batches, args.optimizer)[1:]
-    finally:
-        Matrix.__matmul__ = fast_product
+    with textbook():
+        reference = step_times(batches[:args.reference_batches + 1], args.optimizer)[1:]
 
     ours_ms, reference_ms = statistics.median(ours) * 1000, statistics.median(reference) * 1000
     print(f"{platform.python_implementation()} {platform.python_version()}, optimizer {args.optimizer}, "

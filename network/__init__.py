@@ -1,15 +1,20 @@
-"""network: a fully connected neural network built on my_math.Matrix.
+"""network: a fully connected neural network built on my_math.Matrix, and its training.
 
-Reading order: activations.py, loss.py, layers.py, network.py, optimizers.py,
-schedules.py, training.py, model_file.py. Around them: checkpoint.py (the training state
-train.py saves for --resume), plots.py (its pictures) and server.py with web/ (the page
-of test_single.py --serve).
+The README's reading order goes my_math/matrix.py, data/dataset.py, then this package:
+dense.py (one layer, Z = A_prev W + b), activations.py (ReLU, softmax), loss.py
+(cross-entropy, and the gradient (P − Y) / m where backpropagation starts), network.py
+(forward and backward through all the layers), optimizers.py and schedules.py (gradients
+become better weights), training.py (one epoch of mini-batch gradient descent), then
+train.py. Around them: metrics.py (right answers counted), settings.py (a run's settings
+and train.py's command line), model_file.py (the saved network) and checkpoint.py (the
+training state, for --resume). Last, fast/: the chapter "making it fast".
 """
 
+from . import fast
 from .model_file import ModelFileError
 from .network import Network
 from .optimizers import SGD, Adam
 from .schedules import SCHEDULES
 from .training import TrainingDiverged, train_epoch
 
-__all__ = ["Network", "SGD", "Adam", "SCHEDULES", "train_epoch", "TrainingDiverged", "ModelFileError"]
+__all__ = ["Network", "SGD", "Adam", "SCHEDULES", "train_epoch", "TrainingDiverged", "ModelFileError", "fast"]

@@ -1,4 +1,8 @@
-"""Activation functions: the non-linearities between the layers, and their derivatives."""
+"""Activation functions: the non-linearities after each layer, and their derivatives.
+
+φ (phi) is the activation of the hidden layers: A = φ(Z), elementwise. The last layer
+turns its scores into probabilities with softmax instead. docs/math.md, sections 4 and 5.
+"""
 
 import math
 
@@ -9,7 +13,7 @@ def relu(Z):
     """ReLU, the rectified linear unit, elementwise: relu(z) = max(z, 0).
 
     [[-2, 3]] → [[0, 3]]. Without a non-linearity between them, two layers would be one
-    linear map (X W₁ W₂ = X (W₁ W₂)); ReLU is the cheapest one that lets the network
+    linear map (A W₁ W₂ = A (W₁ W₂)); ReLU is the cheapest one that lets the network
     bend its decision boundaries.
     """
     return Matrix([[z if z > 0.0 else 0.0 for z in row] for row in Z.rows], check=False)
@@ -26,10 +30,10 @@ def relu_backward(dA, A):
 
 
 def softmax(Z):
-    """Softmax of each row: p_j = exp(z_j) / Σ_k exp(z_k), probabilities that sum to 1.
+    """Softmax of each row: P_ij = exp(z_ij) / Σ_k exp(z_ik), probabilities that sum to 1.
 
     [[1, 2, 3]] → [[0.090, 0.245, 0.665]]. Subtracting the row's maximum first changes
-    nothing mathematically (the factor exp(-max) cancels between numerator and
+    nothing mathematically (the factor exp(−max) cancels between numerator and
     denominator) but keeps exp from overflowing: every exponent is then ≤ 0.
     """
     rows = []

@@ -8,12 +8,12 @@ After every epoch two JSON files are written, each atomically (model_file.py):
     {"format": "pure-python-training-state", "version": 1,
      "epoch": 2,                                     # epochs completed
      "settings": {"epochs": 5, "lr": 0.001, ...},    # the run's settings, as train.py keeps them
-     "optimizer": {"name": "adam", "t": 938, "m": [...], "v": [...]},
+     "optimizer": {"name": "adam", "t": 938, "u": [...], "s": [...]},
      "rng": [3, [...625 whole numbers...], null],    # the shuffling RNG's getstate()
      "history": [{"epoch": 1, "train_loss": 0.31, ...}, ...]}
 
 Why more than the model: the next epoch also depends on the optimizer's running
-averages (Adam's m and v, SGD's velocity), which the weights do not contain, and on the
+averages (Adam's u and s, SGD's velocity v), which the weights do not contain, and on the
 state of the random generator, which decides the order of the next epoch's batches.
 With both restored, a resumed run ends with bit for bit the weights of a run that was
 never stopped (tests/test_train.py checks that).
@@ -95,7 +95,7 @@ def load_checkpoint(model_path):
 
 
 def _fits(optimizer_state, net):
-    """Whether every list in the optimizer's state (Adam's m and v, SGD's velocity) holds one
+    """Whether every list in the optimizer's state (Adam's u and s, SGD's velocity v) holds one
     matrix per parameter, shaped like it: W₁ (fan_in × fan_out), b₁ (1 × fan_out), W₂, ..."""
     shapes = []
     for fan_in, fan_out in zip(net.sizes, net.sizes[1:]):

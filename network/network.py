@@ -1,9 +1,14 @@
-"""The Network: dense layers with ReLU between them and softmax at the end."""
+"""The Network: dense layers with ReLU between them and softmax at the end.
+
+Layers are numbered as in docs/math.md, from 1: layer l takes A_{l−1} (A_0 = X, the
+inputs) to A_l. In the code the same layer is self.layers[l − 1], as Python lists count
+from 0, while the list of activations that forward returns holds A_l at index l.
+"""
 
 import random
 
 from .activations import relu, relu_backward, softmax
-from .layers import Dense
+from .dense import Dense
 from .loss import cross_entropy, softmax_cross_entropy_gradient
 from .metrics import count_correct
 from .model_file import read_model, write_model
@@ -17,50 +22,50 @@ class Network:
     """
 
     def __init__(self, sizes, seed=0):
-        """Layers for consecutive sizes, He-initialised from random.Random(seed)."""
+        """Layers for consecutive sizes n_0, n_1, ..., He-initialised from random.Random(seed)."""
         if len(sizes) < 2 or not all(isinstance(n, int) and n >= 1 for n in sizes):
             raise ValueError(f"sizes must be at least two whole numbers ≥ 1, e.g. [784, 128, 10], not {sizes!r}")
         rng = random.Random(seed)
-        self.layers = [Dense.he_initialised(fan_in, fan_out, rng) for fan_in, fan_out in zip(sizes, sizes[1:])]
+        self.layers = [Dense.he_initialised(n_in, n_out, rng) for n_in, n_out in zip(sizes, sizes[1:])]
         self.metadata = {}
 
     def forward(self, X):
-        """The outputs of every layer for the batch X: [A₀ = X, A₁, ..., A_L = P].
+        """The activations of every layer for the batch X: [A_0 = X, A_1, ..., A_last = P].
 
-        A_l = relu(A_{l-1} W_l + b_l) for the hidden layers and P = softmax(A_{L-1} W_L + b_L),
-        one row of class probabilities per sample. backward needs them all.
+        A_l = relu(A_{l−1} W_l + b_l) for the hidden layers and P = softmax(A_{l−1} W_l + b_l)
+        for the last, one row of class probabilities per sample. backward needs them all.
         """
-        activations = [X]
+        A = [X]
         for layer in self.layers[:-1]:
-            activations.append(relu(layer.forward(activations[-1])))
-        activations.append(softmax(self.layers[-1].forward(activations[-1])))
-        return activations
+            A.append(relu(layer.forward(A[-1])))
+        A.append(softmax(self.layers[-1].forward(A[-1])))
+        return A
 
-    def backward(self, activations, labels):
-        """Backpropagation: the gradient of the mean cross-entropy for every layer, [(dW, db), ...].
+    def backward(self, A, labels):
+        """Backpropagation: the gradient of the mean cross-entropy for every layer, [(dW_1, db_1), ...].
 
-        Starting from the output, dZ_L = (P − Y) / m; then for each layer, from the last
-        to the first, dW_l = A_{l-1}ᵀ dZ_l and db_l = Σ_rows dZ_l, and the gradient passes
-        down through the weights and the ReLU: dZ_{l-1} = (dZ_l W_lᵀ) ⊙ relu′.
+        A is what forward returned. Starting from the output, dZ = (P − Y) / m; then for
+        each layer l, from the last to the first, dW_l = A_{l−1}ᵀ dZ_l and db_l = the column
+        sums of dZ_l, and the gradient passes down through the weights and the ReLU:
+        dZ_{l−1} = (dZ_l W_lᵀ) ⊙ relu′(Z_{l−1}) (docs/math.md, section 5).
         """
-        dZ = softmax_cross_entropy_gradient(activations[-1], labels)
+        dZ = softmax_cross_entropy_gradient(A[-1], labels)
         gradients = []
-        for l in reversed(range(len(self.layers))):
-            X = activations[l]
-            dW, db, dX = self.layers[l].backward(X, dZ, need_dX=l > 0)
+        for l in range(len(self.layers), 0, -1):
+            dW, db, dA_prev = self.layers[l - 1].backward(A[l - 1], dZ, need_dA_prev=l > 1)
             gradients.append((dW, db))
-            if l > 0:
-                dZ = relu_backward(dX, X)
+            if l > 1:
+                dZ = relu_backward(dA_prev, A[l - 1])
         gradients.reverse()
         return gradients
 
     def loss_and_gradients(self, X, labels):
-        """The mean cross-entropy over the batch and its gradient [(dW, db), ...], one pair per layer."""
-        activations = self.forward(X)
-        return cross_entropy(activations[-1], labels), self.backward(activations, labels)
+        """The mean cross-entropy over the batch and its gradient [(dW_1, db_1), ...], one pair per layer."""
+        A = self.forward(X)
+        return cross_entropy(A[-1], labels), self.backward(A, labels)
 
     def predict_proba(self, X):
-        """The class probabilities, one row per sample of X; each row sums to 1."""
+        """The class probabilities P, one row per sample of X; each row sums to 1."""
         return self.forward(X)[-1]
 
     def predict(self, X):
@@ -93,7 +98,7 @@ class Network:
 
     @property
     def parameter_count(self):
-        """The number of weights and biases: Σ_l (fan_in + 1) · fan_out."""
+        """The number of weights and biases: Σ_l (n_{l−1} + 1) · n_l."""
         return sum((n_in + 1) * n_out for n_in, n_out in zip(self.sizes, self.sizes[1:]))
 
     def save(self, path, metadata=None):

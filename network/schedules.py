@@ -1,4 +1,4 @@
-"""Learning-rate schedules: the learning rate η for each epoch.
+"""Learning-rate schedules: the learning rate η for each epoch. docs/math.md, section 10.
 
 Large steps early make fast progress; small steps late let the weights settle into a
 minimum instead of bouncing around it.

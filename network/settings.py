@@ -84,6 +84,10 @@ def parse_args(argv=None):
                        help="carry on the run saved in --out with its saved settings; only --epochs "
                             "(to train longer), --data-dir and --test-limit may be given anew")
     files.add_argument("--quiet", action="store_true", help="print only one line per epoch and the results")
+    files.add_argument("--textbook", action="store_true",
+                       help="compute with the plain definitions only (my_math/matrix.py's loops, the optimizers' "
+                            "formulas): about 25 times slower, and the same weights but for the last digits "
+                            "(docs/math.md, section 13)")
     return parser.parse_args(argv)
 
 

@@ -15,7 +15,7 @@ test part of data.load_mnist().
 import math
 import os
 
-from network.layers import input_patterns
+from .weight_pictures import input_patterns
 
 RIGHT, WRONG = "tab:green", "tab:red"
 

@@ -37,7 +37,7 @@ from data.preprocess import decode_image_bytes, mnist_style
 from my_math import Matrix
 
 from data.catalog import lookup
-from network.layers import input_patterns
+from .weight_pictures import input_patterns
 from network.model_file import ModelFileError, check_model_fits
 from network.network import Network
 

@@ -52,18 +52,20 @@ def test_gradients_match_central_finite_differences_for_every_parameter():
     for layer, (dW, db) in zip(net.layers, gradients):
         assert dW.shape == layer.W.shape and db.shape == layer.b.shape
         for parameter, gradient in ((layer.W, dW), (layer.b, db)):
-            for i, row in enumerate(parameter.rows):
-                for j, original in enumerate(row):
-                    row[j] = original + h
+            n_rows, n_cols = parameter.shape
+            for k in range(n_rows):
+                for j in range(n_cols):
+                    original = parameter[k, j]
+                    parameter[k, j] = original + h
                     loss_plus = net.loss_and_gradients(X, labels)[0]
-                    row[j] = original - h
+                    parameter[k, j] = original - h
                     loss_minus = net.loss_and_gradients(X, labels)[0]
-                    row[j] = original
+                    parameter[k, j] = original
                     numeric = (loss_plus - loss_minus) / (2 * h)
-                    analytic = gradient[i, j]
+                    analytic = gradient[k, j]
                     scale = abs(numeric) + abs(analytic)
                     if scale > 1e-7:
-                        assert abs(numeric - analytic) / scale < 1e-6, (i, j, numeric, analytic)
+                        assert abs(numeric - analytic) / scale < 1e-6, (k, j, numeric, analytic)
                     else:
                         assert abs(numeric - analytic) < 1e-9
                     checked += 1
