@@ -22,6 +22,7 @@ import time
 
 from data import DataError, load_mnist
 from data.catalog import DEFAULT_DATASET
+from my_math import use_fast_forms
 from network import SGD, Adam, ModelFileError, Network, TrainingDiverged, train_epoch
 from network.checkpoint import CheckpointError, interrupts_held, load_checkpoint, save_checkpoint, state_path
 from network.metrics import confusion_counts
@@ -51,6 +52,8 @@ def main(argv=None):
 
 def run(args):
     """Everything after reading the command line; returns the exit status."""
+    if args.textbook:
+        use_fast_forms(False)  # every operation by its plain definition: slow, and the same numbers
     model_path = args.out or default_model_path(args.dataset or DEFAULT_DATASET)
     checkpoint = load_checkpoint(model_path) if args.resume else None
     settings = settings_from(args, checkpoint.settings if checkpoint else None)
@@ -63,6 +66,8 @@ def run(args):
     net, optimizer, rng, history = resume(checkpoint, settings, train_set) if checkpoint else start(settings, train_set)
     if not args.quiet:
         text.say(*text.header(settings, train_set, test_set, net, model_path, state_path(model_path), history))
+        if args.textbook:
+            text.say("Computing with the plain definitions only (--textbook): slowly")
 
     started = time.perf_counter()
     try:

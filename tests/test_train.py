@@ -5,6 +5,7 @@ there), never into the repository. A run of 2 epochs on 256 images takes a few s
 """
 
 import json
+import math
 import os
 import shlex
 import signal
@@ -14,6 +15,7 @@ import sys
 import pytest
 
 import train
+from my_math import use_fast_forms
 from network.metrics import confusion_counts
 from network.settings import DEFAULTS
 from show import training_text
@@ -162,7 +164,7 @@ def test_resume_with_a_state_file_that_does_not_fit(quick_run, tmp_path):
     model = tmp_path / "m.json"
     model.write_bytes((folder / "models" / "mnist.json").read_bytes())
     state = json.loads((folder / "models" / "mnist.state.json").read_text())
-    state["optimizer"]["m"][0] = state["optimizer"]["m"][0][:-1]  # W₁'s first moment loses a row
+    state["optimizer"]["u"][0] = state["optimizer"]["u"][0][:-1]  # W₁'s first moment loses a row
     (tmp_path / "m.state.json").write_text(json.dumps(state))
     result = run_train("--resume", "--epochs", "3", "--out", str(model), cwd=tmp_path)
     assert_one_line_error(result, "m.state.json", "does not fit the 784 → 128 → 10 network")
@@ -319,3 +321,31 @@ def test_progress_in_a_log_prints_a_line_per_tenth(capsys):
 def test_confusion_counts_and_durations():
     assert confusion_counts([0, 1, 1, 2], [0, 1, 2, 2], 3) == [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
     assert [training_text.duration(s) for s in (4.4, 185, 3725)] == ["4s", "3m05s", "1h02m"]
+
+
+# ---------------------------------------------------------------------- --textbook
+
+def weights_after(argv, tmp_path, name, exact_only=False):
+    """The layers of the model train.main(argv) saves, with the fast forms as asked, then all of them on again."""
+    use_fast_forms(True, exact_only=exact_only)
+    try:
+        assert train.main(argv + ["--out", str(tmp_path / name), "--no-plots", "--quiet"]) == 0
+    finally:
+        use_fast_forms(True)
+    return layers(tmp_path / name)
+
+
+def test_textbook_training_gives_the_weights_of_the_fast_forms(tmp_path, capsys):
+    """The speed-ups change nothing but the time: bit for bit where the fast forms are exact,
+    in the last digits only where ByteMatrix's packed product rounds once instead of at every step."""
+    argv = ["--limit", "96", "--test-limit", "50", "--batch-size", "32", "--epochs", "2", "--hidden", "16"]
+    plain = weights_after(argv + ["--textbook"], tmp_path, "plain.json")
+    exact = weights_after(argv, tmp_path, "exact.json", exact_only=True)
+    fast = weights_after(argv, tmp_path, "fast.json")
+    if sys.version_info < (3, 12) or sys.implementation.name == "pypy":
+        assert plain == exact
+    flat = [(x, y) for a, b in zip(plain, fast) for key in ("weights", "bias")
+            for row_a, row_b in zip(a[key] if key == "weights" else [a[key]], b[key] if key == "weights" else [b[key]])
+            for x, y in zip(row_a, row_b)]
+    assert all(math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12) for x, y in flat)
+    assert "Computing with the plain definitions only" not in capsys.readouterr().out  # --quiet
