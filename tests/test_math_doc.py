@@ -3,7 +3,7 @@
 The numbers are read out of docs/math.md itself, so the chapter cannot drift away from
 the code: change a number there, or the code's arithmetic, and a test here fails.
 
-Section 6, "A worked example", is a fenced block of lines `name = value  # comment`. The
+Section 7, "A worked example", is a fenced block of lines `name = value  # comment`. The
 inputs (X, labels, W1, b1, W2, b2, lr, h) build a Network; every other line must be one
 of EXPECTED below and match what the real code computes, to the decimals written
 (at least 4: a value written 0.5 claims 0.5000).
@@ -50,12 +50,12 @@ def key(name):
 # ---------------------------------------------------------------- the worked example
 
 def parse_worked_example(text):
-    """{key: (name, value, decimals)} from the first fenced block of section 6.
+    """{key: (name, value, decimals)} from the first fenced block of section 7.
 
     decimals is a flat list: the number of decimals written for each number of value.
     """
     block = re.search(r"```[a-z]*\n(.*?)```", section(text, "A worked example"), re.S)
-    assert block, "section 6 of docs/math.md has no fenced code block"
+    assert block, "section 7 of docs/math.md has no fenced code block"
     lines = {}
     for line in block.group(1).splitlines():
         line = line.split("#", 1)[0].strip()
@@ -93,7 +93,7 @@ def compute_worked_example(doc):
     dZ2 = softmax_cross_entropy_gradient(P, labels)
     dW2, db2, dA1 = output.backward(A1, dZ2)
     dZ1 = relu_backward(dA1, A1)
-    dW1, db1, _ = hidden.backward(X, dZ1, need_dX=False)
+    dW1, db1, _ = hidden.backward(X, dZ1, need_dA_prev=False)
 
     loss, gradients = net.loss_and_gradients(X, labels)
     # The hand-made chain above and Network.backward must agree exactly.
@@ -103,11 +103,11 @@ def compute_worked_example(doc):
 
     def loss_with_w1_00(change):
         shifted_net = network()
-        shifted_net.layers[0].W.rows[0][0] += change
+        shifted_net.layers[0].W[0, 0] += change
         return shifted_net.loss_and_gradients(X, labels)[0]
 
     loss_plus, loss_minus = loss_with_w1_00(h), loss_with_w1_00(-h)
-    SGD().step(net.layers, gradients, lr)  # changes the layers' W and b in place
+    SGD().step(net.layers, gradients, lr)  # gives the layers their new W and b
     values = {
         "X·W1": XW1,
         "Z1": Z1,
@@ -119,7 +119,7 @@ def compute_worked_example(doc):
         "rowsums": shifted.map(math.exp).sum(axis=1),
         "P": P,
         "Y": one_hot(labels, 2),
-        "-lnp(trueclass)": [-math.log(P[i, y]) for i, y in enumerate(labels)],
+        "-lnP(trueclass)": [-math.log(P[i, y]) for i, y in enumerate(labels)],
         "loss": cross_entropy(P, labels),
         "P-Y": P - one_hot(labels, 2),
         "dZ2": dZ2,
@@ -144,7 +144,7 @@ def compute_worked_example(doc):
 
 
 EXPECTED = ("X·W1", "Z1", "A1", "A1·W2", "Z2", "Z2-rowmax", "exp(Z2-rowmax)", "rowsums", "P", "Y",
-            "-lnp(trueclass)", "loss", "P-Y", "dZ2", "dW2", "db2", "dA1", "relu′(Z1)", "dZ1", "dW1",
+            "-lnP(trueclass)", "loss", "P-Y", "dZ2", "dW2", "db2", "dA1", "relu′(Z1)", "dZ1", "dW1",
             "db1", "W1-lr·dW1", "b1-lr·db1", "W2-lr·dW2", "b2-lr·db2", "lossafterthestep",
             "L(W1[0][0]+h)", "L(W1[0][0]-h)", "(L(+h)-L(-h))/2h")
 
@@ -168,13 +168,13 @@ def rounded(value, decimals):
 
 
 def worked_example_problems(text):
-    """What is wrong with section 6 of text: a list of messages, empty when all is well."""
+    """What is wrong with section 7 of text: a list of messages, empty when all is well."""
     doc = parse_worked_example(text)
-    problems = [f"section 6 lacks the input {name!r}" for name in INPUTS if name not in doc]
+    problems = [f"section 7 lacks the input {name!r}" for name in INPUTS if name not in doc]
     if problems:
         return problems
-    problems += [f"section 6 lacks a line for {name!r}" for name in EXPECTED if name not in doc]
-    problems += [f"section 6 has a line the test does not know: {doc[k][0]!r}"
+    problems += [f"section 7 lacks a line for {name!r}" for name in EXPECTED if name not in doc]
+    problems += [f"section 7 has a line the test does not know: {doc[k][0]!r}"
                  for k in doc if k not in EXPECTED and k not in INPUTS]
     computed = compute_worked_example(doc)
     for name in EXPECTED:
@@ -194,9 +194,9 @@ def worked_example_problems(text):
 
 
 def test_worked_example_matches_the_code():
-    """Section 6: every number of the worked example, recomputed by the network's code."""
+    """Section 7: every number of the worked example, recomputed by the network's code."""
     problems = worked_example_problems(doc_text())
-    assert not problems, "docs/math.md section 6:\n" + "\n".join(problems)
+    assert not problems, "docs/math.md section 7:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("change, complaint", [
@@ -205,7 +205,7 @@ def test_worked_example_matches_the_code():
     (("relu′(Z1) = [[1, 1], [1, 0]]", "relu′(Z1) = [[1, 1], [1, 1]]"), "relu′(Z1)"),
     (("db2    = [[0.3348, -0.3348]]", "db2    = [[0.3348, -0.3348, 0]]"), "shape"),
     (("loss after the step = 0.5537", ""), "lacks a line for 'lossafterthestep'"),
-    (("h      = 0.0001", "h      = 0.0001\nmystery = 1"), "does not know"),
+    (("h      = 0.00001", "h      = 0.00001\nmystery = 1"), "does not know"),
 ])
 def test_the_check_catches_a_wrong_doc(change, complaint):
     """The test above can fail: a copy of the doc with one thing changed is caught."""
@@ -217,7 +217,7 @@ def test_the_check_catches_a_wrong_doc(change, complaint):
 
 
 def test_adams_first_step_moves_every_weight_by_about_lr():
-    """Section 9: at t = 1, m̂ = g and v̂ = g², so w moves by η·g/(|g| + ε) ≈ η·sign(g)."""
+    """Section 10: at t = 1, û = g and ŝ = g², so w moves by η·g/(|g| + ε) ≈ η·sign(g)."""
     doc = parse_worked_example(doc_text())
     net = Network([2, 2, 2])
     for layer, W, b in zip(net.layers, ("W1", "W2"), ("b1", "b2")):
@@ -243,7 +243,7 @@ def table_rows(text):
 
 
 def test_shapes_table_matches_a_real_784_128_10_network():
-    """Section 1: the shape of every matrix for a batch of m images (here m = 3)."""
+    """Section 2: the shape of every matrix for a batch of m images (here m = 3)."""
     m = 3
     net = Network([784, 128, 10], seed=0)
     rng = random.Random(0)
@@ -263,7 +263,7 @@ def test_shapes_table_matches_a_real_784_128_10_network():
               "dZ2": dZ2, "dZ1": dZ1, "dA1": dA1, "dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
     actual = {name: value.shape for name, value in actual.items()}
 
-    text = section(doc_text(), "Notation and shapes")
+    text = section(doc_text(), "Shapes")
     documented = {}
     for names, size, _ in table_rows(text)[1]:
         names = [name.strip() for name in names.split(",")]
@@ -280,7 +280,7 @@ def test_shapes_table_matches_a_real_784_128_10_network():
 
 
 def test_schedule_table_matches_network_schedules():
-    """Section 9: η_e / η for every epoch of the table, from network/schedules.py."""
+    """Section 10: η_e / η for every epoch of the table, from network/schedules.py."""
     text = section(doc_text(), "Optimizers and schedules")
     epochs = int(re.search(r"η_e / η for E = (\d+) epochs", text).group(1))
     header, rows = table_rows(text[text.index("η_e / η for E ="):])
