@@ -185,7 +185,7 @@ def train(net, optimizer, rng, history, settings, train_set, test_set, model_pat
         progress = None if quiet else text.Progress(epoch, epochs, len(train_set))
         try:
             train_loss, train_accuracy = train_epoch(net, optimizer, train_set, settings["batch_size"],
-                                                     rng, lr, epoch, on_batch=progress)
+                                                     rng, lr, epoch, on_batch=[progress] if progress else [])
         finally:
             if progress:
                 progress.close()

@@ -44,7 +44,7 @@ def step_times(batches, optimizer_name):
     for X, labels in batches:
         start = time.perf_counter()
         activations = net.forward(X)
-        optimizer.step(net.layers, net.backward(activations, labels), 0.01)
+        optimizer.step(net.weighted_layers, net.backward(activations, labels), 0.01)
         times.append((time.perf_counter() - start) / len(labels))
     return times
 

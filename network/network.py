@@ -36,9 +36,10 @@ class Network:
         for the last, one row of class probabilities per sample. backward needs them all.
         """
         A = [X]
-        for layer in self.layers[:-1]:
-            A.append(relu(layer.forward(A[-1])))
-        A.append(softmax(self.layers[-1].forward(A[-1])))
+        last = len(self.layers)
+        for l, layer in enumerate(self.layers, 1):
+            Z = layer.forward(A[l - 1])
+            A.append(softmax(Z) if l == last else relu(Z))
         return A
 
     def backward(self, A, labels):
@@ -90,6 +91,11 @@ class Network:
             confidence += [row[k] for row, k in zip(P.rows, guesses)]
         correct = count_correct(predicted, data.labels)
         return total_loss / len(data), correct / len(data), predicted, confidence
+
+    @property
+    def weighted_layers(self):
+        """The layers with weights and biases, in order: what an optimizer updates."""
+        return self.layers
 
     @property
     def sizes(self):

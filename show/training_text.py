@@ -59,7 +59,9 @@ class Progress:
         self.next_tenth = 1
         self.width = 0  # of the live line on screen, to wipe it
 
-    def __call__(self, seen, loss, accuracy):
+    def __call__(self, batch):
+        """Show the figures so far after a mini-batch (a network.training.Batch)."""
+        seen, loss, accuracy = batch.seen, batch.mean_loss, batch.mean_accuracy
         if seen >= self.total:
             return  # the epoch's summary line comes next
         now = time.perf_counter()

@@ -17,6 +17,7 @@ import pytest
 import train
 from my_math import use_fast_forms
 from network.metrics import confusion_counts
+from network.training import Batch
 from network.settings import DEFAULTS
 from show import training_text
 from network import Network
@@ -282,6 +283,11 @@ def test_diverging_training_stops_with_advice(tmp_path):
 
 # ---------------------------------------------------------------------- the pieces
 
+def figures(seen, mean_loss, mean_accuracy):
+    """A network.training.Batch with the figures the progress line shows."""
+    return Batch(1, 1, seen, mean_loss, mean_accuracy, mean_loss, mean_accuracy, None, None)
+
+
 def test_progress_on_a_terminal_rewrites_one_line_and_wipes_it(monkeypatch):
     class Terminal:
         def __init__(self):
@@ -301,9 +307,9 @@ def test_progress_on_a_terminal_rewrites_one_line_and_wipes_it(monkeypatch):
     progress = training_text.Progress(1, 5, 1000, stream=screen)
     progress.began -= 10  # as if 10 s had passed: 10 images/s
     progress.shown -= 1
-    progress(100, 2.0, 0.25)
+    progress(figures(100, 2.0, 0.25))
     assert screen.text == "\r  epoch 1/5    100/1,000 images, 10/s  loss 2.0000  accurac"
-    progress(200, 1.5, 0.5)  # too soon after the last update: not shown
+    progress(figures(200, 1.5, 0.5))  # too soon after the last update: not shown
     assert "200/" not in screen.text
     progress.close()
     assert screen.text.endswith("\r")
@@ -313,7 +319,7 @@ def test_progress_on_a_terminal_rewrites_one_line_and_wipes_it(monkeypatch):
 def test_progress_in_a_log_prints_a_line_per_tenth(capsys):
     progress = training_text.Progress(2, 5, 1000)
     for seen in range(64, 1001, 64):
-        progress(seen, 1.0, 0.5)
+        progress(figures(seen, 1.0, 0.5))
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[2] for line in lines] == [f"{n:,}/1,000" for n in (128, 256, 320, 448, 512, 640, 704, 832, 960)]
 
