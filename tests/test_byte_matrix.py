@@ -116,7 +116,7 @@ def test_product_agrees_with_the_textbook_loop(n, k, m):
             assert z == pytest.approx(expected_z, rel=1e-12, abs=1e-12)
 
 
-@pytest.mark.skipif(not byte_module._PACKING, reason="PyPy multiplies with the textbook's float loop, not packing")
+@pytest.mark.skipif(not byte_module.PACKING, reason="PyPy multiplies with the textbook's float loop, not packing")
 def test_whole_numbers_give_the_exact_answer_correctly_rounded():
     # Whole numbers lie on the grid, so nothing is rounded until the end: the answer is the
     # exact Σ byte · w / 255, rounded once. Negative, zero, large and small numbers all pass
@@ -126,6 +126,24 @@ def test_whole_numbers_give_the_exact_answer_correctly_rounded():
     w_rows = [[float(rng.choice([0, 1, -1, 255, -2 ** 20, rng.randrange(-999, 999)])) for _ in range(25)]
               for _ in range(40)]
     product = ByteMatrix(byte_rows) @ Matrix(w_rows)
+    for z_row, exact_row in zip(product.tolist(), exact_product(byte_rows, w_rows)):
+        assert z_row == [float(exact) for exact in exact_row]
+
+
+@pytest.mark.skipif(not byte_module.PACKING, reason="PyPy multiplies with the textbook's float loop, not packing")
+@pytest.mark.parametrize("n, slot_bytes", [(8223, 9), (8224, 10), (20000, 10)])
+def test_long_sums_get_wider_slots_and_stay_exact(monkeypatch, n, slot_bytes):
+    # Sums of more than 8 223 terms of 255 · 2⁵⁰ could outgrow 72 bits: the slots widen.
+    # The largest sums of all, 255 at every byte times the largest weights, of both signs
+    # next to each other, must come out exact: no slot may spill into the next one.
+    widths = []
+    real = byte_module._pack
+    monkeypatch.setattr(byte_module, "_pack", lambda *args: widths.append(args[2]) or real(*args))
+    top = 2.0 ** 50 - 1  # the largest whole number below 2⁵⁰ γ with γ = 1: all on the grid
+    w_rows = [[top, -top, 1.0, -top]] * n
+    byte_rows = [bytes([255] * n), bytes([255, 0] * (n // 2) + [255] * (n % 2))]
+    product = ByteMatrix(byte_rows) @ Matrix(w_rows)
+    assert widths == [slot_bytes]
     for z_row, exact_row in zip(product.tolist(), exact_product(byte_rows, w_rows)):
         assert z_row == [float(exact) for exact in exact_row]
 
@@ -164,7 +182,7 @@ def test_numbers_packing_cannot_hold_go_to_the_ordinary_product(special):
 def test_without_packing_the_product_is_the_ordinary_one(monkeypatch):
     # PyPy's path: the rows of floats through Matrix.__matmul__, the textbook's sums exactly
     # (before Python 3.12, whose sum rounds more carefully).
-    monkeypatch.setattr(byte_module, "_PACKING", False)
+    monkeypatch.setattr(byte_module, "PACKING", False)
     rng = random.Random(5)
     byte_rows, w_rows = random_bytes(rng, 6, 10), random_floats(rng, 10, 4)
     X = ByteMatrix(byte_rows)
@@ -176,10 +194,10 @@ def test_without_packing_the_product_is_the_ordinary_one(monkeypatch):
 
 
 def test_packing_is_used_on_cpython_and_not_on_pypy():
-    assert byte_module._PACKING == (sys.implementation.name != "pypy")
+    assert byte_module.PACKING == (sys.implementation.name != "pypy")
 
 
-@pytest.mark.skipif(not byte_module._PACKING, reason="PyPy never packs")
+@pytest.mark.skipif(not byte_module.PACKING, reason="PyPy never packs")
 def test_packing_waits_for_enough_non_zero_bytes(monkeypatch):
     calls = []
     real = byte_module._packed_product

@@ -9,7 +9,7 @@ with a matrix W of floats, the first layer's X @ W (the costliest step of traini
 
 and every term is a small whole number, the byte 255 x_ik, times a float. Python's
 integers have no size limit, and that makes a trick possible: write a whole row of W
-into one big integer, each number in its own 72-bit slot,
+into one big integer, each number in its own 72-bit slot (wider for very long sums),
 
     R_k = r_k0 + r_k1 · 2⁷² + r_k2 · 2¹⁴⁴ + ...        (r_kj = w_kj / γ, rounded)
 
@@ -42,17 +42,17 @@ from operator import add, mul, sub, truediv
 from ..matrix import Matrix
 from .switch import fast_form
 
-# Each packed number has a slot of 72 bits. The sums in a slot, Σ_k byte_k · r_kj with
-# |r| ≤ 2⁵⁰, stay below 2⁷¹ in size as long as Σ_k byte_k < 2²¹: at most 8 224 columns of 255.
+# Each packed number has a slot of 9 bytes, 72 bits. The sums in a slot, Σ_k byte_k · r_kj with
+# |r| ≤ 2⁵⁰, stay below 2⁷¹ in size as long as Σ_k byte_k < 2²¹: at most 8 223 columns of 255.
+# A product with more columns gets wider slots (_slot_bytes), up to 12 bytes (see _unpack).
 SLOT_BYTES = 9
-SLOT_BITS = 8 * SLOT_BYTES
+MAX_SLOT_BYTES = 12
 PIXEL_MAX = 255
-MAX_COLUMNS = 2 ** 21 // PIXEL_MAX
 
 # Packing pays off where Python's own loops are slow (CPython), not under a JIT (PyPy), and
 # only for enough non-zero bytes: packing a row of W costs about as much as multiplying it
 # by four bytes the float way (measured: about 20 MNIST images times W1 break even).
-_PACKING = sys.implementation.name != "pypy"
+PACKING = sys.implementation.name != "pypy"
 PACKING_PAYS = 4  # non-zero bytes in A, at least, per row of W
 
 FLOAT_OF_BYTE = [byte / PIXEL_MAX for byte in range(PIXEL_MAX + 1)]  # looked up: faster than dividing
@@ -120,16 +120,16 @@ def matmul(a, w):
     W must hold finite numbers, the largest between 2⁻⁹⁰⁰ and 2⁹⁰⁰ in size (or all
     zeros), or the product is left to Matrix.__matmul__: infinities and NaNs must show in
     the product as they would in the textbook's, and the limits keep γ and the floats
-    _pack and _unpack build far from overflow and underflow. So is a product with more
-    than MAX_COLUMNS columns in A, whose sums could outgrow their slots; one with fewer
+    _pack and _unpack build far from overflow and underflow. So is a product with fewer
     than PACKING_PAYS non-zero bytes in A per row of W (a few images), for which packing
-    W would take longer than it saves; and every product on PyPy.
+    W would take longer than it saves; one whose sums would outgrow even the widest slots
+    (more than 2⁴⁵ / 255 columns in A: never in practice); and every product on PyPy.
     """
     if not isinstance(w, Matrix):
         return NotImplemented
     a._check_product_shapes(w)
     n = len(w.rows)
-    if not (_PACKING and n <= MAX_COLUMNS and a._nonzero_count() >= PACKING_PAYS * n):
+    if not (PACKING and n < _most_terms(MAX_SLOT_BYTES) and a._nonzero_count() >= PACKING_PAYS * n):
         return Matrix.__matmul__(a, w)
     top = _largest_size(w.rows)
     if not (top == 0.0 or 2.0 ** -900 < top < 2.0 ** 900):
@@ -148,12 +148,13 @@ def _packed_product(byte_rows, w_rows, top):
     whole number Σ_k byte_ik r_kj, which _unpack turns back into Σ_k byte_ik r_kj · γ ≈ Σ_k byte_ik w_kj.
     """
     exponent = _grid_exponent(top)
-    packed = _pack(w_rows, exponent)
+    slot_bytes = _slot_bytes(len(w_rows))
+    packed = _pack(w_rows, exponent, slot_bytes)
     counts = [sum(byte_row) for byte_row in byte_rows]  # a row of zeros (a pixel dark in every image) gives zeros
     sums = [sum(map(mul, compress(byte_row, byte_row), compress(packed, byte_row)))
             for byte_row in compress(byte_rows, counts)]
     p = len(w_rows[0])
-    unpacked = iter(_unpack(sums, p, exponent))
+    unpacked = iter(_unpack(sums, p, exponent, slot_bytes))
     return [next(unpacked) if count else [0.0] * p for count in counts]
 
 
@@ -170,13 +171,31 @@ def _largest_size(rows):
     return max(max(map(max, rows)), -min(map(min, rows)))
 
 
+def _slot_bytes(n):
+    """The slot width in bytes for sums of n terms byte · r with |r| < 2⁵⁰: 9 up to 8 223 terms, more beyond."""
+    slot_bytes = SLOT_BYTES
+    while n >= _most_terms(slot_bytes):
+        slot_bytes += 1
+    return slot_bytes
+
+
+def _most_terms(slot_bytes):
+    """How many terms byte · r, |r| < 2⁵⁰, a slot of slot_bytes bytes holds the sum of: 8 224 for 9 bytes.
+
+    A slot of b = 8 · slot_bytes bits holds any whole number of size below 2^(b − 1), and
+    the sum of n terms is below 255 · n · 2⁵⁰: n < 2^(b − 51) / 255 is enough.
+    """
+    return 2 ** (8 * slot_bytes - 51) // PIXEL_MAX
+
+
 def _grid_exponent(top):
     """e such that γ = 2^e is the grid for numbers of size up to top: top < 2⁵⁰ γ."""
     return 0 if top == 0.0 else math.frexp(top)[1] - 50
 
 
-def _pack(rows, exponent):
-    """Each row of floats w_j as one integer Σ_j r_j 2^(72 j), with r_j = w_j / γ rounded to a whole number.
+def _pack(rows, exponent, slot_bytes=SLOT_BYTES):
+    """Each row of floats w_j as one integer Σ_j r_j 2^(72 j), with r_j = w_j / γ rounded to a whole number
+    (slots of 72 bits; of 8 · slot_bytes for wider ones).
 
     The rounding and the conversion to whole numbers are done by float addition, in C:
     ω = 1.5 · 2⁵² · γ is a double whose neighbours are γ apart, and so are those of ω + w
@@ -191,18 +210,19 @@ def _pack(rows, exponent):
     grid = math.ldexp(1.0, exponent)
     magic = 1.5 * 2.0 ** 52 * grid
     bits = array("d", map(add, chain.from_iterable(rows), repeat(magic))).tobytes()
-    slots = bytearray(SLOT_BYTES * (len(bits) // 8))
+    slots = bytearray(slot_bytes * (len(bits) // 8))
     for byte in range(8):  # byte b of every 8-byte double goes to byte b of its slot
-        slots[byte::SLOT_BYTES] = bits[byte::8]
-    row_bytes = SLOT_BYTES * len(rows[0])
-    magic_ones = int.from_bytes(array("d", [magic]).tobytes(), "little") * _ones(len(rows[0]))
+        slots[byte::slot_bytes] = bits[byte::8]
+    row_bytes = slot_bytes * len(rows[0])
+    magic_ones = int.from_bytes(array("d", [magic]).tobytes(), "little") * _ones(len(rows[0]), slot_bytes)
     view = memoryview(slots)
     return [int.from_bytes(view[start:start + row_bytes], "little") - magic_ones
             for start in range(0, len(slots), row_bytes)]
 
 
-def _unpack(sums, p, exponent):
-    """The rows of floats v_j · γ, from integers S = Σ_j v_j 2^(72 j) with every |v_j| < 2⁷¹, p per row.
+def _unpack(sums, p, exponent, slot_bytes=SLOT_BYTES):
+    """The rows of floats v_j · γ, from integers S = Σ_j v_j 2^(72 j) with every |v_j| < 2⁷¹, p per row
+    (for slots of b = 8 · slot_bytes bits: 2^(b j), |v_j| < 2^(b − 1)).
 
     S + 2⁷¹ · ONES holds 2⁷¹ + v_j in slot j, between 0 and 2⁷²: no borrows, so its bytes
     are the slots. The low 48 bits (lo) and the high 24 (hi) of each become doubles the
@@ -211,32 +231,37 @@ def _unpack(sums, p, exponent):
     L = 2^F_lo + lo · γ and H = 2^F_hi + hi · 2⁴⁸ γ, and
     v_j · γ = (H − 2^F_hi − 2²³ · 2⁴⁸ γ − 2^F_lo) + L. The subtraction is exact (its two
     sides are within a factor 2 of each other) and so is L, so the one addition rounds
-    v_j · γ once, to the nearest double.
+    v_j · γ once, to the nearest double. A wider slot has b − 48 high bits instead of 24,
+    and all of this holds as long as hi fits in the 52 bits of a double's fraction and
+    H − 2^F_hi − 2^(b−1) γ, a multiple of 2⁴⁸ γ below 2^b γ, in its 53 bits of precision:
+    up to b = 96, 12-byte slots.
     """
-    half_ones = (1 << (SLOT_BITS - 1)) * _ones(p)
-    row_bytes = SLOT_BYTES * p
+    slot_bits = 8 * slot_bytes
+    half_ones = (1 << (slot_bits - 1)) * _ones(p, slot_bytes)
+    row_bytes = slot_bytes * p
     slots = b"".join((S + half_ones).to_bytes(row_bytes, "little") for S in sums)
-    size = len(slots) // SLOT_BYTES
+    size = len(slots) // slot_bytes
     lo_floor = math.ldexp(1.0, exponent + 52)
     hi_floor = math.ldexp(1.0, exponent + 100)
-    lo = _floats_from_bytes(slots, range(6), lo_floor)
-    hi = _floats_from_bytes(slots, range(6, SLOT_BYTES), hi_floor)
-    offset = hi_floor + math.ldexp(1.0, exponent + SLOT_BITS - 1) + lo_floor  # (H − offset) + L = v_j · γ
+    lo = _floats_from_bytes(slots, range(6), lo_floor, slot_bytes)
+    hi = _floats_from_bytes(slots, range(6, slot_bytes), hi_floor, slot_bytes)
+    offset = hi_floor + math.ldexp(1.0, exponent + slot_bits - 1) + lo_floor  # (H − offset) + L = v_j · γ
     flat = list(map(add, map(sub, hi, repeat(offset)), lo))
     return [flat[start:start + p] for start in range(0, size, p)]
 
 
-def _ones(n):
-    """ONES = 1 + 2⁷² + 2¹⁴⁴ + ...: a 1 in each of n slots."""
-    return int.from_bytes((b"\x01" + bytes(SLOT_BYTES - 1)) * n, "little")
+def _ones(n, slot_bytes=SLOT_BYTES):
+    """ONES = 1 + 2⁷² + 2¹⁴⁴ + ...: a 1 in each of n slots (of slot_bytes bytes)."""
+    return int.from_bytes((b"\x01" + bytes(slot_bytes - 1)) * n, "little")
 
 
-def _floats_from_bytes(slots, slot_bytes, floor):
-    """The doubles floor + c · ulp(floor), one per slot, c the whole number in its bytes slot_bytes (at most 6).
+def _floats_from_bytes(slots, which_bytes, floor, slot_bytes):
+    """The doubles floor + c · ulp(floor), one per slot of slot_bytes bytes, c the whole number in
+    the slot's bytes which_bytes (at most 6 of them).
 
     floor is a power of two, so its 52 fraction bits are 0: the bytes of c fill them.
     """
-    floats = bytearray(array("d", [floor]).tobytes() * (len(slots) // SLOT_BYTES))
-    for place, byte in enumerate(slot_bytes):
-        floats[place::8] = slots[byte::SLOT_BYTES]
+    floats = bytearray(array("d", [floor]).tobytes() * (len(slots) // slot_bytes))
+    for place, byte in enumerate(which_bytes):
+        floats[place::8] = slots[byte::slot_bytes]
     return array("d", floats)
