@@ -89,7 +89,7 @@ def load_checkpoint(model_path):
         fail(f"is from epoch {epoch} but {model_path} from epoch {net.metadata.get('epochs')}")
     optimizer_state = state.get("optimizer")
     if not isinstance(optimizer_state, dict) or not _fits(optimizer_state, net):
-        fail(f"its optimizer state does not fit the {' → '.join(map(str, net.sizes))} network in {model_path}")
+        fail(f"its optimizer state does not fit the {net.describe()} network in {model_path}")
     rng = _rng_from_json(state.get("rng"), fail)
     return Checkpoint(net, state["settings"], optimizer_state, rng, history)
 
@@ -98,8 +98,8 @@ def _fits(optimizer_state, net):
     """Whether every list in the optimizer's state (Adam's u and s, SGD's velocity v) holds one
     matrix per parameter, shaped like it: W₁ (fan_in × fan_out), b₁ (1 × fan_out), W₂, ..."""
     shapes = []
-    for fan_in, fan_out in zip(net.sizes, net.sizes[1:]):
-        shapes += [(fan_in, fan_out), (1, fan_out)]
+    for layer in net.weighted_layers:
+        shapes += [layer.W.shape, layer.b.shape]
     for moments in optimizer_state.values():
         if isinstance(moments, list) and [_shape(m) for m in moments] != shapes:
             return False

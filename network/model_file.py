@@ -1,15 +1,34 @@
 """The model file: a trained network as plain JSON, readable by people and by any language.
 
+A fully connected network is written as version 1:
+
     {"format": "pure-python-network", "version": 1,
      "sizes": [784, 128, 10],
      "layers": [{"weights": [[...128 numbers...], ... 784 rows], "bias": [...128 numbers...]},
                 {"weights": [[...10 numbers...], ... 128 rows], "bias": [...10 numbers...]}],
      "metadata": {"dataset": "mnist", "epochs": 5, "test_accuracy": 0.977, ...}}
 
-weights holds fan_in rows of fan_out numbers (W as in Z = X W + b). Python writes each
-float with the shortest text that reads back as exactly the same float, so a saved and
-loaded network computes bit for bit what the original did. JSON rather than pickle:
-loading a pickle can run any code hidden in the file, loading JSON cannot.
+weights holds fan_in rows of fan_out numbers (W as in Z = X W + b). A network with
+convolutions is written as version 2, whose layers say what they are:
+
+    {"format": "pure-python-network", "version": 2,
+     "input_shape": [1, 28, 28],
+     "layers": [{"type": "conv", "channels": 1, "filters": 8, "kernel": 5,
+                 "weights": [[...8 numbers...], ... 25 rows], "bias": [...8 numbers...]},
+                {"type": "maxpool", "size": 2},
+                {"type": "dense", "weights": [[...10 numbers...], ... 1152 rows], "bias": [...10 numbers...]}],
+     "metadata": {...}}
+
+A convolution's weights have C·K·K rows, in (channel, kernel row, kernel column) order,
+of F numbers, one per filter (network/convolution.py); the dense layer after the last
+pooling reads its maps flattened in (channel, row, column) order. Both are PyTorch's
+orders: docs/cnn.md shows how the file maps onto torch.nn.Conv2d and Linear weights.
+Version 1 files are still read, and a fully connected network is still written as
+version 1, which every earlier copy of this program reads.
+
+Python writes each float with the shortest text that reads back as exactly the same
+float, so a saved and loaded network computes bit for bit what the original did. JSON
+rather than pickle: loading a pickle can run any code hidden in the file, loading JSON cannot.
 """
 
 import json
@@ -19,8 +38,12 @@ import tempfile
 
 from my_math import Matrix
 
+from .convolution import Conv
+from .dense import Dense
+from .pooling import SIZE, MaxPool
+
 FORMAT = "pure-python-network"
-VERSION = 1
+VERSIONS = (1, 2)
 
 
 class ModelFileError(ValueError):
@@ -59,16 +82,25 @@ def default_model_path(dataset):
     return os.path.join("models", f"{dataset}.json")
 
 
-def write_model(path, parameters, metadata):
-    """Save the layers' parameters [(W, b), ...] and a metadata dict to path."""
-    sizes = [parameters[0][0].shape[0]] + [W.shape[1] for W, _ in parameters]
-    write_json_atomically(path, {
-        "format": FORMAT,
-        "version": VERSION,
-        "sizes": sizes,
-        "layers": [{"weights": W.rows, "bias": b.rows[0]} for W, b in parameters],
-        "metadata": metadata,
-    })
+def write_model(path, layers, input_shape, metadata):
+    """Save the network's layers and a metadata dict to path: version 1 when they are all dense
+    and no input_shape is given, version 2 otherwise."""
+    if input_shape is None and all(isinstance(layer, Dense) for layer in layers):
+        model = {"version": 1, "sizes": [layers[0].W.shape[0]] + [layer.W.shape[1] for layer in layers],
+                 "layers": [{"weights": layer.W.rows, "bias": layer.b.rows[0]} for layer in layers]}
+    else:
+        model = {"version": 2, "input_shape": list(input_shape), "layers": [_entry(layer) for layer in layers]}
+    write_json_atomically(path, dict({"format": FORMAT}, **model, metadata=metadata))
+
+
+def _entry(layer):
+    """A layer as an entry of a version 2 file's "layers"."""
+    if isinstance(layer, Conv):
+        return {"type": "conv", "channels": layer.input_shape[0], "filters": layer.filters, "kernel": layer.kernel,
+                "weights": layer.W.rows, "bias": layer.b.rows[0]}
+    if isinstance(layer, MaxPool):
+        return {"type": "maxpool", "size": SIZE}
+    return {"type": "dense", "weights": layer.W.rows, "bias": layer.b.rows[0]}
 
 
 def check_model_fits(net, name, dataset, image_size, classes):
@@ -104,7 +136,8 @@ def read_json(path, fail, missing):
 
 
 def read_model(path):
-    """The parameters [(W, b), ...] and the metadata dict stored in path, after checking them all."""
+    """(layers, input_shape, metadata) stored in path, after checking them all; input_shape is
+    None for a version 1 file (a fully connected network)."""
     def fail(problem):
         raise ModelFileError(f"{path}: {problem}")
 
@@ -112,27 +145,90 @@ def read_model(path):
 
     if not isinstance(model, dict) or model.get("format") != FORMAT:
         fail(f"is not a model file of this project (its format is not {FORMAT!r})")
-    if model.get("version") != VERSION:
-        fail(f"has version {model.get('version')!r}; this program reads version {VERSION}")
+    if model.get("version") not in VERSIONS:
+        fail(f"has version {model.get('version')!r}; this program reads versions {' and '.join(map(str, VERSIONS))}")
+    metadata = model.get("metadata", {})
+    if not isinstance(metadata, dict):
+        fail("metadata must be a JSON object")
+    if model["version"] == 1:
+        return _dense_layers(model, fail), None, metadata
+    input_shape = model.get("input_shape")
+    if (not isinstance(input_shape, list) or len(input_shape) != 3
+            or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in input_shape)):
+        fail(f"input_shape must be [channels, height, width], three whole numbers ≥ 1, not {input_shape!r}")
+    return _typed_layers(model.get("layers"), tuple(input_shape), fail), tuple(input_shape), metadata
+
+
+def _dense_layers(model, fail):
+    """The Dense layers of a version 1 file, which lists the sizes and then each layer's weights and bias."""
     sizes, layers = model.get("sizes"), model.get("layers")
     if (not isinstance(sizes, list) or len(sizes) < 2
             or not all(isinstance(n, int) and n >= 1 for n in sizes)):
         fail(f"sizes must be a list of at least two whole numbers ≥ 1, not {sizes!r}")
     if not isinstance(layers, list) or len(layers) != len(sizes) - 1:
         fail(f"sizes {sizes} need {len(sizes) - 1} layers")
-    metadata = model.get("metadata", {})
-    if not isinstance(metadata, dict):
-        fail("metadata must be a JSON object")
-
-    parameters = []
+    dense = []
     for number, (layer, fan_in, fan_out) in enumerate(zip(layers, sizes, sizes[1:]), 1):
         where = f"layer {number}"
         if not isinstance(layer, dict):
             fail(f"{where} must be a JSON object with weights and bias")
-        W = _matrix(layer.get("weights"), fan_in, fan_out, f"{where} weights", fail)
-        b = _matrix([layer.get("bias")], 1, fan_out, f"{where} bias", fail)
-        parameters.append((W, b))
-    return parameters, metadata
+        dense.append(Dense(_matrix(layer.get("weights"), fan_in, fan_out, f"{where} weights", fail),
+                           _matrix([layer.get("bias")], 1, fan_out, f"{where} bias", fail)))
+    return dense
+
+
+def _typed_layers(entries, input_shape, fail):
+    """The layers of a version 2 file, each checked to fit the shape the layers before it give.
+
+    Convolutions and poolings come first, on (channels, height, width) maps; the dense
+    layers after them, the last one giving the class scores.
+    """
+    if not isinstance(entries, list) or not entries:
+        fail("layers must be a non-empty list")
+    shape, size = input_shape, math.prod(input_shape)  # shape is None after a dense layer
+    layers = []
+    for number, entry in enumerate(entries, 1):
+        kind = entry.get("type") if isinstance(entry, dict) else None
+        where = f"layer {number} ({kind})"
+        if kind not in ("conv", "maxpool", "dense"):
+            fail(f"layer {number} must be a JSON object whose type is conv, maxpool or dense, not {kind!r}")
+        if kind != "dense" and shape is None:
+            fail(f"{where} comes after a dense layer: convolutions and poolings come first")
+        if kind == "conv":
+            channels, filters, kernel = (_whole_number(entry, field, where, fail) for field in ("channels", "filters", "kernel"))
+            if channels != shape[0]:
+                fail(f"{where} has {channels} channels, but the layers before it give {shape[0]}")
+            if kernel > min(shape[1:]):
+                fail(f"{where}: a {kernel}×{kernel} kernel does not fit in the {shape[1]}×{shape[2]} maps before it")
+            layer = Conv(_matrix(entry.get("weights"), channels * kernel * kernel, filters, f"{where} weights", fail),
+                         _matrix([entry.get("bias")], 1, filters, f"{where} bias", fail), shape)
+        elif kind == "maxpool":
+            if entry.get("size") != SIZE:
+                fail(f"{where} size must be {SIZE} (windows of {SIZE} × {SIZE}), not {entry.get('size')!r}")
+            if min(shape[1:]) < SIZE:
+                fail(f"{where}: the {shape[1]}×{shape[2]} maps before it are too small to pool")
+            layer = MaxPool(shape)
+        else:
+            weights = entry.get("weights")
+            fan_out = len(weights[0]) if isinstance(weights, list) and weights and isinstance(weights[0], list) else 0
+            if not fan_out:
+                fail(f"{where} weights must be {size} rows of numbers, one row per input")
+            layer = Dense(_matrix(weights, size, fan_out, f"{where} weights", fail),
+                          _matrix([entry.get("bias")], 1, fan_out, f"{where} bias", fail))
+        layers.append(layer)
+        shape = getattr(layer, "output_shape", None)
+        size = math.prod(shape) if shape else layer.W.shape[1]
+    if not isinstance(layers[-1], Dense):
+        fail(f"the last layer must be dense, to give the class scores, not {entries[-1]['type']}")
+    return layers
+
+
+def _whole_number(entry, field, where, fail):
+    """entry[field] if it is a whole number ≥ 1, else fail(...) naming the field."""
+    value = entry.get(field)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        fail(f"{where} {field} must be a whole number ≥ 1, not {value!r}")
+    return value
 
 
 def _matrix(rows, n_rows, n_cols, what, fail):

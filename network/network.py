@@ -1,45 +1,73 @@
-"""The Network: dense layers with ReLU between them and softmax at the end.
+"""The Network: dense layers with ReLU between them and softmax at the end, and, for a
+convolutional network (a CNN), convolutions and max pooling before them.
 
 Layers are numbered as in docs/math.md, from 1: layer l takes A_{l−1} (A_0 = X, the
 inputs) to A_l. In the code the same layer is self.layers[l − 1], as Python lists count
 from 0, while the list of activations that forward returns holds A_l at index l.
 """
 
+import math
 import random
 
 from .activations import relu, relu_backward, softmax
+from .convolution import Conv
 from .dense import Dense
 from .loss import cross_entropy, softmax_cross_entropy_gradient
 from .metrics import count_correct
 from .model_file import read_model, write_model
+from .pooling import MaxPool
 
 
 class Network:
     """A fully connected network, e.g. Network([784, 128, 10]): 784 inputs, a hidden
     layer of 128 ReLU units, and 10 softmax outputs, one probability per class.
 
+    Network([784, 64, 10], conv=[(8, 5)]) is a convolutional network: a convolution of 8
+    filters of 5 × 5 over the 28 × 28 image, ReLU, 2 × 2 max pooling, and then the dense
+    layers, here 8 · 12 · 12 = 1152 → 64 → 10.
+
     Samples are the rows of X, so a batch of m images is an m × 784 matrix.
     """
 
-    def __init__(self, sizes, seed=0):
-        """Layers for consecutive sizes n_0, n_1, ..., He-initialised from random.Random(seed)."""
+    def __init__(self, sizes, seed=0, conv=(), input_shape=None):
+        """Layers for consecutive sizes n_0, n_1, ..., He-initialised from random.Random(seed).
+
+        conv, a list of (F, K) pairs, puts before the dense layers a convolution of F
+        filters of K × K for each pair, each followed by ReLU and 2 × 2 max pooling. Their
+        input is an image of input_shape (C channels, height, width), n_0 values in all;
+        by default one channel, square: (1, √n_0, √n_0). The first dense layer then takes
+        the last pooling's output, n_0 no longer: sizes[1:] are the dense layers' sizes.
+        """
         if len(sizes) < 2 or not all(isinstance(n, int) and n >= 1 for n in sizes):
             raise ValueError(f"sizes must be at least two whole numbers ≥ 1, e.g. [784, 128, 10], not {sizes!r}")
         rng = random.Random(seed)
-        self.layers = [Dense.he_initialised(n_in, n_out, rng) for n_in, n_out in zip(sizes, sizes[1:])]
+        self.layers = []
+        self.input_shape = _image_shape(sizes[0], input_shape) if conv else None
+        shape = self.input_shape
+        for filters, kernel in conv:
+            convolution = Conv.he_initialised(shape, filters, kernel, rng)
+            pooling = MaxPool(convolution.output_shape)
+            self.layers += [convolution, pooling]
+            shape = pooling.output_shape
+        dense_sizes = [math.prod(shape)] + list(sizes[1:]) if conv else sizes
+        self.layers += [Dense.he_initialised(n_in, n_out, rng) for n_in, n_out in zip(dense_sizes, dense_sizes[1:])]
         self.metadata = {}
 
     def forward(self, X):
         """The activations of every layer for the batch X: [A_0 = X, A_1, ..., A_last = P].
 
         A_l = relu(A_{l−1} W_l + b_l) for the hidden layers and P = softmax(A_{l−1} W_l + b_l)
-        for the last, one row of class probabilities per sample. backward needs them all.
+        for the last, one row of class probabilities per sample. A convolution is followed
+        by ReLU too, a pooling by nothing: A_l = its Z_l. backward needs them all.
         """
         A = [X]
         last = len(self.layers)
         for l, layer in enumerate(self.layers, 1):
             Z = layer.forward(A[l - 1])
-            A.append(softmax(Z) if l == last else relu(Z))
+            if l == last:
+                A.append(softmax(Z))
+            else:
+                A.append(relu(Z) if has_weights(layer) else Z)
         return A
 
     def backward(self, A, labels):
@@ -48,15 +76,20 @@ class Network:
         A is what forward returned. Starting from the output, dZ = (P − Y) / m; then for
         each layer l, from the last to the first, dW_l = A_{l−1}ᵀ dZ_l and db_l = the column
         sums of dZ_l, and the gradient passes down through the weights and the ReLU:
-        dZ_{l−1} = (dZ_l W_lᵀ) ⊙ relu′(Z_{l−1}) (docs/math.md, section 5).
+        dZ_{l−1} = (dZ_l W_lᵀ) ⊙ relu′(Z_{l−1}) (docs/math.md, section 5). A convolution's
+        backward gives its dW, db and dA_prev the same way; a pooling gives only dA_prev,
+        and as no ReLU follows it, its dA is its dZ (section 12). One (dW, db) pair for
+        each layer with weights, in order.
         """
         dZ = softmax_cross_entropy_gradient(A[-1], labels)
         gradients = []
         for l in range(len(self.layers), 0, -1):
-            dW, db, dA_prev = self.layers[l - 1].backward(A[l - 1], dZ, need_dA_prev=l > 1)
-            gradients.append((dW, db))
+            layer = self.layers[l - 1]
+            dW, db, dA_prev = layer.backward(A[l - 1], dZ, need_dA_prev=l > 1)
+            if has_weights(layer):
+                gradients.append((dW, db))
             if l > 1:
-                dZ = relu_backward(dA_prev, A[l - 1])
+                dZ = relu_backward(dA_prev, A[l - 1]) if has_weights(self.layers[l - 2]) else dA_prev
         gradients.reverse()
         return gradients
 
@@ -95,17 +128,41 @@ class Network:
     @property
     def weighted_layers(self):
         """The layers with weights and biases, in order: what an optimizer updates."""
-        return self.layers
+        return [layer for layer in self.layers if has_weights(layer)]
 
     @property
     def sizes(self):
-        """The number of units in each layer, inputs first: [784, 128, 10]."""
-        return [self.layers[0].W.shape[0]] + [layer.W.shape[1] for layer in self.layers]
+        """The number of values each layer gives, inputs first: [784, 128, 10]; with a
+        convolution and its pooling, [784, 4608, 1152, 64, 10] (8 maps of 24 × 24, then of 12 × 12)."""
+        first = self.layers[0]
+        inputs = math.prod(first.input_shape) if hasattr(first, "input_shape") else first.W.shape[0]
+        return [inputs] + [math.prod(layer.output_shape) if hasattr(layer, "output_shape") else layer.W.shape[1]
+                           for layer in self.layers]
 
     @property
     def parameter_count(self):
-        """The number of weights and biases: Σ_l (n_{l−1} + 1) · n_l."""
-        return sum((n_in + 1) * n_out for n_in, n_out in zip(self.sizes, self.sizes[1:]))
+        """The number of weights and biases: Σ_l (n_{l−1} + 1) · n_l for dense layers, (C·K·K + 1) · F for a convolution."""
+        return sum(layer.W.size + layer.b.size for layer in self.weighted_layers)
+
+    def describe(self):
+        """The layers in one line: "784 → 128 → 10"; for a convolutional network, also the shape of the
+        maps each convolution and pooling gives: "1×28×28 → conv 8 filters 5×5 → 8×24×24 → max pool → 8×12×12 → 64 → 10"."""
+        if all(isinstance(layer, Dense) for layer in self.layers):
+            return " → ".join(map(str, self.sizes))
+        words = [_shape_text(self.input_shape)]
+        for layer in self.layers:
+            if isinstance(layer, Conv):
+                words += [f"conv {layer.filters} filters {layer.kernel}×{layer.kernel}", _shape_text(layer.output_shape)]
+            elif isinstance(layer, MaxPool):
+                words += ["max pool", _shape_text(layer.output_shape)]
+            else:
+                words.append(str(layer.W.shape[1]))
+        return " → ".join(words)
+
+    @property
+    def convolutions(self):
+        """The convolution layers, in order (none in a fully connected network)."""
+        return [layer for layer in self.layers if isinstance(layer, Conv)]
 
     def save(self, path, metadata=None):
         """Write the network to a JSON model file (see model_file.py), atomically.
@@ -114,13 +171,37 @@ class Network:
         """
         if metadata:
             self.metadata.update(metadata)
-        write_model(path, [(layer.W, layer.b) for layer in self.layers], self.metadata)
+        write_model(path, self.layers, self.input_shape, self.metadata)
 
     @classmethod
     def load(cls, path):
         """The network stored in a JSON model file; ModelFileError says what is wrong with a bad file."""
-        parameters, metadata = read_model(path)
+        layers, input_shape, metadata = read_model(path)
         net = cls.__new__(cls)  # no random initialisation: every parameter comes from the file
-        net.layers = [Dense(W, b) for W, b in parameters]
+        net.layers = layers
+        net.input_shape = input_shape
         net.metadata = metadata
         return net
+
+
+def has_weights(layer):
+    """Whether a layer has weights and a bias (a convolution, a dense layer), and so ReLU after it
+    unless it is the last; a pooling has neither."""
+    return hasattr(layer, "W")
+
+
+def _shape_text(shape):
+    """(8, 24, 24) → 8×24×24."""
+    return "×".join(map(str, shape))
+
+
+def _image_shape(size, input_shape):
+    """input_shape as a (C, height, width) tuple of size values, or (1, √size, √size) when it is None."""
+    if input_shape is None:
+        side = math.isqrt(size)
+        input_shape = (1, side, side)
+    input_shape = tuple(input_shape)
+    if len(input_shape) != 3 or math.prod(input_shape) != size or min(input_shape) < 1:
+        raise ValueError(f"a convolutional network's {size} inputs must be an image: give input_shape "
+                         f"(channels, height, width), not {input_shape!r}")
+    return input_shape

@@ -5,7 +5,9 @@ Each registered fast form has cases here: the same inputs go through the plain d
 NaNs and signs of zero included (compared by repr). Python 3.12+ rounds sums more
 carefully in its built-ins (sum, math.sumprod): there products and sums are held to a
 relative 1e-12 instead. ByteMatrix's packed product is the one fast form that rounds
-differently by design; tests/test_byte_matrix.py holds it to its error bound.
+differently by design; tests/test_byte_matrix.py holds it to its error bound. The
+convolution of image bytes uses it: with it switched off (exact_only) the convolution
+is held bit for bit, with it on to 1e-12 here, and to the bound in tests/test_cnn.py.
 """
 
 import math
@@ -14,9 +16,11 @@ import sys
 
 import pytest
 
-from my_math import ByteMatrix, Matrix, textbook
+from my_math import ByteMatrix, Matrix, textbook, use_fast_forms
 from my_math.fast import FAST_FORMS
 from network import SGD, Adam
+from network.convolution import Conv
+from network.pooling import MaxPool
 
 EXACT_SUMS = sys.version_info < (3, 12) or sys.implementation.name == "pypy"
 SHAPES = [(1, 1), (1, 5), (5, 1), (3, 4), (7, 7), (2, 9), (10, 3)]
@@ -35,12 +39,33 @@ def both_ways(compute):
 
 def same(plain, fast, sums=False):
     """Bit for bit the same (repr: also NaN and −0.0); near enough where Python 3.12+'s sums differ."""
-    as_lists = [x.tolist() if isinstance(x, Matrix) else x for x in (plain, fast)]
     if sums and not EXACT_SUMS:
-        flat = [[y for row in (x if isinstance(x, list) else [[x]]) for y in row] for x in as_lists]
-        assert all(math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12) for a, b in zip(*flat))
+        near(plain, fast)
     else:
-        assert repr(as_lists[0]) == repr(as_lists[1])
+        assert repr(as_lists(plain)) == repr(as_lists(fast))
+
+
+def near(plain, fast):
+    """The same numbers to a relative 1e-12 (an absolute 1e-12 near 0)."""
+    a, b = numbers(plain), numbers(fast)
+    assert len(a) == len(b) and all(math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-12) for x, y in zip(a, b))
+
+
+def as_lists(result):
+    """A result as lists: a Matrix's rows, and so for each Matrix of a tuple (a layer's gradients)."""
+    if isinstance(result, Matrix):
+        return result.tolist()
+    if isinstance(result, tuple):
+        return [as_lists(part) for part in result]
+    return result
+
+
+def numbers(result):
+    """Every number in a result (a float, a Matrix, a tuple of them), in order."""
+    result = as_lists(result)
+    if isinstance(result, list):
+        return [x for part in result for x in numbers(part)]
+    return [] if result is None else [result]
 
 
 # ---------------------------------------------------------------------- the cases, one per fast form
@@ -116,6 +141,72 @@ def check_byte_matrix_product():
     assert ByteMatrix.__matmul__ is not Matrix.__matmul__
 
 
+def convolution_cases():
+    """(layer, input, dZ) on random shapes: 1–3 channels, kernels 1–5, odd and even image sizes, 1–4
+    filters, 1–3 images, the input as floats (with zeros and negatives) and as image bytes."""
+    rng = random.Random(7)
+    for case in range(24):
+        channels, kernel, filters, m = rng.randint(1, 3), rng.randint(1, 5), rng.randint(1, 4), rng.randint(1, 3)
+        height, width = rng.randint(kernel, 11), rng.randint(kernel, 11)
+        layer = Conv(Matrix(random_rows(rng, channels * kernel * kernel, filters)),
+                     Matrix(random_rows(rng, 1, filters)), (channels, height, width))
+        places = filters * (height - kernel + 1) * (width - kernel + 1)
+        dZ = Matrix(random_rows(rng, m, places, zeros=0.6))
+        size = channels * height * width
+        if case % 2:
+            yield layer, ByteMatrix([bytes(rng.randrange(256) if rng.random() < 0.3 else 0 for _ in range(size))
+                                     for _ in range(m)]), dZ
+        else:
+            yield layer, Matrix(random_rows(rng, m, size, zeros=0.4)), dZ
+
+
+def same_convolution(compute):
+    """The plain and the fast convolution agree: bit for bit with the exact fast forms; with the
+    packed product too (image bytes on CPython), to a relative 1e-12."""
+    with textbook():
+        plain = compute()
+    use_fast_forms(True, exact_only=True)
+    try:
+        exact = compute()
+    finally:
+        use_fast_forms(True)
+    same(plain, exact, sums=True)
+    near(plain, compute())
+
+
+def check_conv_forward():
+    for layer, X, _ in convolution_cases():
+        same_convolution(lambda: layer.forward(X))
+
+
+def check_conv_backward():
+    for layer, X, dZ in convolution_cases():
+        for need_dA_prev in (True, False):
+            same_convolution(lambda: layer.backward(X, dZ, need_dA_prev))
+
+
+def pooling_cases():
+    rng = random.Random(8)
+    for _ in range(20):
+        channels, height, width, m = rng.randint(1, 3), rng.randint(2, 9), rng.randint(2, 9), rng.randint(1, 3)
+        # ties (0.0 and 1.0 often), a NaN now and then, and -0.0 next to 0.0
+        values = [[rng.choice([0.0, -0.0, 1.0, 1.0, rng.gauss(0, 1), rng.gauss(0, 1), math.nan if rng.random() < 0.05 else 2.0])
+                   for _ in range(channels * height * width)] for _ in range(m)]
+        pool = MaxPool((channels, height, width))
+        dZ = Matrix(random_rows(rng, m, math.prod(pool.output_shape)))
+        yield pool, Matrix(values), dZ
+
+
+def check_pool_forward():
+    for pool, A, _ in pooling_cases():
+        same(*both_ways(lambda: pool.forward(A)))
+
+
+def check_pool_backward():
+    for pool, A, dZ in pooling_cases():
+        same(*both_ways(lambda: pool.backward(A, dZ)[2]))
+
+
 class Layer:
     """A layer's parameters, W and b, as the optimizers see them."""
 
@@ -157,6 +248,10 @@ CHECKS = {
     ("ByteMatrix", "__matmul__"): check_byte_matrix_product,
     ("SGD", "step"): check_sgd_step,
     ("Adam", "step"): check_adam_step,
+    ("Conv", "forward"): check_conv_forward,
+    ("Conv", "backward"): check_conv_backward,
+    ("MaxPool", "forward"): check_pool_forward,
+    ("MaxPool", "backward"): check_pool_backward,
 }
 
 

@@ -280,7 +280,7 @@ def broken(change):
     ("{not json", "not valid JSON"),
     ("[]", "not a model file of this project"),
     (broken(lambda m: m.update(format="other")), "not a model file of this project"),
-    (broken(lambda m: m.update(version=2)), "version 2"),
+    (broken(lambda m: m.update(version=3)), "has version 3; this program reads versions 1 and 2"),
     (broken(lambda m: m.update(sizes=[3, 2])), "need 1 layers"),
     (broken(lambda m: m.update(sizes="3")), "sizes must be"),
     (broken(lambda m: m["layers"][1].update(weights=[[1.0, 2.0]])), "layer 2 weights must be 2 × 2"),

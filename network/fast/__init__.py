@@ -1,12 +1,16 @@
 """Making it fast, the network's part (my_math/fast/ holds the rest): read it last.
 
-    optimizers.py   the optimizers' steps without temporary matrices
+    optimizers.py    the optimizers' steps without temporary matrices
+    convolution.py   the convolution as one matrix product (im2col), packed for image bytes
+    pooling.py       max pooling by the built-in max over the windows' corners
+    gather.py        taking many values out of a list at once, in C
 
-Each fast form computes bit for bit what the plain definition in network/ computes, and
-tests/test_fast_forms.py holds it to it; my_math/fast/switch.py explains how one takes
-the place of the other.
+Each fast form computes what the plain definition in network/ computes (bit for bit,
+but for ByteMatrix's packed product, which the convolution of the image bytes uses),
+and tests/test_fast_forms.py holds it to it; my_math/fast/switch.py explains how one
+takes the place of the other.
 """
 
-from . import optimizers
+from . import convolution, optimizers, pooling
 
-__all__ = ["optimizers"]
+__all__ = ["convolution", "optimizers", "pooling"]
