@@ -28,7 +28,7 @@ from network.checkpoint import CheckpointError, interrupts_held, load_checkpoint
 from network.metrics import confusion_counts
 from network.model_file import default_model_path
 from network.schedules import SCHEDULES
-from network.settings import SettingsError, changed_on_resume, parse_args, settings_from, shown
+from network.settings import SettingsError, changed_on_resume, conv_layers, parse_args, settings_from
 from show import training_text as text
 from show.terminal import quiet_when_the_reader_goes
 
@@ -140,23 +140,24 @@ def make_optimizer(settings):
     return Adam(weight_decay=settings["weight_decay"])
 
 
-def layer_sizes(settings, train_set):
-    """The network's layer sizes: pixels in, the hidden layers, one output per class."""
-    return [train_set.image_size, *settings["hidden"], train_set.num_classes]
+def make_network(settings, train_set):
+    """A new network as the settings describe it, He-initialised from their seed: pixels in, the
+    convolutions (--conv), the hidden layers (--hidden), one output per class."""
+    return Network([train_set.image_size, *settings["hidden"], train_set.num_classes], seed=settings["seed"],
+                   conv=conv_layers(settings["conv"]), input_shape=(1, *train_set.image_shape))
 
 
 def start(settings, train_set):
     """A new run: (network, optimizer, shuffling RNG, empty history)."""
-    net = Network(layer_sizes(settings, train_set), seed=settings["seed"])
-    return net, make_optimizer(settings), random.Random(settings["seed"]), []
+    return make_network(settings, train_set), make_optimizer(settings), random.Random(settings["seed"]), []
 
 
 def resume(checkpoint, settings, train_set):
     """The run of a checkpoint, ready to carry on: (network, optimizer, shuffling RNG, history)."""
-    sizes = layer_sizes(settings, train_set)
-    if checkpoint.net.sizes != sizes:
-        raise CheckpointError(f"the saved network is {shown(checkpoint.net.sizes)}, but its settings "
-                              f"and data need {shown(sizes)}: start a new run")
+    saved, needed = checkpoint.net.describe(), make_network(settings, train_set).describe()
+    if saved != needed:
+        raise CheckpointError(f"the saved network is {saved}, but its settings and data need {needed}: "
+                              "start a new run")
     if checkpoint.optimizer_state.get("name") != settings["optimizer"]:
         raise CheckpointError(f"the saved optimizer state is not {settings['optimizer']}'s: start a new run")
     if len(checkpoint.history) >= settings["epochs"]:

@@ -7,8 +7,9 @@ as any other change would make a different run from the one being continued.
 
 import argparse
 import math
+import re
 
-from data.catalog import DATASETS, DEFAULT_DATASET
+from data.catalog import DATASETS, DEFAULT_DATASET, lookup
 
 from .schedules import SCHEDULES
 
@@ -17,6 +18,7 @@ DEFAULTS = {
     "data_dir": None,     # None: wherever data.load_mnist finds the data set
     "limit": None,        # None: all the training images
     "test_limit": None,   # None: all the test images
+    "conv": [],           # convolutions before the dense layers, as FILTERSxKERNEL: ["8x5"]
     "hidden": [128],
     "epochs": 5,
     "batch_size": 128,
@@ -31,6 +33,8 @@ DEFAULTS = {
 # whatever the gradient, plain gradient steps are lr times the gradient.
 STARTING_LR = {"sgd": 0.1, "adam": 0.001}
 CHANGEABLE_ON_RESUME = ("epochs", "data_dir", "test_limit")
+# Settings that came later: training states saved before them were runs with these values.
+ADDED_LATER = {"conv": []}
 
 
 class SettingsError(ValueError):
@@ -66,8 +70,13 @@ def parse_args(argv=None):
                      help=f"how the learning rate falls from epoch to epoch (default {d['schedule']}): cosine "
                           "from lr towards 0 over the run; step halves it every quarter of the run "
                           "(every ⌈epochs/4⌉ epochs); constant keeps it")
-    run.add_argument("--hidden", type=positive_int, nargs="+", metavar="SIZE",
-                     help=f"sizes of the hidden layers, e.g. --hidden 256 64 (default {' '.join(map(str, d['hidden']))})")
+    run.add_argument("--hidden", type=hidden_size, nargs="+", metavar="SIZE",
+                     help=f"sizes of the hidden layers, e.g. --hidden 256 64, or none for no hidden layer "
+                          f"(default {' '.join(map(str, d['hidden']))})")
+    run.add_argument("--conv", type=conv_spec, nargs="+", metavar="FxK",
+                     help="make a convolutional network: a convolution of F filters of K×K before the dense "
+                          "layers, each followed by ReLU and 2×2 max pooling, e.g. --conv 8x5, or --conv 8x5 16x5 "
+                          "for two (default: none)")
     run.add_argument("--seed", type=int, help=f"seed of the initial weights and the shuffling (default {d['seed']})")
     data = parser.add_argument_group("data")
     data.add_argument("--dataset", choices=list(DATASETS), help=f"(default {d['dataset']})")
@@ -88,7 +97,12 @@ def parse_args(argv=None):
                        help="compute with the plain definitions only (my_math/matrix.py's loops, the optimizers' "
                             "formulas): about 25 times slower, and the same weights but for the last digits "
                             "(docs/math.md, section 13)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.hidden and NO_HIDDEN in args.hidden:
+        if len(args.hidden) > 1:
+            parser.error("argument --hidden: none stands alone: --hidden none")
+        args.hidden = []
+    return args
 
 
 def _number(text, kind, accept, requirement):
@@ -104,6 +118,43 @@ def _number(text, kind, accept, requirement):
 
 def positive_int(text):
     return _number(text, int, lambda n: n >= 1, "a whole number ≥ 1")
+
+
+NO_HIDDEN = "none"
+
+
+def hidden_size(text):
+    """A hidden layer's size, or "none" (for --hidden none: no hidden layer)."""
+    return NO_HIDDEN if text == NO_HIDDEN else _number(text, int, lambda n: n >= 1, "a whole number ≥ 1 or none")
+
+
+def conv_spec(text):
+    """A convolution as FILTERSxKERNEL, e.g. 8x5: 8 filters of 5 × 5; given back as written, without leading zeros."""
+    match = re.fullmatch(r"([0-9]+)x([0-9]+)", text)
+    if not match or min(map(int, match.groups())) < 1:
+        raise argparse.ArgumentTypeError(f"must be FILTERSxKERNEL, e.g. 8x5 for 8 filters of 5×5, not {text!r}")
+    return "x".join(str(int(n)) for n in match.groups())
+
+
+def conv_layers(specs):
+    """The (F, K) pairs of conv specs: ["8x5", "16x5"] → [(8, 5), (16, 5)]."""
+    return [tuple(map(int, spec.split("x"))) for spec in specs]
+
+
+def check_convolutions_fit(settings):
+    """SettingsError unless each of the settings' convolutions fits the maps the layers before it leave.
+
+    A K × K kernel needs maps of at least K × K, and its output must still be 2 × 2 or
+    more for the pooling after it: on 28 × 28 images, --conv 8x5 16x5 leaves 16 maps of
+    4 × 4, and a third 5 × 5 kernel would not fit.
+    """
+    height, width = lookup(settings["dataset"]).image_shape
+    for number, (spec, (_, kernel)) in enumerate(zip(settings["conv"], conv_layers(settings["conv"])), 1):
+        if kernel > min(height, width) or min(height, width) - kernel + 1 < 2:
+            raise SettingsError(f"--conv {shown(settings['conv'])}: convolution {number} ({spec}) does not fit the "
+                                f"{height}×{width} maps {'the layers before it leave' if number > 1 else 'of the images'}"
+                                f" (its output must be at least 2×2, to pool): give fewer or smaller kernels")
+        height, width = (height - kernel + 1) // 2, (width - kernel + 1) // 2
 
 
 def positive_float(text):
@@ -129,7 +180,9 @@ def settings_from(args, saved=None):
         settings = dict(DEFAULTS, **given)
         if settings["lr"] is None:
             settings["lr"] = STARTING_LR[settings["optimizer"]]
+        check_convolutions_fit(settings)
         return settings
+    saved = dict(ADDED_LATER, **saved)
     missing = set(DEFAULTS) - set(saved)
     if missing:
         raise SettingsError(f"the saved settings lack {', '.join(sorted(missing))}: start a new run")
@@ -156,5 +209,5 @@ def option(key):
 
 
 def shown(value):
-    """A setting as it is typed on the command line: [256, 64] → 256 64."""
-    return " ".join(map(str, value)) if isinstance(value, list) else str(value)
+    """A setting as it is typed on the command line: [256, 64] → 256 64, [] → none."""
+    return " ".join(map(str, value)) or NO_HIDDEN if isinstance(value, list) else str(value)

@@ -4,6 +4,7 @@ Every run writes into a temporary folder (its working folder, or --out and --plo
 there), never into the repository. A run of 2 epochs on 256 images takes a few seconds.
 """
 
+import importlib.util
 import json
 import math
 import os
@@ -148,6 +149,76 @@ def test_resume_refuses_a_changed_setting(quick_run):
     folder, _ = quick_run
     result = run_train("--resume", "--hidden", "64", "--epochs", "3", cwd=folder)
     assert_one_line_error(result, "--hidden 64 differs from the run being resumed (--hidden 128)")
+    result = run_train("--resume", "--conv", "8x5", "--epochs", "3", cwd=folder)
+    assert_one_line_error(result, "--conv 8x5 differs from the run being resumed (--conv none)")
+
+
+# ---------------------------------------------------------------------- a convolutional network
+
+CNN = ["--limit", "192", "--test-limit", "60", "--batch-size", "64", "--epochs", "2", "--optimizer", "sgd",
+       "--lr", "0.1", "--schedule", "cosine", "--conv", "4x5", "--hidden", "none"]
+
+
+@pytest.fixture(scope="module")
+def cnn_run(tmp_path_factory):
+    """One quick run of a CNN, pictures and all: (folder, result)."""
+    folder = tmp_path_factory.mktemp("cnn")
+    return folder, run_train(*CNN, "--out", "cnn.json", cwd=folder)
+
+
+def test_a_cnn_trains_saves_and_draws_its_filters(cnn_run):
+    folder, result = cnn_run
+    assert result.returncode == 0, result.stderr
+    assert "Network:  1×28×28 → conv 4 filters 5×5 → 4×24×24 → max pool → 4×12×12 → 10: 5,874 weights and biases" \
+        in result.stdout
+    net = Network.load(str(folder / "cnn.json"))
+    assert net.describe().startswith("1×28×28 → conv 4 filters 5×5") and net.metadata["settings"]["conv"] == ["4x5"]
+    assert net.metadata["settings"]["hidden"] == []
+    if importlib.util.find_spec("matplotlib"):
+        assert "plots/cnn-weights.png      the first convolution's filters" in result.stdout
+        assert (folder / "plots" / "cnn-weights.png").read_bytes().startswith(PNG_SIGNATURE)
+
+
+def test_a_resumed_cnn_ends_with_the_weights_of_an_uninterrupted_run(cnn_run, tmp_path):
+    folder, _ = cnn_run
+    first = run_train(*CNN, "--epochs", "1", "--no-plots", "--quiet", "--out", "cnn.json", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    resumed = run_train("--resume", "--epochs", "2", "--no-plots", "--quiet", "--out", "cnn.json", cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert layers(tmp_path / "cnn.json") == layers(folder / "cnn.json")  # bit for bit
+    changed = run_train("--resume", "--conv", "8x5", "--epochs", "3", "--out", "cnn.json", cwd=tmp_path)
+    assert_one_line_error(changed, "--conv 8x5 differs from the run being resumed (--conv 4x5)")
+
+
+def test_a_cnn_with_adam_and_two_convolutions_trains(tmp_path):
+    result = run_train(*CNN, "--conv", "2x3", "3x3", "--hidden", "8", "--optimizer", "adam", "--lr", "0.003",
+                       "--weight-decay", "0.0001", "--epochs", "1", "--no-plots", "--quiet", "--out", "two.json",
+                       cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert Network.load(str(tmp_path / "two.json")).describe() == \
+        "1×28×28 → conv 2 filters 3×3 → 2×26×26 → max pool → 2×13×13 → conv 3 filters 3×3 → 3×11×11 → max pool → 3×5×5 → 8 → 10"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--conv", "8by5"], "argument --conv: must be FILTERSxKERNEL, e.g. 8x5 for 8 filters of 5×5, not '8by5'"),
+    (["--conv", "0x5"], "argument --conv: must be FILTERSxKERNEL"),
+    (["--conv"], "argument --conv: expected at least one argument"),
+    (["--hidden", "none", "64"], "argument --hidden: none stands alone: --hidden none"),
+    (["--hidden", "some"], "argument --hidden: must be a whole number ≥ 1 or none, not 'some'"),
+])
+def test_bad_convolutions_and_hidden_layers_are_refused(args, message, capsys):
+    with pytest.raises(SystemExit) as stop:
+        train.parse_args(args)
+    assert stop.value.code == 2
+    assert f"train.py: error: {message}" in capsys.readouterr().err
+
+
+def test_convolutions_that_do_not_fit_the_images_are_refused(tmp_path):
+    result = run_train("--conv", "8x5", "16x5", "16x5", "--out", "m.json", cwd=tmp_path)
+    assert_one_line_error(result, "--conv 8x5 16x5 16x5: convolution 3 (16x5) does not fit the 4×4 maps",
+                          "give fewer or smaller kernels")
+    assert_one_line_error(run_train("--conv", "8x28", "--out", "m.json", cwd=tmp_path), "convolution 1 (8x28)")
+    assert os.listdir(tmp_path) == []
 
 
 def test_resume_of_a_finished_run_asks_for_more_epochs(quick_run):
@@ -227,7 +298,7 @@ def test_ctrl_c_in_nested_interrupts_held_blocks_waits_until_the_outer_block_end
     (["--epochs", "two"], "argument --epochs: must be a whole number ≥ 1, not 'two'"),
     (["--lr", "-0.1"], "argument --lr: must be a number > 0, not '-0.1'"),
     (["--lr", "nan"], "argument --lr: must be a number > 0, not 'nan'"),
-    (["--hidden", "128", "0"], "argument --hidden: must be a whole number ≥ 1, not '0'"),
+    (["--hidden", "128", "0"], "argument --hidden: must be a whole number ≥ 1 or none, not '0'"),
     (["--optimizer", "rmsprop"], "argument --optimizer: invalid choice: 'rmsprop'"),
     (["--momentum", "1"], "argument --momentum: must be a number from 0 up to (not including) 1, not '1'"),
     (["--weight-decay", "-1"], "argument --weight-decay: must be a number ≥ 0, not '-1'"),
@@ -355,3 +426,17 @@ def test_textbook_training_gives_the_weights_of_the_fast_forms(tmp_path, capsys)
             for x, y in zip(row_a, row_b)]
     assert all(math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12) for x, y in flat)
     assert "Computing with the plain definitions only" not in capsys.readouterr().out  # --quiet
+
+
+def test_textbook_training_of_a_cnn_gives_the_weights_of_the_fast_forms(tmp_path):
+    """The same for a convolutional network: its loops against im2col (and, on CPython, the packed product)."""
+    argv = ["--limit", "48", "--test-limit", "10", "--batch-size", "16", "--epochs", "1", "--conv", "2x5",
+            "--hidden", "none"]
+    plain = weights_after(argv + ["--textbook"], tmp_path, "plain.json")
+    exact = weights_after(argv, tmp_path, "exact.json", exact_only=True)
+    fast = weights_after(argv, tmp_path, "fast.json")
+    if sys.version_info < (3, 12) or sys.implementation.name == "pypy":
+        assert plain == exact
+    flat = [(x, y) for a, b in zip(plain, fast) if "weights" in a
+            for row_a, row_b in zip(a["weights"] + [a["bias"]], b["weights"] + [b["bias"]]) for x, y in zip(row_a, row_b)]
+    assert flat and all(math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12) for x, y in flat)
