@@ -1,5 +1,5 @@
-"""Pictures: of a training run (curves, predictions, mistakes, confusion matrix, weights),
-and of test_single.py's answers.
+"""Pictures: of a training run (curves, predictions, mistakes, confusion matrix, weights or
+a convolution's filters), and of test_single.py's answers.
 
 The network package needs nothing but the standard library; pictures need matplotlib,
 so each function imports it when it draws, never on `import show`. The figures are
@@ -34,6 +34,8 @@ def draw_training_pictures(folder, stem, history, net, test_set, predicted, conf
         ("weights", "what each first-layer unit looks for", first_layer_weights,
          (net.layers[0].W, test_set.image_shape)),
     ]
+    if net.convolutions:  # its first layer's weights are filters, not pictures of whole images
+        pictures[-1] = ("weights", "the first convolution's filters", convolution_filters, (net.convolutions[0],))
     written = []
     for name, what, draw, arguments in pictures:
         path = os.path.join(folder, f"{stem}-{name}.png")
@@ -148,24 +150,48 @@ def first_layer_weights(W, image_shape, path, count=128, columns=16):
     The pictures are tiled into one image, which is much faster to draw than a hundred
     separate plots.
     """
+    units = input_patterns(W)[:count]
+    shown = f"the first {len(units)} of {W.shape[1]}" if len(units) < W.shape[1] else f"all {len(units)}"
+    _weight_mosaic(units, image_shape, columns, 2, 0.8,
+                   f"First-layer weights of {shown} hidden units (blue: pixel excites the unit, red: inhibits it)", path)
+
+
+def convolution_filters(conv, path, columns=8):
+    """What each filter of a convolution looks for: its K × K weights as a picture (one per input
+    channel, side by side), scaled by the filter's own largest weight.
+
+    Slid over the image, a filter responds most where the image looks like it: blue
+    where ink makes it respond, red where ink holds it back. Filters often learn edges
+    and strokes of one direction: light on one side, dark on the other.
+    """
+    channels, K = conv.input_shape[0], conv.kernel
+    filters = [[w for r in range(K) for c in range(channels) for w in pattern[(c * K + r) * K:(c * K + r + 1) * K]]
+               for pattern in input_patterns(conv.W)]  # each channel's K × K beside the one before
+    _weight_mosaic(filters, (K, channels * K), columns, 1, 1.2,
+                   f"The {conv.filters} filters of {K}×{K} of the first convolution "
+                   "(blue: ink there makes the filter respond, red: holds it back)", path)
+
+
+def _weight_mosaic(pictures, shape, columns, gap, inches, title, path):
+    """Weight pictures of shape (rows, cols), values −1 … 1, tiled columns to a row with gap blank
+    (NaN, drawn transparent) pixels between them, each about `inches` wide, into one image at path.
+    One tiled image draws much faster than a hundred separate plots."""
     from matplotlib.figure import Figure
 
-    units = input_patterns(W)[:count]
-    rows, cols = image_shape
-    columns = min(columns, len(units))
-    gap = 2  # pixels of blank (NaN, drawn transparent) between the pictures
+    rows, cols = shape
+    columns = min(columns, len(pictures))
     mosaic = [[math.nan] * (columns * (cols + gap) - gap)
-              for _ in range(math.ceil(len(units) / columns) * (rows + gap) - gap)]
-    for k, weights in enumerate(units):
+              for _ in range(math.ceil(len(pictures) / columns) * (rows + gap) - gap)]
+    for k, weights in enumerate(pictures):
         top, left = (k // columns) * (rows + gap), (k % columns) * (cols + gap)
         for r in range(rows):
             mosaic[top + r][left:left + cols] = weights[r * cols:(r + 1) * cols]
-    fig = Figure(figsize=(columns * 0.8, len(mosaic) / len(mosaic[0]) * columns * 0.8 + 0.5), layout="constrained")
+    width = columns * inches * cols / max(rows, cols)
+    fig = Figure(figsize=(width, len(mosaic) / len(mosaic[0]) * width + 0.5), layout="constrained")
     axes = fig.subplots()
     axes.imshow(mosaic, cmap="RdBu", vmin=-1, vmax=1)
     axes.set_axis_off()
-    shown = f"the first {len(units)} of {W.shape[1]}" if len(units) < W.shape[1] else f"all {len(units)}"
-    fig.suptitle(f"First-layer weights of {shown} hidden units (blue: pixel excites the unit, red: inhibits it)")
+    fig.suptitle(title, fontsize=10 if len(title) > 80 else None)
     fig.savefig(path, dpi=100)
 
 

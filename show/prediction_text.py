@@ -49,8 +49,8 @@ def explain(predictions, info, model_path, net, show_input, stream_encoding):
 
 
 def describe(net):
-    """The network's layer sizes and, when train.py recorded them, its epochs and test accuracy."""
-    words = "layers " + ", ".join(map(str, net.sizes))
+    """The network's layer sizes (and convolutions) and, when train.py recorded them, its epochs and test accuracy."""
+    words = "layers " + (net.describe() if net.convolutions else ", ".join(map(str, net.sizes)))
     epochs, accuracy = net.metadata.get("epochs"), net.metadata.get("test_accuracy")
     if isinstance(epochs, int):
         words += f", trained {epochs} epoch{'s' if epochs != 1 else ''}"

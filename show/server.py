@@ -12,8 +12,9 @@ The server does two jobs, with nothing but the standard library's http.server:
    the server makes it look like an MNIST digit (data/preprocess.py, the same steps as
    for --image), runs the network, and answers with the prediction, the ten
    probabilities, the 28 × 28 image the network saw, and the hidden units that fired
-   most. GET /api/model describes the model, and GET /api/weights gives every hidden
-   unit's weight picture: they never change, so the page asks for them once instead of
+   most, or for a convolutional network each filter's feature map. GET /api/model
+   describes the model, and GET /api/weights gives every hidden unit's weight picture
+   (or every filter's): they never change, so the page asks for them once instead of
    with every answer. docs/serve.md documents the API with examples.
 
 Every answer is JSON, errors too: {"error": "what is wrong"} with a 4xx status (5xx
@@ -37,7 +38,7 @@ from data.preprocess import decode_image_bytes, mnist_style
 from my_math import Matrix
 
 from data.catalog import lookup
-from .weight_pictures import input_patterns
+from .weight_pictures import feature_maps, input_patterns
 from network.model_file import ModelFileError, check_model_fits
 from network.network import Network
 
@@ -78,11 +79,23 @@ def weight_pictures(net):
     ink makes it fire and negative ones where ink holds it back. Dividing by the largest
     |weight| keeps the picture and drops the scale, which differs from unit to unit and
     says nothing to the eye; three decimals are plenty for a picture and keep the answer
-    to GET /api/weights small. A network without a hidden layer has no such pictures: [].
+    to GET /api/weights small. A network without a hidden layer has no such pictures: [],
+    and neither has a convolutional network, whose dense layers read the feature maps,
+    not the pixels (its filters are its pictures: filter_pictures).
     """
-    if len(net.layers) < 2:
+    if len(net.layers) < 2 or net.convolutions:
         return []
-    return [[round(w, 3) for w in pattern] for pattern in input_patterns(net.layers[0].W)]
+    return _rounded(input_patterns(net.layers[0].W))
+
+
+def filter_pictures(net):
+    """For each filter of a convolutional network's first convolution, its K × K weights scaled to [-1, 1]
+    (3 decimals, as weight_pictures); [] for a fully connected network."""
+    return _rounded(input_patterns(net.convolutions[0].W)) if net.convolutions else []
+
+
+def _rounded(pictures):
+    return [[round(value, 3) for value in picture] for picture in pictures]
 
 
 def predict_answer(net, inputs):
@@ -90,27 +103,37 @@ def predict_answer(net, inputs):
 
     One forward pass gives every layer's activations [X, A₁, ..., P]: P holds the ten
     probabilities and A₁ the first hidden layer, whose TOP_UNITS strongest units are
-    listed, strongest first (their weight pictures come from GET /api/weights).
+    listed, strongest first (their weight pictures come from GET /api/weights). For a
+    convolutional network, A₁ is instead every filter's feature map: "feature_maps", one
+    list of height × width values per filter (3 decimals), and "hidden" is [].
     """
     activations = net.forward(Matrix.row(inputs))
     probabilities = activations[-1].rows[0]
     hidden = []
-    if len(activations) > 2:
+    if len(activations) > 2 and not net.convolutions:
         first_layer = activations[1].rows[0]
         strongest = sorted(range(len(first_layer)), key=lambda j: -first_layer[j])[:TOP_UNITS]
         hidden = [{"unit": j, "activation": first_layer[j]} for j in strongest]
-    return {
+    answer = {
         "prediction": activations[-1].argmax()[0],
         "probabilities": probabilities,
         "input": inputs,
         "hidden": hidden,
     }
+    if net.convolutions:
+        answer["feature_maps"] = _rounded(feature_maps(net, activations))
+    return answer
 
 
 def model_description(net):
-    """The answer to GET /api/model: the layer sizes and what the model file says about its training."""
+    """The answer to GET /api/model: the layer sizes, the layers in words, the convolutions (each one's
+    filters, kernel and the height and width of its feature maps; [] for a fully connected network)
+    and what the model file says about its training."""
     return {
         "sizes": net.sizes,
+        "layers": net.describe(),
+        "convolutions": [{"filters": conv.filters, "kernel": conv.kernel, "map_height": conv.output_shape[1],
+                          "map_width": conv.output_shape[2]} for conv in net.convolutions],
         "dataset": net.metadata.get("dataset"),
         "test_accuracy": net.metadata.get("test_accuracy"),
         "metadata": net.metadata,
@@ -187,7 +210,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/api/model":
             self.send_json(200, self.server.model_description)
         elif path == "/api/weights":
-            self.send_json(200, {"weights": self.server.pictures})
+            self.send_json(200, {"weights": self.server.pictures, "filters": self.server.filters})
         elif path == "/api/predict":
             self.send_json(405, {"error": "use POST for /api/predict"}, {"Allow": "POST"})
         elif path in self.server.files:
@@ -274,6 +297,7 @@ class DrawingServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         self.net = net
         self.pictures = weight_pictures(net)
+        self.filters = filter_pictures(net)
         self.model_description = model_description(net)
         self.files = {}
         for path, (name, content_type) in STATIC_FILES.items():

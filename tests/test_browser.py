@@ -177,22 +177,27 @@ SHOWN = """({
 })"""
 
 
-@pytest.fixture(scope="module")
-def page():
-    """(browser, server, net): the drawing page open in headless Chromium, served with a small network."""
+def served_page(make_network):
+    """(browser, server, net): the drawing page open in headless Chromium, served with make_network()."""
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed")
     pytest.importorskip("PIL")  # the server reads the page's PNGs with Pillow
-    from network import Network
     from test_server import RunningServer
 
-    net = Network([784, 32, 10], seed=0)  # untrained is enough: the page must show what the server says
+    net = make_network()
     with RunningServer(net) as server:
         browser = open_page(f"http://127.0.0.1:{server.port}/")
         try:
             yield browser, server, net
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module")
+def page():
+    """The page served with a small network: untrained is enough, the page must show what the server says."""
+    from network import Network
+    yield from served_page(lambda: Network([784, 32, 10], seed=0))
 
 
 def test_a_digit_drawn_with_the_mouse_is_read_and_shown(page):
@@ -228,6 +233,38 @@ def test_a_tap_leaves_a_dot_the_network_reads(page):
     click(browser, "clear")
     assert draw_on_pad(browser, [[(0.5, 0.5)]]) == "ready"
     assert browser.evaluate(SHOWN)["digit"] in list("0123456789")
+
+
+FILTERS_SHOWN = """({
+    units_hidden: document.getElementById('units-card').hidden,
+    filters_hidden: document.getElementById('filters-card').hidden,
+    figures: document.querySelectorAll('#filters figure').length,
+    captions: [...document.querySelectorAll('#filters figcaption')].map(c => c.textContent),
+    sizes: [...document.querySelectorAll('#filters canvas')].map(c => [c.width, c.height]),
+    painted: [...document.querySelectorAll('#filters canvas')]
+        .filter(c => c.getContext('2d').getImageData(0, 0, 1, 1).data[3] === 255).length,
+    kernel: document.getElementById('kernel-size').textContent,
+})"""
+
+
+def test_a_cnn_shows_each_filter_and_its_feature_map(page_of_a_cnn):
+    browser, server, net = page_of_a_cnn
+    assert draw_on_pad(browser, three()) == "ready"
+    shown = browser.evaluate(FILTERS_SHOWN)
+    status, answer = server.predict({"image": browser.evaluate("drawingAsPng()")})
+    assert status == 200 and len(answer["feature_maps"]) == 3 and answer["hidden"] == []
+    assert (shown["units_hidden"], shown["filters_hidden"], shown["figures"]) == (True, False, 3)
+    assert shown["sizes"] == [[5, 5], [24, 24]] * 3 and shown["painted"] == 6 and shown["kernel"] == "5 × 5"
+    assert shown["captions"] == [f"filter {f} · strongest {max(m):.2f}" for f, m in enumerate(answer["feature_maps"])]
+    click(browser, "clear")
+    assert browser.evaluate(FILTERS_SHOWN)["figures"] == 0
+
+
+@pytest.fixture(scope="module")
+def page_of_a_cnn():
+    """The page served with an untrained convolutional network of 3 filters of 5 × 5."""
+    from network import Network
+    yield from served_page(lambda: Network([784, 10], seed=0, conv=[(3, 5)]))
 
 
 def take_screenshot(path, model):

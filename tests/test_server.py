@@ -149,9 +149,32 @@ def test_the_model_is_described(server):
     assert status == 200
     assert headers["Content-Type"] == "application/json"
     model = json.loads(body)
-    assert model["sizes"] == [784, 32, 10]
+    assert model["sizes"] == [784, 32, 10] and model["layers"] == "784 → 32 → 10" and model["convolutions"] == []
     assert model["dataset"] == "mnist"
     assert model["test_accuracy"] == 0.85  # the label train_small_model wrote, not a measurement
+
+
+def test_a_cnn_answers_with_every_filters_feature_map(test_set):
+    net = Network([784, 10], seed=0, conv=[(3, 5)])
+    pixels = list(test_set.image(2))
+    with RunningServer(net) as cnn_server:
+        status, answer = cnn_server.predict({"pixels": pixels})
+        _, _, model = cnn_server.request("GET", "/api/model")
+        _, _, pictures = cnn_server.request("GET", "/api/weights")
+    assert status == 200, answer
+    X = Matrix.row([p / 255 for p in pixels])
+    conv_maps = net.forward(X)[1].rows[0]  # the convolution's 3 maps of 24 × 24, after ReLU
+    assert answer["hidden"] == [] and answer["prediction"] == net.predict(X)[0]
+    assert answer["feature_maps"] == [[round(v, 3) for v in conv_maps[f * 576:(f + 1) * 576]] for f in range(3)]
+    model = json.loads(model)
+    assert model["convolutions"] == [{"filters": 3, "kernel": 5, "map_height": 24, "map_width": 24}]
+    assert model["layers"] == "1×28×28 → conv 3 filters 5×5 → 3×24×24 → max pool → 3×12×12 → 10"
+    pictures = json.loads(pictures)
+    assert pictures["weights"] == []  # its dense layer reads the maps, not the pixels
+    W = net.layers[0].W
+    for f, picture in enumerate(pictures["filters"]):
+        column = [row[f] for row in W.rows]
+        assert picture == pytest.approx([w / max(map(abs, column)) for w in column], abs=0.0005) and len(picture) == 25
 
 
 def test_several_clients_at_once_all_get_their_answers(server, net, test_set):

@@ -4,7 +4,9 @@
 // to POST /api/predict (at most every THROTTLE_MS, and once more when the pen lifts), and
 // shows what comes back: the digit, the ten probabilities, the 28 × 28 image the network
 // read, and the hidden units that fired most, each with its weight picture (all the
-// pictures are fetched once, from GET /api/weights, when the page opens). body's
+// pictures are fetched once, from GET /api/weights, when the page opens); for a
+// convolutional network, each filter of its first convolution and the feature map it
+// made of the drawing, what it found and where. body's
 // data-state tells the stylesheet (and the browser test) where things stand: empty,
 // thinking, ready or error.
 
@@ -168,8 +170,13 @@ function showAnswer(answer) {
     bars[d].row.classList.toggle("best", d === answer.prediction);
   });
   statusLine.textContent = "Keep drawing, or Clear to start again.";
-  paint(document.getElementById("seen"), answer.input, (v) => [255 * v, 255 * v, 255 * v]);
-  showUnits(answer.hidden);
+  paint(document.getElementById("seen"), answer.input, grey, 28, 28);
+  if (answer.feature_maps) showFilters(answer.feature_maps);
+  else showUnits(answer.hidden);
+}
+
+function grey(v) {
+  return [255 * v, 255 * v, 255 * v];
 }
 
 function showUnits(hidden) {
@@ -180,7 +187,7 @@ function showUnits(hidden) {
     const figure = document.createElement("figure");
     const picture = document.createElement("canvas");
     picture.width = picture.height = 28;
-    if (weightPictures) paint(picture, weightPictures[unit], weightColour);
+    if (weightPictures) paint(picture, weightPictures[unit], weightColour, 28, 28);
     const strength = document.createElement("div");
     strength.className = "strength";
     const level = document.createElement("div");
@@ -200,10 +207,40 @@ function weightColour(w) {
   return w >= 0 ? [fade, fade, 255] : [255, fade, fade];
 }
 
-// Paint the 784 values of a 28 × 28 picture, row by row, on a 28 × 28 canvas.
-function paint(canvas, values, colour) {
+// Each filter beside its feature map. White is the map's own strongest value, so that each shows
+// where its filter found most; a map whose strongest is below a quarter of the strongest of all
+// is drawn on that quarter's scale instead, dim, rather than blowing its faint noise up to white.
+function showFilters(maps) {
+  const filters = document.getElementById("filters");
+  filters.replaceChildren();
+  const strongestOfAll = Math.max(...maps.map((values) => Math.max(...values)));
+  maps.forEach((values, f) => {
+    const strongest = Math.max(...values);
+    const white = Math.max(strongest, strongestOfAll / 4);
+    const figure = document.createElement("figure");
+    const filter = document.createElement("canvas");
+    filter.className = "filter";
+    filter.width = filter.height = convolution.kernel;
+    if (filterPictures) paint(filter, filterPictures[f], weightColour, convolution.kernel, convolution.kernel);
+    const map = document.createElement("canvas");
+    map.className = "map";
+    map.width = convolution.map_width;
+    map.height = convolution.map_height;
+    paint(map, values, (v) => grey(white > 0 ? v / white : 0), convolution.map_width, convolution.map_height);
+    const caption = document.createElement("figcaption");
+    caption.textContent = `filter ${f} · strongest ${strongest.toFixed(2)}`;
+    const pair = document.createElement("div");
+    pair.className = "pair";
+    pair.append(filter, map);
+    figure.append(pair, caption);
+    filters.append(figure);
+  });
+}
+
+// Paint the width × height values of a picture, row by row, on a canvas of that size.
+function paint(canvas, values, colour, width, height) {
   const context = canvas.getContext("2d");
-  const image = context.createImageData(28, 28);
+  const image = context.createImageData(width, height);
   values.forEach((v, i) => {
     image.data.set([...colour(v), 255], 4 * i);
   });
@@ -223,6 +260,7 @@ function showEmpty() {
   const seen = document.getElementById("seen");
   seen.getContext("2d").clearRect(0, 0, seen.width, seen.height);
   document.getElementById("units").replaceChildren();
+  document.getElementById("filters").replaceChildren();
 }
 
 function showProblem(message) {
@@ -233,19 +271,29 @@ function showProblem(message) {
 // ---------------------------------------------------------------- the model, once
 
 let weightPictures = null; // weightPictures[j]: hidden unit j's 784 weights, scaled to -1..1
+let filterPictures = null; // filterPictures[f]: filter f's K × K weights, scaled to -1..1
+let convolution = null; // a convolutional network's first convolution: filters, kernel, map_height, map_width
 
 async function describeModel() {
   const footer = document.getElementById("model");
   try {
     const model = await (await fetch("api/model")).json();
-    weightPictures = (await (await fetch("api/weights")).json()).weights;
-    const parts = [`Model: ${model.sizes.join(" → ")}`];
+    const pictures = await (await fetch("api/weights")).json();
+    weightPictures = pictures.weights;
+    filterPictures = pictures.filters;
+    if (model.convolutions.length) {
+      convolution = model.convolutions[0];
+      document.getElementById("units-card").hidden = true;
+      document.getElementById("filters-card").hidden = false;
+      document.getElementById("kernel-size").textContent = `${convolution.kernel} × ${convolution.kernel}`;
+    }
+    const parts = [`Model: ${convolution ? model.layers : model.sizes.join(" → ")}`];
     if (model.dataset) parts.push(`trained on ${model.dataset.toUpperCase()}`);
     if (typeof model.test_accuracy === "number") {
       parts.push(`${(100 * model.test_accuracy).toFixed(1)} % right on its test images`);
     }
     footer.textContent = parts.join(" · ");
-    if (model.sizes.length > 2) document.getElementById("hidden-count").textContent = model.sizes[1];
+    if (model.sizes.length > 2 && !convolution) document.getElementById("hidden-count").textContent = model.sizes[1];
   } catch (error) {
     footer.textContent = "The server does not answer: is it still running?";
   }
