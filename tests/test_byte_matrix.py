@@ -74,7 +74,9 @@ def test_it_takes_part_in_ordinary_matrix_arithmetic():
     X = ByteMatrix([b"\x00\xff", b"\x33\x66"])
     Y = Matrix(X.tolist())
     assert (X + 1).tolist() == (Y + 1).tolist()
-    assert (Y @ X).tolist() == (Y @ Y).tolist()  # a ByteMatrix on the right is an ordinary operand
+    assert (Y @ X).tolist()[0] == pytest.approx((Y @ Y).tolist()[0], rel=1e-14)  # on the right: rmatmul
+    with textbook():
+        assert (Y @ X).tolist() == (Y @ Y).tolist()  # switched off, an ordinary operand
     assert X == Y
 
 
@@ -102,6 +104,31 @@ def test_product_is_within_its_bound_of_the_exact_sums(n, k, m):
     for size in (1.0, 1e-4, 3e5):
         byte_rows, w_rows = random_bytes(rng, n, k), random_floats(rng, k, m, size)
         assert_within_the_bound(ByteMatrix(byte_rows) @ Matrix(w_rows), byte_rows, w_rows)
+
+
+@pytest.mark.parametrize("n, k, m", SHAPES)
+def test_a_product_with_the_bytes_on_the_right_is_within_its_bound(n, k, m):
+    # D @ B = (Bᵀ Dᵀ)ᵀ: the bound of B on the left, with Dᵀ's rows for W's and the grid of D.
+    rng = random.Random(n * 1000 + k * 10 + m + 1)
+    for size in (1.0, 1e-4, 3e5):
+        byte_rows, d_rows = random_bytes(rng, k, m), random_floats(rng, n, k, size)
+        product = Matrix(d_rows) @ ByteMatrix(byte_rows)
+        assert product.shape == (n, m)
+        assert_within_the_bound(product.T, [bytes(column) for column in zip(*byte_rows)], list(map(list, zip(*d_rows))))
+
+
+@pytest.mark.skipif(not byte_module.PACKING, reason="PyPy multiplies with the textbook's float loop, not packing")
+def test_the_bytes_on_the_right_are_packed_unless_it_does_not_pay(monkeypatch):
+    calls = []
+    real = byte_module._pack_bytes
+    monkeypatch.setattr(byte_module, "_pack_bytes", lambda *args: calls.append(len(args[0])) or real(*args))
+    B = ByteMatrix([b"\x01\x02", b"\x03\x04", b"\x05\x06"])
+    Matrix([[1.0, 0.0, 2.0]]) @ B  # 2 non-zero d for 3 rows of B
+    assert calls == []
+    Matrix([[1.0, 0.0, 2.0], [0.5, 0.0, 0.0]]) @ B
+    assert calls == [3]
+    inf = Matrix([[math.inf, 1.0, 1.0], [0.0, 1.0, 1.0]]) @ B  # left to the ordinary product: 0 · ... kept
+    assert calls == [3] and math.isinf(inf[0, 0])
 
 
 @pytest.mark.parametrize("n, k, m", SHAPES)

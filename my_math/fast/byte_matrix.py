@@ -140,6 +140,44 @@ def matmul(a, w):
     return Matrix(_divided(_packed_product(a.byte_rows, w.rows, top)), check=False)
 
 
+@fast_form(ByteMatrix, "__rmatmul__", exact=False)
+def rmatmul(b, d):
+    """D @ B for a Matrix of floats D on the left and this ByteMatrix B: the packed product the other way round.
+
+        z_ij = Σ_k d_ik (byte_kj / 255) = (1/255) · Σ_k d_ik byte_kj
+
+    This time the rows of B are packed, B_k = Σ_j byte_kj · 2^(72 j): they are whole numbers
+    already, so nothing is rounded there. Each d_ik is rounded instead, to the nearest
+    multiple q_ik γ of γ, the power of two with max |d| < 2⁵⁰ γ. Row i of the product is
+    S_i = Σ_k q_ik B_k over the non-zero d_ik: slot j holds the whole number Σ_k q_ik byte_kj
+    exactly, which _unpack turns into floats (times γ), then divided by 255. So the bound is
+    matmul's with the two sides' roles swapped: (Σ_k byte_kj / 255) · γ/2 plus the two
+    roundings at the end. (The gradient of a convolution's weights is such a product:
+    network/fast/convolution.py.)
+
+    Python asks B first, for D @ B, because ByteMatrix is a subclass of Matrix: a
+    subclass's reflected operator goes before its parent's own. Switched off, D @ B is
+    Matrix.__matmul__ again. As in matmul, D must hold finite numbers between 2⁻⁹⁰⁰ and
+    2⁹⁰⁰ in size (or zeros), or the product is left to Matrix.__matmul__; so is a product
+    with fewer non-zero d than rows of B, for which packing B would not pay, one whose sums
+    could outgrow the widest slots, and every product on PyPy.
+    """
+    if not isinstance(d, Matrix):
+        return NotImplemented
+    d._check_product_shapes(b)
+    n = len(b.byte_rows)
+    nonzero = sum(len(row) - row.count(0.0) for row in d.rows)
+    top = _largest_size(d.rows) if PACKING and n < _most_terms(MAX_SLOT_BYTES) and nonzero >= n else math.nan
+    if not (top == 0.0 or 2.0 ** -900 < top < 2.0 ** 900):
+        return Matrix.__matmul__(d, b)
+    exponent, slot_bytes = _grid_exponent(top), _slot_bytes(n)
+    packed = _pack_bytes(b.byte_rows, slot_bytes)
+    scale = math.ldexp(1.0, -exponent)  # d · 2^−e is exact: a power of two; round gives the nearest whole q
+    sums = [sum(map(mul, map(round, map(mul, compress(row, row), repeat(scale))), compress(packed, row)))
+            for row in d.rows]
+    return Matrix(_divided(_unpack(sums, len(b.byte_rows[0]), exponent, slot_bytes)), check=False)
+
+
 def _packed_product(byte_rows, w_rows, top):
     """The rows of B W for whole numbers byte_ik (0..255, rows of bytes) and floats w_kj, top = max |w_kj|.
 
@@ -218,6 +256,17 @@ def _pack(rows, exponent, slot_bytes=SLOT_BYTES):
     view = memoryview(slots)
     return [int.from_bytes(view[start:start + row_bytes], "little") - magic_ones
             for start in range(0, len(slots), row_bytes)]
+
+
+def _pack_bytes(byte_rows, slot_bytes):
+    """Each row of bytes as one integer Σ_j byte_j 2^(8 · slot_bytes · j): every byte moved to the
+    lowest byte of its own slot, the rest of the slot 0."""
+    joined = b"".join(byte_rows)
+    slots = bytearray(slot_bytes * len(joined))
+    slots[::slot_bytes] = joined
+    row_bytes = slot_bytes * len(byte_rows[0])
+    view = memoryview(slots)
+    return [int.from_bytes(view[start:start + row_bytes], "little") for start in range(0, len(slots), row_bytes)]
 
 
 def _unpack(sums, p, exponent, slot_bytes=SLOT_BYTES):
