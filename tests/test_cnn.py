@@ -41,7 +41,14 @@ def small_cnn(seed=3):
 
 # ---------------------------------------------------------------------- the layers, by hand
 
-def test_a_convolution_worked_by_hand():
+@pytest.fixture(params=["plain", "fast forms"])
+def both_ways(request):
+    """Each test of the layers by hand runs with the plain definitions and with the fast forms."""
+    with textbook() if request.param == "plain" else contextlib.nullcontext():
+        yield
+
+
+def test_a_convolution_worked_by_hand(both_ways):
     # One 3 × 3 image, two filters of 2 × 2: each output is the patch under it times the filter, plus the bias.
     image = [1, 2, 0,
              0, 1, 3,
@@ -56,7 +63,7 @@ def test_a_convolution_worked_by_hand():
     assert Z.tolist() == [[d + 0.5 for d in diagonal] + [a - 1.0 for a in anti]]
 
 
-def test_the_convolutions_gradients_worked_by_hand():
+def test_the_convolutions_gradients_worked_by_hand(both_ways):
     layer = Conv(Matrix([[2.0], [0.0], [0.0], [-1.0]]), Matrix([[0.0]]), (1, 3, 3))
     image = Matrix([[1, 2, 0, 0, 1, 3, 4, 0, 1]])
     dZ = Matrix([[1.0, 0.0, 0.0, 2.0]])  # the places (0, 0) and (1, 1) only
@@ -68,7 +75,7 @@ def test_the_convolutions_gradients_worked_by_hand():
     assert dA.tolist() == [[2, 0, 0, 0, -1 + 4, 0, 0, 0, -2]]
 
 
-def test_pooling_keeps_the_largest_of_each_window_and_drops_an_odd_edge():
+def test_pooling_keeps_the_largest_of_each_window_and_drops_an_odd_edge(both_ways):
     A = Matrix([[1, 5, 2, 9, 7,
                  3, 4, 8, 1, 7,
                  6, 6, 0, 0, 7]])  # 1 × 3 × 5: the last row and column fit no window
@@ -77,7 +84,7 @@ def test_pooling_keeps_the_largest_of_each_window_and_drops_an_odd_edge():
     assert pool.forward(A).tolist() == [[5, 9]]
 
 
-def test_pooling_sends_the_gradient_to_the_first_largest_value():
+def test_pooling_sends_the_gradient_to_the_first_largest_value(both_ways):
     pool = MaxPool((2, 2, 2))
     A = Matrix([[3, 3, 3, 3,  # a tie: the first, top left, takes it
                  0, 1, 2, 2]])  # channel 2: the first 2 (bottom left)
@@ -86,7 +93,7 @@ def test_pooling_sends_the_gradient_to_the_first_largest_value():
     assert pool.backward(A, Matrix([[10.0, 20.0]]), need_dA_prev=True)[:2] == (None, None)
 
 
-def test_a_nan_in_a_window_wins_only_when_it_comes_first():
+def test_a_nan_in_a_window_wins_only_when_it_comes_first(both_ways):
     nan = math.nan
     pool = MaxPool((1, 2, 4))
     Z = pool.forward(Matrix([[nan, 1, 1, nan, 0, 2, 0, 0]])).tolist()[0]

@@ -4,8 +4,9 @@ Each registered fast form has cases here: the same inputs go through the plain d
 (inside textbook()) and through the fast form, and the results must be the same floats,
 NaNs and signs of zero included (compared by repr). Python 3.12+ rounds sums more
 carefully in its built-ins (sum, math.sumprod): there products and sums are held to a
-relative 1e-12 instead. ByteMatrix's packed product is the one fast form that rounds
-differently by design; tests/test_byte_matrix.py holds it to its error bound. The
+relative 1e-12 instead. ByteMatrix's packed product (both ways round: B @ W and D @ B)
+is the one fast form that rounds differently by design; tests/test_byte_matrix.py holds
+it to its error bound. The
 convolution of image bytes uses it: with it switched off (exact_only) the convolution
 is held bit for bit, with it on to 1e-12 here, and to the bound in tests/test_cnn.py.
 """
@@ -20,6 +21,7 @@ from my_math import ByteMatrix, Matrix, textbook, use_fast_forms
 from my_math.fast import FAST_FORMS
 from network import SGD, Adam
 from network.convolution import Conv
+from network.fast import convolution as fast_convolution
 from network.pooling import MaxPool
 
 EXACT_SUMS = sys.version_info < (3, 12) or sys.implementation.name == "pypy"
@@ -46,9 +48,10 @@ def same(plain, fast, sums=False):
 
 
 def near(plain, fast):
-    """The same numbers to a relative 1e-12 (an absolute 1e-12 near 0)."""
+    """The same numbers to a relative 1e-12 (an absolute 1e-12 near 0), NaN where there is NaN."""
     a, b = numbers(plain), numbers(fast)
-    assert len(a) == len(b) and all(math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-12) for x, y in zip(a, b))
+    assert len(a) == len(b) and all(math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-12) or math.isnan(x) and math.isnan(y)
+                                    for x, y in zip(a, b))
 
 
 def as_lists(result):
@@ -139,6 +142,17 @@ def check_byte_matrix_product():
     with textbook():
         assert (X @ W) == Matrix(X.tolist()) @ W
     assert ByteMatrix.__matmul__ is not Matrix.__matmul__
+    near(Matrix(X.tolist()) @ W, X @ W)
+
+
+def check_byte_matrix_product_on_the_right():
+    """The same for D @ B, the bytes on the right; switched off, it is Matrix.__matmul__ again."""
+    B = ByteMatrix([bytes([0, 255, 7, 1] * 3)] * 30)
+    D = Matrix([[(-1) ** k * 0.123456789 * k for k in range(30)] for _ in range(40)])
+    with textbook():
+        assert "__rmatmul__" not in ByteMatrix.__dict__
+        assert (D @ B) == D @ Matrix(B.tolist())
+    near(D @ Matrix(B.tolist()), D @ B)
 
 
 def convolution_cases():
@@ -160,29 +174,45 @@ def convolution_cases():
             yield layer, Matrix(random_rows(rng, m, size, zeros=0.4)), dZ
 
 
-def same_convolution(compute):
-    """The plain and the fast convolution agree: bit for bit with the exact fast forms; with the
-    packed product too (image bytes on CPython), to a relative 1e-12."""
+def same_convolution(plain_compute, fast_compute):
+    """The plain convolution (plain_compute with the plain definitions) and a fast one agree: bit for
+    bit with the exact fast forms; with the packed product too (image bytes on CPython), to a relative 1e-12."""
     with textbook():
-        plain = compute()
+        plain = plain_compute()
     use_fast_forms(True, exact_only=True)
     try:
-        exact = compute()
+        exact = fast_compute()
     finally:
         use_fast_forms(True)
     same(plain, exact, sums=True)
-    near(plain, compute())
+    near(plain, fast_compute())
 
 
 def check_conv_forward():
     for layer, X, _ in convolution_cases():
-        same_convolution(lambda: layer.forward(X))
+        plain = lambda: layer.forward(X)  # noqa: E731
+        same_convolution(plain, plain)
+        # both engines on every Python: PyPy's loops here, CPython's im2col under PyPy
+        same_convolution(plain, lambda: fast_convolution._forward_by_loops(layer, X))
+        same_convolution(plain, lambda: fast_convolution._forward_by_im2col(layer, X))
 
 
 def check_conv_backward():
-    for layer, X, dZ in convolution_cases():
+    cases = list(convolution_cases())
+    # 0 · ∞ is NaN in the loops' sums: where W or the input holds an infinity, no 0 may be skipped.
+    layer, X, dZ = cases[0]
+    W = layer.W.tolist()
+    W[1][0] = math.inf
+    X_inf = Matrix([[math.inf if k == 3 else x for k, x in enumerate(row)] for row in X.tolist()])
+    places = layer.output_shape[1] * layer.output_shape[2]
+    dZ = Matrix([[0.0 if k % places == 0 else d for k, d in enumerate(row)] for row in dZ.tolist()])  # place 0: all 0
+    cases += [(Conv(Matrix(W), layer.b, layer.input_shape), X, dZ), (layer, X_inf, dZ)]
+    for layer, X, dZ in cases:
         for need_dA_prev in (True, False):
-            same_convolution(lambda: layer.backward(X, dZ, need_dA_prev))
+            plain = lambda: layer.backward(X, dZ, need_dA_prev)  # noqa: E731
+            same_convolution(plain, plain)
+            same_convolution(plain, lambda: fast_convolution._backward_by_loops(layer, X, dZ, need_dA_prev))
+            same_convolution(plain, lambda: fast_convolution._backward_by_im2col(layer, X, dZ, need_dA_prev))
 
 
 def pooling_cases():
@@ -246,6 +276,7 @@ CHECKS = {
     ("Matrix", "sum"): check_sum,
     ("Matrix", "max"): check_max,
     ("ByteMatrix", "__matmul__"): check_byte_matrix_product,
+    ("ByteMatrix", "__rmatmul__"): check_byte_matrix_product_on_the_right,
     ("SGD", "step"): check_sgd_step,
     ("Adam", "step"): check_adam_step,
     ("Conv", "forward"): check_conv_forward,
@@ -261,8 +292,9 @@ def test_the_fast_form_computes_what_the_plain_definition_computes(form):
     CHECKS[form.owner.__name__, form.name]()
 
 
-def test_only_the_packed_product_rounds_differently():
-    assert [(f.owner.__name__, f.name) for f in FAST_FORMS if not f.exact] == [("ByteMatrix", "__matmul__")]
+def test_only_the_packed_products_round_differently():
+    assert [(f.owner.__name__, f.name) for f in FAST_FORMS if not f.exact] == [("ByteMatrix", "__matmul__"),
+                                                                               ("ByteMatrix", "__rmatmul__")]
 
 
 def test_textbook_puts_the_plain_definitions_back_and_then_the_fast_forms():

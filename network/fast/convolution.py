@@ -88,7 +88,7 @@ def _forward_by_im2col(self, A_prev):
     G = min(WIDE, out_width) if is_bytes and byte_matrix.PACKING else 1
     per_row = -(-out_width // G)  # patches per row of places: the last one may reach past the edge
     rows = A_prev.byte_rows if is_bytes else A_prev.rows
-    patches = _patches(rows, self.input_shape, K, G, is_bytes)
+    patches = _patches(rows, self.input_shape, K, G, is_bytes, with_one=True)
     patches = ByteMatrix(patches) if is_bytes else Matrix(patches, check=False)
     product = (patches @ Matrix(_band(self.W.rows, self.b.rows[0], channels, K, G), check=False)).rows
     # Row (i, row, patch) of the product holds places g of the patch, filters f: put them in (f, row, col) order.
@@ -99,70 +99,64 @@ def _forward_by_im2col(self, A_prev):
 
 
 def _backward_by_im2col(self, A_prev, dZ, need_dA_prev):
-    """Conv.backward by im2col: dW = patchesᵀ @ dZ, db = the sums of dZ, dA_prev = col2im(dZ @ Wᵀ)."""
-    channels, height, width = self.input_shape
-    K, F = self.kernel, self.filters
-    _, out_height, out_width = self.output_shape
-    places = out_height * out_width
+    """Conv.backward by im2col: dW = (dZᵀ @ patches)ᵀ, db = the sums of dZ, dA_prev = col2im(dZ @ Wᵀ)."""
+    F = self.filters
+    places = self.output_shape[1] * self.output_shape[2]
     is_bytes = isinstance(A_prev, ByteMatrix)
     rows = A_prev.byte_rows if is_bytes else A_prev.rows
-    # dZ with a row for each image and place and a column for each filter: dz_i,(f,row,col) is in row (i, row, col).
-    by_place = [list(values) for d in dZ.rows for values in zip(*[d[f * places:(f + 1) * places] for f in range(F)])]
-    db = Matrix([[sum(chain.from_iterable(d[f * places:(f + 1) * places] for d in dZ.rows)) for f in range(F)]],
-                check=False)
-    dA_prev = _col2im(Matrix(by_place, check=False) @ self.W.T, self.input_shape, K, len(rows)) if need_dA_prev else None
-    # dW = patchesᵀ @ dZ. The places where no filter has a gradient (dz = 0 for all f; more than half of
-    # them after a pooling) add only 0 to every sum: they are left out of both.
-    live = list(map(any, by_place))
+    # dZᵀ: row f holds filter f's dz of every image and place, in (i, row, col) order.
+    dZ_T = [list(chain.from_iterable([d[f * places:(f + 1) * places] for d in dZ.rows])) for f in range(F)]
+    db = Matrix([[sum(row) for row in dZ_T]], check=False)
+    dA_prev = None
+    if need_dA_prev:
+        by_place = Matrix([list(values) for values in zip(*dZ_T)], check=False)
+        dA_prev = _col2im(by_place @ self.W.T, self.input_shape, self.kernel, len(rows))
+    # dWᵀ = dZᵀ @ patches, the patches a row per place: with image bytes, ByteMatrix's packed product
+    # the other way round. The places where no filter has a gradient (all dz = 0: more than half of
+    # them after a pooling) add only 0 to every sum, and are left out of both (unless the input
+    # holds an infinity or a NaN, which 0 times makes NaN).
+    live = list(map(any, zip(*dZ_T))) if is_bytes or all_finite(rows) else [True] * len(dZ_T[0])
     if not any(live):
         return Matrix.zeros(*self.W.shape), db, dA_prev
-    by_place = Matrix(list(compress(by_place, live)), check=False)
-    # Row (c, kr, kc) of patchesᵀ: the value at (c, row+kr, col+kc) of every image and place, (i, row, col) order.
-    starts = [[(c * height + row + kr) * width + kc for row in range(out_height)]
-              for c in range(channels) for kr in range(K) for kc in range(K)]
-    if is_bytes:
-        patches_T = ByteMatrix([bytes(compress(b"".join([a[s:s + out_width] for a in rows for s in row_starts]), live))
-                                for row_starts in starts])
-    else:
-        patches_T = Matrix([list(compress(chain.from_iterable(a[s:s + out_width] for a in rows for s in row_starts), live))
-                            for row_starts in starts], check=False)
-    return patches_T @ by_place, db, dA_prev
+    patches = _patches(rows, self.input_shape, self.kernel, 1, is_bytes, with_one=False, keep=live)
+    patches = ByteMatrix(patches) if is_bytes else Matrix(patches, check=False)
+    dW_T = Matrix([list(compress(row, live)) for row in dZ_T], check=False) @ patches
+    return dW_T.T, db, dA_prev
 
 
 @functools.lru_cache(maxsize=None)
-def _patch_getters(input_shape, K, G):
-    """For each row of places, a function that takes out of an image its patches along that row, one after another.
+def _patch_getter(input_shape, K, G, with_one):
+    """A function that takes every patch out of an image, one after another, in (row, patch) order.
 
-    A patch is K rows of G + K − 1 values for each channel, in (c, kr, j) order, and then
-    the 1 for the bias. A column past the image's right edge reads the 0, and the 1 is
-    read from, the two values appended to each image (index channels · height · width, and the next).
+    A patch is K rows of G + K − 1 values for each channel, in (c, kr, j) order, and then,
+    with_one, the 1 for the bias. A column past the image's right edge reads the 0, and the
+    1 is read from, the two values appended to each image (index channels · height · width, and the next).
     """
     channels, height, width = input_shape
     out_height, out_width = height - K + 1, width - K + 1
     beyond = channels * height * width
-    getters = []
+    indices = []
     for row in range(out_height):
-        indices = []
         for first in range(0, out_width, G):
             indices += [(c * height + row + kr) * width + x if x < width else beyond
                         for c in range(channels) for kr in range(K) for x in range(first, first + G + K - 1)]
-            indices.append(beyond + 1)
-        getters.append(gather(indices))
-    return getters
+            indices += [beyond + 1] * with_one
+    return gather(indices)
 
 
-def _patches(rows, input_shape, K, G, is_bytes):
-    """Every patch of every image, as bytes or as a list of floats: the rows of im2col's matrix, (i, row, patch) order."""
+def _patches(rows, input_shape, K, G, is_bytes, with_one, keep=None):
+    """Every patch of every image, as bytes or as a list of floats: the rows of im2col's matrix, (i, row, patch)
+    order; only those whose flag in keep (one for each, in that order) is true, when keep is given."""
     ends = b"\x00\xff" if is_bytes else [0.0, 1.0]  # the 0 past the edge, and the 1 (a byte 255) for the bias
-    make = bytes if is_bytes else list
-    size = input_shape[0] * K * (G + K - 1) + 1
-    getters = _patch_getters(input_shape, K, G)
+    size = input_shape[0] * K * (G + K - 1) + with_one
+    get = _patch_getter(input_shape, K, G, with_one)
+    keep = iter(keep) if keep is not None else None
     patches = []
     for a in rows:
-        a = a + ends
-        for get in getters:
-            values = get(a)
-            patches += [make(values[start:start + size]) for start in range(0, len(values), size)]
+        values = get(a + ends)
+        values = bytes(values) if is_bytes else list(values)
+        starts = range(0, len(values), size)
+        patches += [values[start:start + size] for start in (compress(starts, keep) if keep else starts)]
     return patches
 
 
