@@ -16,7 +16,7 @@ c · height · width + row · width + col; the first layer's channel is the grey
 every filter's feature map in the same (filter, row, column) order, which is the order
 PyTorch's Flatten uses. The filters are the columns of the weight matrix W, with
 C · K · K rows in (channel, kernel row, kernel column) order: column f, read row by row,
-is filter f's weights. docs/math.md, section 12.
+is filter f's weights. docs/math.md, section 13.
 """
 
 import math
@@ -98,7 +98,7 @@ class Conv:
         whose K × K square covers it, and it reaches every filter there, so its gradient
         collects from each place (row, col), in order, Σ_f dz_i,(f,row,col) · w_(c,kr,kc),f:
         what the place sends back to the (kr, kc) position of its patch (docs/math.md,
-        section 12). The first layer's dA_prev, the gradient of the pixels, is not needed.
+        section 13). The first layer's dA_prev, the gradient of the pixels, is not needed.
         """
         channels, height, width = self.input_shape
         K, F = self.kernel, self.filters

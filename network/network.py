@@ -78,7 +78,7 @@ class Network:
         sums of dZ_l, and the gradient passes down through the weights and the ReLU:
         dZ_{l−1} = (dZ_l W_lᵀ) ⊙ relu′(Z_{l−1}) (docs/math.md, section 5). A convolution's
         backward gives its dW, db and dA_prev the same way; a pooling gives only dA_prev,
-        and as no ReLU follows it, its dA is its dZ (section 12). One (dW, db) pair for
+        and as no ReLU follows it, its dA is its dZ (section 13). One (dW, db) pair for
         each layer with weights, in order.
         """
         dZ = softmax_cross_entropy_gradient(A[-1], labels)
