@@ -38,6 +38,7 @@ QUICK = {
     "benchmarks/predict_time.py": ["--runs", "1"],
     "benchmarks/predict_api.py": ["--requests", "3"],
     "benchmarks/accuracy.py": ["--limit", "300"],
+    "benchmarks/convolution.py": ["--rounds", "2", "--plain-images", "1"],
 }
 # What a quick run may answer besides 0: accuracy.py exits 1 when the bar is missed,
 # which 300 images always do.

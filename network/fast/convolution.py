@@ -16,22 +16,26 @@ comes last, as in forward's total + b_f: each patch ends with one more value, 1,
 with one more row, b, so that the last term of each sum is 1 · b_f = b_f. The backward
 pass is two more products, read off forward's loops in the same way:
 
-    dW = patchesᵀ @ dZ    row (c, kr, kc) of patchesᵀ is the input value at (c, row+kr, col+kc)
-                          for every image and place, in (i, row, col) order, and the
-                          column f of dZ holds dz_i,(f,row,col) in that same order;
+    dWᵀ = dZᵀ @ patches   row f of dZᵀ holds dz_i,(f,row,col) for every image and place, in
+                          (i, row, col) order, and column (c, kr, kc) of the patches the
+                          input value at (c, row+kr, col+kc) in that same order;
     dA_prev = col2im(dZ @ Wᵀ)   row (i, row, col) of dZ Wᵀ holds, for each (c, kr, kc), the
                           Σ_f dz · w that the place sends back to its patch; col2im adds it
                           onto the input value at (c, row+kr, col+kc).
+
+(dWᵀ rather than dW = patchesᵀ @ dZ: the same sums, and the patches, bytes for the first
+layer, can then stay on the right of a packed product, below.)
 
 Each sum gets the same terms in the same order as in network/convolution.py, so these
 are its numbers bit for bit (with Python ≤ 3.11 and PyPy, as products.py explains),
 except where the product itself rounds differently: ByteMatrix's packed product, below.
 
 The first layer's input is the image bytes, a ByteMatrix, and so are its patches (the
-1 at the end of each is the byte 255): the products above are then ByteMatrix's packed
-products (my_math/fast/byte_matrix.py), within its error bound, the bias counted as one
-more weight. They are the one place where this file's numbers are not the loops' bit for
-bit; switched to the ordinary product (use_fast_forms(exact_only=True)), they are.
+1 at the end of each is the byte 255): patches @ W and dZᵀ @ patches are then
+ByteMatrix's packed products (my_math/fast/byte_matrix.py: matmul and rmatmul), within
+their error bound, the bias counted as one more weight. They are the one place where
+this file's numbers are not the loops' bit for bit; switched to the ordinary product
+(use_fast_forms(exact_only=True)), they are.
 For the forward product, whose rows are many and short (25 pixels),
 packing one row of W per pixel would cost more than it saves; so on CPython the patches
 are made wide: the K rows of G + K − 1 pixels that G neighbouring places of a row share,
