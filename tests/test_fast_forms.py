@@ -188,8 +188,25 @@ def same_convolution(plain_compute, fast_compute):
     near(plain, fast_compute())
 
 
+def infinite_cases():
+    """A float case and a bytes case with an infinity in W: 0 · ∞ is NaN in the loops' sums, so no
+    zero may be skipped; and an infinity in a float input."""
+    cases = list(convolution_cases())[:2]
+    infinite = []
+    for layer, X, dZ in cases:
+        W = layer.W.tolist()
+        W[-1][0] = math.inf
+        # the first image all 0: no ink in its patches, whose sums are then 0 · ∞ = NaN too
+        blank = ByteMatrix([bytes(len(X.byte_rows[0]))] + X.byte_rows[1:]) if isinstance(X, ByteMatrix) else \
+            Matrix([[0.0] * len(X.rows[0])] + X.tolist()[1:])
+        infinite.append((Conv(Matrix(W), layer.b, layer.input_shape), blank, dZ))
+    layer, X, dZ = cases[0]
+    infinite.append((layer, Matrix([[math.inf if k == 3 else x for k, x in enumerate(row)] for row in X.tolist()]), dZ))
+    return infinite
+
+
 def check_conv_forward():
-    for layer, X, _ in convolution_cases():
+    for layer, X, _ in list(convolution_cases()) + infinite_cases():
         plain = lambda: layer.forward(X)  # noqa: E731
         same_convolution(plain, plain)
         # both engines on every Python: PyPy's loops here, CPython's im2col under PyPy
@@ -199,14 +216,10 @@ def check_conv_forward():
 
 def check_conv_backward():
     cases = list(convolution_cases())
-    # 0 · ∞ is NaN in the loops' sums: where W or the input holds an infinity, no 0 may be skipped.
-    layer, X, dZ = cases[0]
-    W = layer.W.tolist()
-    W[1][0] = math.inf
-    X_inf = Matrix([[math.inf if k == 3 else x for k, x in enumerate(row)] for row in X.tolist()])
-    places = layer.output_shape[1] * layer.output_shape[2]
-    dZ = Matrix([[0.0 if k % places == 0 else d for k, d in enumerate(row)] for row in dZ.tolist()])  # place 0: all 0
-    cases += [(Conv(Matrix(W), layer.b, layer.input_shape), X, dZ), (layer, X_inf, dZ)]
+    for layer, X, dZ in infinite_cases():
+        places = layer.output_shape[1] * layer.output_shape[2]
+        # place 0 without a gradient from any filter: skipping it would skip 0 · ∞
+        cases.append((layer, X, Matrix([[0.0 if k % places == 0 else d for k, d in enumerate(row)] for row in dZ.tolist()])))
     for layer, X, dZ in cases:
         for need_dA_prev in (True, False):
             plain = lambda: layer.backward(X, dZ, need_dA_prev)  # noqa: E731
