@@ -1,6 +1,6 @@
 """How much faster are the convolution's fast forms than its loops? And a CNN's training step, per image.
 
-    python benchmarks/convolution.py [--rounds 5] [--plain-images 4] [--hidden none]
+    python benchmarks/convolution.py [--rounds 6] [--plain-images 4] [--hidden 128|64|none]
     pypy3 benchmarks/convolution.py
 
 The first layer of `python train.py --conv 8x5`: a convolution of 8 filters of 5 × 5 over
@@ -11,7 +11,7 @@ im2col and ByteMatrix's packed product on CPython). Forward: Z from the images;
 backward: dW and db from a dZ as training makes it, through ReLU and 2 × 2 max pooling
 (the first layer needs no dA_prev). The ways take turns within each round, on the same
 batch, so a busy machine slows them all alike; the figures are medians over the rounds
-after the first (a warm-up), in ms per image.
+after the first (a warm-up), in ms per image, each timing from a freshly collected heap.
 
 Then the whole training step of the network --conv 8x5 --hidden 128 (or --hidden ...) makes (forward,
 backward, SGD with momentum), per image, against the step of train.py's default
@@ -19,6 +19,7 @@ backward, SGD with momentum), per image, against the step of train.py's default
 """
 
 import argparse
+import gc
 import os
 import platform
 import random
@@ -48,6 +49,9 @@ def gradient_of_conv_output(conv, X, rng):
 
 
 def timed(work):
+    """Seconds that work() takes, from a heap just collected: what the others left behind makes
+    no garbage collection of its own come due during it (the work's own collections are timed)."""
+    gc.collect()
     start = time.perf_counter()
     work()
     return time.perf_counter() - start
@@ -55,7 +59,7 @@ def timed(work):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5, help="rounds, the first a warm-up (default 5)")
+    parser.add_argument("--rounds", type=int, default=6, help="rounds, the first a warm-up (default 6)")
     parser.add_argument("--plain-images", type=int, default=4, help="images per round for the loops (default 4)")
     parser.add_argument("--hidden", type=hidden_size, nargs="+", default=[128],
                         help="the CNN's hidden layers for the training step, or none (default 128, as the README's CNN)")
