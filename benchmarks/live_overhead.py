@@ -93,7 +93,7 @@ def open_page(run, client):
 
 
 def page_stand_in(run):
-    """A client that asks what the page asks: the event stream, and every 3 s the weight
+    """A client that asks what the page asks: the event stream, and every 4 s the weight
     pictures, the test digits and one unit's sum. Returns the function that stops it."""
     from tests.test_live import stream_messages
 
@@ -105,7 +105,7 @@ def page_stand_in(run):
             run.get("/api/weights")
             run.get("/api/training/digits")
             run.post("/api/predict", {"pixels": [0] * 400 + [255] * 20 + [0] * 364, "unit": 0})
-            stopping.wait(3)
+            stopping.wait(4)
 
     threads = [threading.Thread(target=stream_messages, args=(run.port, messages, lambda m: stopping.is_set()),
                                 daemon=True),

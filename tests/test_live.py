@@ -23,7 +23,8 @@ from network.checkpoint import load_checkpoint
 from network.training import Batch
 from show.live import LiveTraining, NotNow, view_of
 from show.live_server import LIVE_FILES, EveryFewSeconds, LivePage, change_pictures, panel_indices
-from show.server import WEB_FOLDER, pictures_of
+from show.server import WEB_FOLDER
+from show.weight_pictures import input_patterns
 from tests.live_run import LiveRun, TRAIN
 from tests.test_train import layers, run_train
 
@@ -167,7 +168,7 @@ def test_the_page_is_answered_by_the_network_being_trained(paused_run, test_set)
     assert status == 200
     assert answer["probabilities"] == net.predict_proba(Matrix.row([p / 255 for p in pixels])).rows[0]
     status, weights = paused_run.get("/api/weights")
-    assert weights["weights"] == pictures_of(net.layers[0].W)
+    assert weights["weights"] == [[round(w, 3) for w in pattern] for pattern in input_patterns(net.layers[0].W)]
     status, changes = paused_run.get("/api/training/changes")
     assert len(changes["weights"]) == 32 and not any(map(any, changes["weights"]))  # nothing learnt yet
     status, model = paused_run.get("/api/model")
@@ -369,8 +370,8 @@ def test_change_pictures_are_what_the_weights_have_learnt():
     start = Network([4, 2, 2], seed=0)
     net = view_of(start)
     net.layers[0].W = start.layers[0].W + Matrix([[0.5, 0.0], [0.0, -0.1], [0.25, 0.0], [0.0, 0.2]])
-    assert change_pictures(net, start) == [[1.0, 0.0, 0.5, 0.0], [0.0, -0.5, 0.0, 1.0]]
-    assert change_pictures(Network([4, 2]), Network([4, 2])) == []
+    assert json.loads(change_pictures(net, start)) == {"weights": [[1.0, 0.0, 0.5, 0.0], [0.0, -0.5, 0.0, 1.0]]}
+    assert json.loads(change_pictures(Network([4, 2]), Network([4, 2]))) == {"weights": []}
 
 
 def test_stop_tells_open_streams_and_leaves_no_thread_behind(test_set):

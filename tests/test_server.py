@@ -22,7 +22,8 @@ from data.preprocess import decode_image_bytes, mnist_style
 from my_math import Matrix
 from network import ModelFileError, Network
 from show.server import (MAX_BODY, STATIC_FILES, WEB_FOLDER, BadRequest, is_loopback, main, make_server,
-                         predict_answer)
+                         pictures_json, predict_answer)
+from show.weight_pictures import input_patterns
 from tests.http_client import request
 from tests.interrupt import running_until_ctrl_c
 
@@ -167,6 +168,14 @@ def test_the_weight_pictures_are_the_first_layers_columns_scaled(server, net):
         largest = max(map(abs, column))
         assert picture == pytest.approx([w / largest for w in column], abs=0.0005)
         assert max(map(abs, picture)) == 1.0
+
+
+def test_the_pictures_json_holds_each_scaled_weight_rounded_to_three_decimals():
+    rng = random.Random(0)
+    edges = [0.0005, -0.0005, 0.0015, 0.0025, -0.1235, 1 / 3, -2 / 3, 1e-9, -1e-9, 0.0, -0.0, 0.9995, 1.0]
+    W = Matrix([[rng.gauss(0, 1) for _ in range(7)] for _ in range(300)] + [edges[:7], edges[6:]])
+    expected = [[round(w, 3) for w in pattern] for pattern in input_patterns(W)]
+    assert json.loads(pictures_json(W)) == {"weights": expected}
 
 
 def test_the_model_is_described(server):

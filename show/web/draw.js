@@ -199,7 +199,11 @@ export function paint(canvas, values, colour) {
   const context = canvas.getContext("2d");
   const image = context.createImageData(SIDE, SIDE);
   values.forEach((v, i) => {
-    image.data.set([...colour(v), 255], 4 * i);
+    const [red, green, blue] = colour(v);
+    image.data[4 * i] = red;
+    image.data[4 * i + 1] = green;
+    image.data[4 * i + 2] = blue;
+    image.data[4 * i + 3] = 255;
   });
   context.putImageData(image, 0, 0);
 }

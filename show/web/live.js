@@ -15,7 +15,7 @@
 import { drawChart } from "./chart.js";
 import { drawingPad, grey, paint, percent, pngOf, predict, probabilityBars, weightColour } from "./draw.js";
 
-const REFRESH_MS = 3000; // the weight pictures and the answers are asked for again at most this often
+const REFRESH_MS = 4000; // the weight pictures and the answers are asked for again at most this often (as the server makes them)
 
 let run = null; // the last state the server sent
 const points = []; // every mini-batch received, in order: {step, loss, accuracy}
@@ -50,6 +50,7 @@ document.addEventListener("visibilitychange", () => {
     events = null;
   } else if (!document.hidden && !events && run?.state !== "stopped") {
     listen();
+    refresh(true);
   }
 });
 
@@ -191,7 +192,7 @@ for (const action of ["pause", "resume", "step"]) $(action).addEventListener("cl
 // Ask again for what changed since the last time, if REFRESH_MS have passed: now, even
 // so, after a Step; and all of it, even while paused, when asked to.
 async function refresh(now = false, anyway = false) {
-  if (refreshing || !run) return;
+  if (refreshing || !run || document.hidden) return; // a page out of sight asks for nothing
   const due = now || anyway || performance.now() - refreshed.at >= REFRESH_MS;
   if (!due || (run.version === refreshed.version && !anyway)) return;
   refreshing = true;
@@ -294,10 +295,10 @@ async function showUnit() {
       <figure><canvas id="unit-w" width="28" height="28"></canvas><figcaption>w: its weights</figcaption></figure>
       <figure><canvas id="unit-wx" width="28" height="28"></canvas><figcaption>w × x, pixel by pixel</figcaption></figure>
     </div>
-    <p class="formula">z = b + Σ<sub>i</sub> w<sub>i</sub> x<sub>i</sub>, over the 784 pixels
-      (x<sub>i</sub> = 0 where there is no ink: those terms are 0)</p>
+    <p class="formula">z = b + Σ<sub>k</sub> w<sub>k</sub> x<sub>k</sub>, over the 784 pixels k
+      (x<sub>k</sub> = 0 where there is no ink: those terms are 0)</p>
     <table class="terms">
-      <tr><th></th><th class="num">w<sub>i</sub> × x<sub>i</sub></th><th class="num">term</th></tr>
+      <tr><th></th><th class="num">w<sub>k</sub> × x<sub>k</sub></th><th class="num">term</th></tr>
       <tr><td>the bias b</td><td></td><td class="num">${fmt(u.bias)}</td></tr>
       ${rows}${others}
       <tr class="total"><td colspan="2">z, the sum</td><td class="num">${u.z.toFixed(3)}</td></tr>
