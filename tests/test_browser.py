@@ -346,8 +346,10 @@ def take_live_screenshot(path):
         try:
             run.wait_for(lambda state: state["epoch"] == 2 and state["batch"] >= 20, timeout=600)
             click(browser, "pause")
+            browser.wait_for("!document.getElementById('step').disabled")
             click(browser, "step")
-            browser.wait_for("document.querySelector('.step-table') !== null")
+            browser.wait_for("document.querySelector('.step-table') !== null", timeout=30)
+            browser.wait_for("!document.getElementById('resume').disabled")
             click(browser, "resume")
             click(browser, "show-changes")
             browser.evaluate("document.querySelector('.tile:nth-child(6)').id = 'unit-5'")

@@ -83,8 +83,10 @@ function setState(state) {
   $("state").textContent = words[state] ?? state;
   $("problem").textContent = {
     lost: "The server does not answer: is train.py --live still running? The page will reconnect by itself.",
-    stopped: "Training was stopped (Ctrl-C in the terminal). The page shows the network as it last was.",
+    stopped: "train.py has stopped (Ctrl-C in the terminal): the page shows the network as it last was.",
   }[state] ?? "";
+  $("notice").textContent = state === "finished"
+    ? "Training has finished and the model is saved: these are the results. Ctrl-C in the terminal ends it." : "";
   const live = run && ["running", "paused"].includes(state);
   $("pause").disabled = !live || state !== "running" || run.pausing;
   $("resume").disabled = !live || state !== "paused";
@@ -96,7 +98,7 @@ function showFigures(state) {
   $("batch").textContent = `${state.batch} / ${state.batches_per_epoch}`;
   $("images-seen").textContent = state.images_seen.toLocaleString("en");
   $("speed").textContent = state.images_per_second ? Math.round(state.images_per_second).toLocaleString("en") : "–";
-  $("left").textContent = state.state === "finished" ? "done" : duration(state.seconds_left);
+  $("left").textContent = state.history.length === state.epochs ? "done" : duration(state.seconds_left);
   $("lr").textContent = state.lr === null ? "–" : Number(state.lr.toPrecision(3)).toString();
 }
 
