@@ -86,7 +86,7 @@ def parse_args(argv=None):
     files.add_argument("--quiet", action="store_true", help="print only one line per epoch and the results")
     files.add_argument("--textbook", action="store_true",
                        help="compute with the plain definitions only (my_math/matrix.py's loops, the optimizers' "
-                            "formulas): about 25 times slower, and the same weights but for the last digits "
+                            "formulas): about 20 times slower, and the same weights but for the last digits "
                             "(docs/math.md, section 13)")
     live = parser.add_argument_group(
         "watching it learn (not settings of the run: not saved, and free to change on --resume)")

@@ -42,9 +42,12 @@ QUICK = {
     "benchmarks/accuracy.py": ["--limit", "300"],
 }
 # What a quick run may answer besides 0: accuracy.py exits 1 when the bar is missed,
-# which 300 images always do.
-# live_overhead.py exits 1 when the target is missed, which runs this short may do by chance.
-ALSO_ACCEPTED = {"benchmarks/accuracy.py": {1}, "benchmarks/live_overhead.py": {1}}
+# which 300 images always do; the timing scripts exit 1 when over their budget, which a
+# busy machine can be, and live_overhead.py when under its target, which runs this short
+# may be by chance (this test checks that the commands run, not how fast: speed is for
+# the benchmarks themselves to measure).
+ALSO_ACCEPTED = {"benchmarks/accuracy.py": {1}, "benchmarks/predict_time.py": {1}, "benchmarks/predict_api.py": {1},
+                 "benchmarks/live_overhead.py": {1}}
 
 
 def readme_commands():
