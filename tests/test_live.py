@@ -333,7 +333,7 @@ def test_pause_and_step_wait_between_updates_in_a_training_thread(test_set):
         network.train_epoch(net, network.SGD(), part, 50, rng, 0.1, 1, on_batch=[live.after_batch])
         live.finish()
 
-    thread = threading.Thread(target=training)
+    thread = threading.Thread(target=training, daemon=True)  # daemon: a bug that leaves it waiting cannot hang pytest
     thread.start()
     first = live.step()
     assert (first["state"], first["images_seen"], first["last_step"]["batch"]) == ("paused", 50, 1)
