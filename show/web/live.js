@@ -120,6 +120,7 @@ function redrawChart() {
       drawChart($("chart"), {
         points, history: run.history, epochs: run.epochs, batchesPerEpoch: run.batches_per_epoch,
       });
+      $("chart").dataset.points = points.length; // how many mini-batches it shows (the browser test reads it)
     }
   });
 }
