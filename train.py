@@ -10,6 +10,8 @@ What happens, in order:
      so Ctrl-C loses at most the epoch under way and --resume carries on from there;
   5. the results: accuracy overall and per class, pictures, the files written.
 What it prints is written in show/training_text.py, the pictures in show/plots.py.
+With --live, a web page shows the network as it learns, with Pause, Resume and Step
+(show/live.py and show/live_server.py); its server runs in threads beside training.
 """
 
 import importlib.util
@@ -64,18 +66,34 @@ def run(args):
 
     train_set, test_set = load_data(settings)
     net, optimizer, rng, history = resume(checkpoint, settings, train_set) if checkpoint else start(settings, train_set)
-    if not args.quiet:
-        text.say(*text.header(settings, train_set, test_set, net, model_path, state_path(model_path), history))
-        if args.textbook:
-            text.say("Computing with the plain definitions only (--textbook): slowly")
-
-    started = time.perf_counter()
+    page = open_live_page(args, net, history, train_set, test_set, settings)
     try:
-        predicted, confidence = train(net, optimizer, rng, history, settings, train_set, test_set, model_path, args.quiet)
-    except KeyboardInterrupt:
-        text.say(*text.interrupted(model_path, len(history), settings["epochs"], resume_command(args, model_path)))
-        return INTERRUPTED
+        if not args.quiet:
+            text.say(*text.header(settings, train_set, test_set, net, model_path, state_path(model_path), history))
+            if args.textbook:
+                text.say("Computing with the plain definitions only (--textbook): slowly")
+        if page:
+            text.say(text.live_page(page.url, args.paused))
+        started = time.perf_counter()
+        try:
+            predicted, confidence = train(net, optimizer, rng, history, settings, train_set, test_set, model_path,
+                                          args.quiet, page.training if page else None)
+        except KeyboardInterrupt:
+            text.say(*text.interrupted(model_path, len(history), settings["epochs"], resume_command(args, model_path)))
+            return INTERRUPTED
+        report(net, history, test_set, predicted, confidence, model_path, plots_dir, started)
+        if page:
+            text.say(text.live_page_stays(page.url))
+            page.wait_for_ctrl_c()
+            text.say("\nStopped.")
+        return 0
+    finally:
+        if page:
+            page.stop()
 
+
+def report(net, history, test_set, predicted, confidence, model_path, plots_dir, started):
+    """After training: the test results, the pictures, the files written and what to try next."""
     counts = confusion_counts(test_set.labels, predicted, test_set.num_classes)
     text.say(*text.results(history, counts, test_set.class_names, len(test_set)))
     files = [(model_path, "the trained network"), (state_path(model_path), "the training state, for --resume")]
@@ -88,7 +106,14 @@ def run(args):
     if model_path != default_model_path(DEFAULT_DATASET):
         try_next += f" --model {shlex.quote(model_path)}"
     text.say(f"Next, try: {try_next}")
-    return 0
+
+
+def open_live_page(args, net, history, train_set, test_set, settings):
+    """With --live, the live page's server, serving already; else None. A port in use is an OSError."""
+    if not args.live:
+        return None
+    from show.live_server import LivePage  # the web server only for --live
+    return LivePage(net, history, train_set, test_set, settings, args.host, args.port, args.paused)
 
 
 def pictures_folder(args):
@@ -169,23 +194,30 @@ def resume(checkpoint, settings, train_set):
 
 # ---------------------------------------------------------------------- training
 
-def train(net, optimizer, rng, history, settings, train_set, test_set, model_path, quiet):
+def train(net, optimizer, rng, history, settings, train_set, test_set, model_path, quiet, live=None):
     """Train from epoch len(history) + 1 to settings["epochs"], testing and saving after each.
 
     history gets one dict per epoch. The learning rate of each epoch comes from the
     schedule, which depends on the total number of epochs: resuming with a larger
-    --epochs changes the learning rates of the epochs still to come. Returns the last
+    --epochs changes the learning rates of the epochs still to come. live, with --live,
+    is the show.live.LiveTraining the page watches: told of each epoch and mini-batch, it
+    holds training between two updates while the page has it paused. Returns the last
     test's per-image answers (predicted, confidence; see Network.evaluate_in_full).
     """
     epochs = settings["epochs"]
     schedule = SCHEDULES[settings["schedule"]]
     for epoch in range(len(history) + 1, epochs + 1):
         lr = schedule(settings["lr"], epoch - 1, epochs)
+        if live:
+            live.epoch_begins(epoch, lr)
         began = time.perf_counter()
         progress = None if quiet else text.Progress(epoch, epochs, len(train_set))
+        listeners = [progress] if progress else []
+        if live:
+            listeners.append(live.after_batch)
         try:
             train_loss, train_accuracy = train_epoch(net, optimizer, train_set, settings["batch_size"],
-                                                     rng, lr, epoch, on_batch=[progress] if progress else [])
+                                                     rng, lr, epoch, on_batch=listeners)
         finally:
             if progress:
                 progress.close()
@@ -197,6 +229,10 @@ def train(net, optimizer, rng, history, settings, train_set, test_set, model_pat
             history.append(result)
             save_checkpoint(model_path, net, metadata(settings, train_set, result), optimizer, rng, settings, history)
         text.say(text.epoch_line(result, epochs))
+        if live:
+            live.epoch_ended(result, predicted)
+    if live:
+        live.finish()
     return predicted, confidence
 
 

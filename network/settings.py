@@ -88,7 +88,21 @@ def parse_args(argv=None):
                        help="compute with the plain definitions only (my_math/matrix.py's loops, the optimizers' "
                             "formulas): about 20 times slower, and the same weights but for the last digits "
                             "(docs/math.md, section 13)")
-    return parser.parse_args(argv)
+    live = parser.add_argument_group(
+        "watching it learn (not settings of the run: not saved, and free to change on --resume)")
+    live.add_argument("--live", action="store_true",
+                      help="serve a web page that shows the network while it learns, with Pause, Resume and Step "
+                           "buttons; open the address it prints in a browser")
+    live.add_argument("--port", type=port_number, help="with --live: the port (default 8000; 0 picks a free one)")
+    live.add_argument("--host", help="with --live: the address to listen on (default 127.0.0.1: this machine only)")
+    live.add_argument("--paused", action="store_true",
+                      help="with --live: wait for Resume or Step on the page before the first update")
+    args = parser.parse_args(argv)
+    if not args.live and (args.port is not None or args.host is not None or args.paused):
+        parser.error("--port, --host and --paused go with --live")
+    args.port = 8000 if args.port is None else args.port
+    args.host = args.host or "127.0.0.1"
+    return args
 
 
 def _number(text, kind, accept, requirement):
@@ -112,6 +126,10 @@ def positive_float(text):
 
 def non_negative_float(text):
     return _number(text, float, lambda x: 0.0 <= x < math.inf, "a number ≥ 0")
+
+
+def port_number(text):
+    return _number(text, int, lambda n: 0 <= n <= 65535, "a port number from 0 to 65535 (0 picks a free one)")
 
 
 def momentum(text):

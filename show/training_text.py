@@ -128,6 +128,18 @@ def interrupted(model_path, epochs_done, epochs, command):
             f"To carry on: {command}"]
 
 
+def live_page(url, paused):
+    """The line that says where the live page is (--live)."""
+    if paused:
+        return f"Live page: {url}  (open it in a browser; training waits for Resume or Step there)"
+    return f"Live page: {url}  (open it in a browser to watch the network learn; Pause and Step are there)"
+
+
+def live_page_stays(url):
+    """The line after a live run: the page stays up until Ctrl-C."""
+    return f"Training has finished; the live page stays up with the results at {url}  (Ctrl-C stops it)"
+
+
 def plural(n, noun, nouns=None):
     """1 epoch, 2 epochs; 1 batch, 8 batches."""
     return f"{n} {noun if n == 1 else nouns or noun + 's'}"
