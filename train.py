@@ -23,7 +23,7 @@ import time
 from data import DataError, load_mnist
 from data.catalog import DEFAULT_DATASET
 from my_math import use_fast_forms
-from network import SGD, Adam, ModelFileError, Network, TrainingDiverged, train_epoch
+from network import SGD, Adam, ModelFileError, Network, TrainingDiverged, diagnosis, train_epoch
 from network.checkpoint import CheckpointError, interrupts_held, load_checkpoint, save_checkpoint, state_path
 from network.metrics import confusion_counts
 from network.model_file import default_model_path
@@ -75,6 +75,9 @@ def run(args):
     except KeyboardInterrupt:
         text.say(*text.interrupted(model_path, len(history), settings["epochs"], resume_command(args, model_path)))
         return INTERRUPTED
+    except TrainingDiverged as error:  # stopped: say why, what to try, and what is kept
+        kept = f"{model_path} keeps epoch {len(history)}" if history else "no epoch finished, nothing was saved"
+        raise TrainingDiverged(f"{error}: {diagnosis.diverged_advice(settings['lr'])} ({kept})") from None
 
     counts = confusion_counts(test_set.labels, predicted, test_set.num_classes)
     text.say(*text.results(history, counts, test_set.class_names, len(test_set)))
@@ -179,24 +182,33 @@ def train(net, optimizer, rng, history, settings, train_set, test_set, model_pat
     """
     epochs = settings["epochs"]
     schedule = SCHEDULES[settings["schedule"]]
+    watch = diagnosis.DivergenceWatch(train_set.num_classes)
+    sample = train_set.matrix(range(min(diagnosis.SAMPLE, len(train_set))))
+    batches = -(-len(train_set) // settings["batch_size"])
     for epoch in range(len(history) + 1, epochs + 1):
         lr = schedule(settings["lr"], epoch - 1, epochs)
         began = time.perf_counter()
         progress = None if quiet else text.Progress(epoch, epochs, len(train_set))
         try:
-            train_loss, train_accuracy = train_epoch(net, optimizer, train_set, settings["batch_size"],
-                                                     rng, lr, epoch, on_batch=[progress] if progress else [])
+            train_loss, train_accuracy = train_epoch(net, optimizer, train_set, settings["batch_size"], rng, lr,
+                                                     epoch, on_batch=[watch] + ([progress] if progress else []))
         finally:
             if progress:
                 progress.close()
+        watch.end_of_epoch()
         test_loss, test_accuracy, predicted, confidence = net.evaluate_in_full(test_set)
         result = {"epoch": epoch, "lr": lr, "train_loss": train_loss, "train_accuracy": train_accuracy,
                   "test_loss": test_loss, "test_accuracy": test_accuracy,
                   "seconds": round(time.perf_counter() - began, 1)}
+        found = diagnosis.after_epoch(history + [result], batches, net, sample, train_set.num_classes)
+        news = diagnosis.new(found, history[-1].get("diagnoses", []) if history else [])
+        result["diagnoses"] = [finding._asdict() for finding in found]
         with interrupts_held():  # history and the files on disk must agree if Ctrl-C comes now
             history.append(result)
             save_checkpoint(model_path, net, metadata(settings, train_set, result), optimizer, rng, settings, history)
         text.say(text.epoch_line(result, epochs))
+        if not quiet:
+            text.say(*text.diagnoses(news))
     return predicted, confidence
 
 
