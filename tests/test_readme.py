@@ -40,8 +40,10 @@ QUICK = {
     "benchmarks/accuracy.py": ["--limit", "300"],
 }
 # What a quick run may answer besides 0: accuracy.py exits 1 when the bar is missed,
-# which 300 images always do.
-ALSO_ACCEPTED = {"benchmarks/accuracy.py": {1}}
+# which 300 images always do; the timing scripts exit 1 when over their budget, which a
+# busy machine can be (this test checks that the commands run, not how fast: speed is
+# for the benchmarks themselves to measure).
+ALSO_ACCEPTED = {"benchmarks/accuracy.py": {1}, "benchmarks/predict_time.py": {1}, "benchmarks/predict_api.py": {1}}
 
 
 def readme_commands():
