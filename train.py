@@ -25,7 +25,7 @@ import time
 from data import DataError, load_mnist
 from data.catalog import DEFAULT_DATASET
 from my_math import use_fast_forms
-from network import SGD, Adam, ModelFileError, Network, TrainingDiverged, train_epoch
+from network import SGD, Adam, ModelFileError, Network, TrainingDiverged, diagnosis, train_epoch
 from network.checkpoint import CheckpointError, interrupts_held, load_checkpoint, save_checkpoint, state_path
 from network.metrics import confusion_counts
 from network.model_file import default_model_path
@@ -81,6 +81,12 @@ def run(args):
         except KeyboardInterrupt:
             text.say(*text.interrupted(model_path, len(history), settings["epochs"], resume_command(args, model_path)))
             return INTERRUPTED
+        except TrainingDiverged as error:  # stopped: say why, what to try, and what is kept
+            kept = f"{model_path} keeps epoch {len(history)}" if history else "no epoch finished, nothing was saved"
+            message = f"{error}: {diagnosis.diverged_advice(settings['lr'])} ({kept})"
+            if page:
+                page.training.stopped_because(message)
+            raise TrainingDiverged(message) from None
         report(net, history, test_set, predicted, confidence, model_path, plots_dir, started)
         if page:
             text.say(text.live_page_stays(page.url))
@@ -206,34 +212,44 @@ def train(net, optimizer, rng, history, settings, train_set, test_set, model_pat
     """
     epochs = settings["epochs"]
     schedule = SCHEDULES[settings["schedule"]]
+    watch = diagnosis.Watch(train_set, settings["batch_size"])
     for epoch in range(len(history) + 1, epochs + 1):
         lr = schedule(settings["lr"], epoch - 1, epochs)
         if live:
             live.epoch_begins(epoch, lr)
         began = time.perf_counter()
-        progress = None if quiet else text.Progress(epoch, epochs, len(train_set))
-        listeners = [progress] if progress else []
-        if live:
-            listeners.append(live.after_batch)
-        try:
-            train_loss, train_accuracy = train_epoch(net, optimizer, train_set, settings["batch_size"],
-                                                     rng, lr, epoch, on_batch=listeners)
-        finally:
-            if progress:
-                progress.close()
+        listeners = [watch.after_batch] + ([live.after_batch] if live else [])
+        train_loss, train_accuracy = train_one_epoch(net, optimizer, rng, train_set, settings, lr, epoch, quiet,
+                                                     listeners)
+        watch.end_of_epoch()
         test_loss, test_accuracy, predicted, confidence = net.evaluate_in_full(test_set)
         result = {"epoch": epoch, "lr": lr, "train_loss": train_loss, "train_accuracy": train_accuracy,
                   "test_loss": test_loss, "test_accuracy": test_accuracy,
                   "seconds": round(time.perf_counter() - began, 1)}
+        found, news = watch.after_epoch(history, result, net)
+        result["diagnoses"] = found
         with interrupts_held():  # history and the files on disk must agree if Ctrl-C comes now
             history.append(result)
             save_checkpoint(model_path, net, metadata(settings, train_set, result), optimizer, rng, settings, history)
         text.say(text.epoch_line(result, epochs))
+        if not quiet:
+            text.say(*text.diagnoses(news))
         if live:
             live.epoch_ended(result, predicted)
     if live:
         live.finish()
     return predicted, confidence
+
+
+def train_one_epoch(net, optimizer, rng, train_set, settings, lr, epoch, quiet, listeners):
+    """One epoch of train_epoch, with the progress line (unless quiet): (train loss, train accuracy)."""
+    progress = None if quiet else text.Progress(epoch, settings["epochs"], len(train_set))
+    try:
+        return train_epoch(net, optimizer, train_set, settings["batch_size"], rng, lr, epoch,
+                           on_batch=listeners + ([progress] if progress else []))
+    finally:
+        if progress:
+            progress.close()
 
 
 def metadata(settings, train_set, result):

@@ -10,11 +10,11 @@ and train.py's command line), model_file.py (the saved network) and checkpoint.p
 training state, for --resume). Last, fast/: the chapter "making it fast".
 """
 
-from . import fast
+from . import diagnosis, fast
 from .model_file import ModelFileError
 from .network import Network
 from .optimizers import SGD, Adam
 from .schedules import SCHEDULES
 from .training import TrainingDiverged, train_epoch
 
-__all__ = ["Network", "SGD", "Adam", "SCHEDULES", "train_epoch", "TrainingDiverged", "ModelFileError", "fast"]
+__all__ = ["Network", "SGD", "Adam", "SCHEDULES", "train_epoch", "TrainingDiverged", "ModelFileError", "diagnosis", "fast"]

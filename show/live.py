@@ -77,6 +77,7 @@ class LiveTraining:
         self.clock = deque(maxlen=RATE_WINDOW + 1)  # (time, images_seen) since training last (re)started
         self.images_per_second = self.test_seconds = None
         self.last_step = self.confusion = None
+        self.stop_reason = None  # why training stopped early, when it did (a diverging loss)
         self.version = 0  # goes up with every change: the event stream sends what is new
 
     # ------------------------------------------------------------------ called by training
@@ -129,6 +130,12 @@ class LiveTraining:
     def stop(self):
         """The program is ending (Ctrl-C, or after training): pages are told, waiting controls return."""
         self._set_state("stopped")
+
+    def stopped_because(self, reason):
+        """Training was stopped early, for reason (network/diagnosis.py's words): the page says so."""
+        with self.changed:
+            self.stop_reason = reason
+            self._changed()
 
     # ------------------------------------------------------------------ called by the server's threads
 
@@ -183,7 +190,7 @@ class LiveTraining:
                 "images_seen": self.images_seen, "train_images": self.train_size,
                 "lr": self.lr, "images_per_second": self.images_per_second, "seconds_left": self._seconds_left(),
                 "history": list(self.history), "recent": recent, "last_step": self.last_step,
-                "confusion": self.confusion, "version": self.version,
+                "confusion": self.confusion, "stop_reason": self.stop_reason, "version": self.version,
             }
 
     # ------------------------------------------------------------------ inside

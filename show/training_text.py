@@ -96,6 +96,20 @@ def epoch_line(result, epochs):
             f"accuracy {result['test_accuracy']:.2%}  |  lr {result['lr']:.3g}  {result['seconds']:.1f} s")
 
 
+def diagnoses(found):
+    """What training noticed after an epoch (network/diagnosis.py), each as a paragraph marked with "!"."""
+    lines = []
+    for finding in found:
+        words, line = finding.message.split(), "  !"
+        for word in words:
+            if len(line) + 1 + len(word) > 88:
+                lines.append(line)
+                line = "   "
+            line += " " + word
+        lines.append(line)
+    return lines
+
+
 def results(history, counts, class_names, test_images):
     """The lines after training: final and best test accuracy, then the accuracy of each class.
 

@@ -65,6 +65,7 @@ function show(state) {
   redrawChart();
   if (newStep) showStep(state.last_step);
   if (newEpoch) showConfusion(state);
+  if (newEpoch) showDiagnoses(state);
   if (state.state === "stopped" && events) {
     events.close(); // for good: the server is going away
     events = null;
@@ -83,7 +84,9 @@ function setState(state) {
   $("state").textContent = words[state] ?? state;
   $("problem").textContent = {
     lost: "The server does not answer: is train.py --live still running? The page will reconnect by itself.",
-    stopped: "train.py has stopped (Ctrl-C in the terminal): the page shows the network as it last was.",
+    stopped: run?.stop_reason
+      ? `Training stopped: ${run.stop_reason}.`
+      : "train.py has stopped (Ctrl-C in the terminal): the page shows the network as it last was.",
   }[state] ?? "";
   $("notice").textContent = state === "finished"
     ? "Training has finished and the model is saved: these are the results. Ctrl-C in the terminal ends it." : "";
@@ -139,6 +142,30 @@ function showStep(step) {
       ${Math.abs(change).toFixed(4)}.</p>
     <p class="note">Each weight moved a little against its gradient, the direction in which the loss on
       these images grows: so on these same images the loss is now ${change <= 0 ? "lower" : "higher (the step overshot)"}.</p>`;
+}
+
+// What training noticed after each epoch (network/diagnosis.py): newest first, a sign once
+// for as long as it lasts, as in the terminal.
+function showDiagnoses(state) {
+  const list = $("diagnoses");
+  list.replaceChildren();
+  let before = [];
+  const said = [];
+  for (const h of state.history) {
+    const found = h.diagnoses ?? [];
+    for (const d of found) {
+      if (!before.some((b) => b.kind === d.kind)) said.push({ epoch: h.epoch, message: d.message });
+    }
+    before = found;
+  }
+  for (const { epoch, message } of said.reverse()) {
+    const item = document.createElement("li");
+    const when = document.createElement("strong");
+    when.textContent = `After epoch ${epoch}: `;
+    item.append(when, message.charAt(0).toUpperCase() + message.slice(1));
+    list.append(item);
+  }
+  $("diagnoses-card").hidden = said.length === 0;
 }
 
 function showConfusion(state) {
