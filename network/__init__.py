@@ -5,7 +5,8 @@ dense.py (one layer, Z = A_prev W + b), activations.py (ReLU, softmax), loss.py
 (cross-entropy, and the gradient (P − Y) / m where backpropagation starts), network.py
 (forward and backward through all the layers), optimizers.py and schedules.py (gradients
 become better weights), training.py (one epoch of mini-batch gradient descent), then
-train.py. Around them: metrics.py (right answers counted), settings.py (a run's settings
+train.py. Around them: metrics.py (right answers counted), diagnosis.py (when training
+goes wrong: the signs, and what to try), settings.py (a run's settings
 and train.py's command line), model_file.py (the saved network) and checkpoint.py (the
 training state, for --resume). Last, fast/: the chapter "making it fast".
 """

@@ -388,3 +388,19 @@ def test_stop_tells_open_streams_and_leaves_no_thread_behind(test_set):
     assert [m["state"] for m in messages] == ["running", "stopped"]
     time.sleep(0.1)  # the stream's own thread ends just after its last message
     assert threading.active_count() == threads_before
+
+
+def test_a_diverging_run_tells_the_page_why_it_stopped(tmp_path):
+    messages = []
+    with LiveRun("--lr", "1e9", "--limit", "500", "--epochs", "2", "--test-limit", "100", "--no-plots", "--paused",
+                 cwd=tmp_path) as run:
+        reader = threading.Thread(target=stream_messages, args=(run.port, messages, lambda m: m["state"] == "stopped"))
+        reader.start()
+        wait_until(lambda: messages)
+        run.post("/api/training/resume")
+        assert run.wait() == 2
+        reader.join(10)
+    assert messages[-1]["state"] == "stopped"
+    assert messages[-1]["stop_reason"].startswith("the loss rose from 2.")
+    assert "try --lr 1e+08" in messages[-1]["stop_reason"]
+    assert run.err.startswith("train.py: error: the loss rose from") and "Traceback" not in run.err
