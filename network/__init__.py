@@ -13,8 +13,8 @@ training state, for --resume). Last, fast/: the chapter "making it fast".
 from . import fast
 from .model_file import ModelFileError
 from .network import Network
-from .optimizers import SGD, Adam
+from .optimizers import SGD, Adam, RMSprop
 from .schedules import SCHEDULES
 from .training import TrainingDiverged, train_epoch
 
-__all__ = ["Network", "SGD", "Adam", "SCHEDULES", "train_epoch", "TrainingDiverged", "ModelFileError", "fast"]
+__all__ = ["Network", "SGD", "Adam", "RMSprop", "SCHEDULES", "train_epoch", "TrainingDiverged", "ModelFileError", "fast"]
