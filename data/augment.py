@@ -9,7 +9,8 @@ images are never moved.
 
 The shifts are made from the bytes of the images, so a shifted batch is still a
 ByteMatrix and costs little more than the batch itself (my_math/fast/byte_matrix.py;
-data/fast/shifts.py computes shifted() several times faster, the same bytes).
+data/fast/shifts.py computes shifted() several times faster, the same bytes). docs/math.md,
+section 16.
 """
 
 from my_math import ByteMatrix
@@ -55,8 +56,11 @@ class Shifted:
         order of its rows, (right, down) for each: so the same seed gives the same images,
         whoever computes with them afterwards.
         """
-        s, shape = self.max_shift, self.dataset.image_shape
         for X, labels in self.dataset.batches(batch_size, rng):
-            moves = [(rng.randint(-s, s), rng.randint(-s, s)) for _ in labels]
-            images = [shifted(image, right, down, shape) for image, (right, down) in zip(X.byte_rows, moves)]
-            yield ByteMatrix(images), labels
+            yield self.shifted_batch(X, rng), labels
+
+    def shifted_batch(self, X, rng):
+        """The batch X (a ByteMatrix, an image a row) with every image shifted by its own (right, down)."""
+        s, shape = self.max_shift, self.dataset.image_shape
+        moves = [(rng.randint(-s, s), rng.randint(-s, s)) for _ in X.byte_rows]
+        return ByteMatrix([shifted(image, right, down, shape) for image, (right, down) in zip(X.byte_rows, moves)])

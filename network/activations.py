@@ -2,7 +2,7 @@
 
 φ (phi) is the activation of the hidden layers: A = φ(Z), elementwise. The last layer
 turns its scores into probabilities with softmax instead. docs/math.md, sections 4, 5
-and 14.
+and 13.
 
 Four choices of φ, by name in ACTIVATIONS (train.py --activation): relu, the default;
 leaky_relu; and the sigmoid and tanh of the older books. Each comes with its backward
@@ -77,7 +77,7 @@ def sigmoid_backward(dA, A):
     """dZ = dA ⊙ σ′(Z), with σ′(z) = σ(z) (1 − σ(z)) = a (1 − a): the output is all it takes.
 
     σ′ is at most ¼ (at z = 0) and nearly 0 for large |z|: the unit saturates and learns
-    slowly (docs/math.md, section 14).
+    slowly (docs/math.md, section 13).
     """
     return Matrix([[d * (a * (1.0 - a)) for d, a in zip(d_row, a_row)]
                    for d_row, a_row in zip(dA.rows, A.rows)], check=False)
@@ -117,7 +117,7 @@ def softmax(Z):
 Activation = namedtuple("Activation", "name forward backward initialisation")
 Activation.__doc__ = """A hidden activation φ: its name, forward(Z) = φ(Z), backward(dA, A) = dZ
 (with A = φ(Z)), and the initialisation of the weights it wants: "he" for the ReLU family,
-"xavier" for sigmoid and tanh (network/dense.py; docs/math.md, sections 9 and 14)."""
+"xavier" for sigmoid and tanh (network/dense.py; docs/math.md, sections 9 and 13)."""
 
 ACTIVATIONS = {
     "relu": Activation("relu", relu, relu_backward, "he"),

@@ -52,7 +52,7 @@ class Network:
         A_l = φ(A_{l−1} W_l + b_l) for the hidden layers and P = softmax(A_{l−1} W_l + b_l)
         for the last, one row of class probabilities per sample. backward needs them all.
         With dropout masks (training only), each layer reads its input A_{l−1} with
-        dropout applied, A_{l−1} ⊙ M_{l−1} / (1 − q), instead (docs/math.md, section 15).
+        dropout applied, A_{l−1} ⊙ M_{l−1} / (1 − q), instead (docs/math.md, section 14).
         """
         A = [X]
         last = len(self.layers)
@@ -74,7 +74,7 @@ class Network:
         the output, dZ = (P − Y) / m; then for each layer l, from the last to the first,
         dW_l = A_{l−1}ᵀ dZ_l and db_l = the column sums of dZ_l, and the gradient passes down
         through the weights and φ: dZ_{l−1} = (dZ_l W_lᵀ) ⊙ φ′(Z_{l−1}) (docs/math.md,
-        section 5), and through the masks on the way, where there are some (section 15).
+        section 5), and through the masks on the way, where there are some (section 14).
         """
         dZ = softmax_cross_entropy_gradient(A[-1], labels)
         gradients = []

@@ -1,4 +1,4 @@
-"""Optimizers: how a gradient becomes a change of the weights. docs/math.md, sections 6, 10 and 16.
+"""Optimizers: how a gradient becomes a change of the weights. docs/math.md, sections 6, 10 and 15.
 
 Each optimizer's step(layers, gradients, lr) gives every layer new weights W and biases b,
 written below as the formulas themselves, one Matrix operation per symbol: g is the

@@ -8,6 +8,7 @@ made: runs/20250314-093015-sigmoid.json for a run given --name sigmoid.
     {"format": "pure-python-run", "version": 1,
      "name": "sigmoid", "started": "2025-03-14 09:30:15",
      "command": "python train.py --activation sigmoid --name sigmoid",
+     "interpreter": "CPython 3.11.7",
      "settings": {"activation": "sigmoid", "epochs": 5, ...},   # all of them, as train.py keeps them
      "model": "models/mnist.json",
      "outcome": "finished",      # running, finished, interrupted or diverged
@@ -22,6 +23,7 @@ draws them behind the current one.
 """
 
 import os
+import platform
 import re
 import shlex
 import time
@@ -33,7 +35,8 @@ VERSION = 1
 FOLDER = "runs"
 OUTCOMES = ("running", "finished", "interrupted", "diverged")
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-_STAMP = re.compile(r"\d{8}-\d{6}(-\d+)?-")  # a record's file name: the time it started, then its name
+# A record's file name: the second it started, a number if it is not the first record of that second, its name.
+_STAMP = re.compile(r"(\d{8}-\d{6})(?:\.(\d+))?-")
 _EPOCH_FIGURES = ("epoch", "test_accuracy", "test_loss", "seconds")  # what every epoch of a history holds
 
 
@@ -62,6 +65,7 @@ class RunRecord:
             "name": name,
             "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now)),
             "command": "python train.py " + " ".join(map(shlex.quote, arguments)),
+            "interpreter": f"{platform.python_implementation()} {platform.python_version()}",
             "settings": settings,
             "model": model_path,
             "outcome": "running",
@@ -112,13 +116,17 @@ def default_name(model_path):
 
 
 def _new_path(folder, name, now):
-    """folder/YYYYmmdd-HHMMSS-name.json for the time now, with -2, -3, ... after the time if that is taken."""
+    """folder/YYYYmmdd-HHMMSS-name.json for the time now; YYYYmmdd-HHMMSS.2-name.json for a second
+    record started in the same second (of any name), .3 for a third, and so on."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
-    path, number = os.path.join(folder, f"{stamp}-{name}.json"), 1
-    while os.path.exists(path):
-        number += 1
-        path = os.path.join(folder, f"{stamp}-{number}-{name}.json")
-    return path
+    number = 1 + sum(_order(path)[0] == stamp for path in list_records(folder))
+    return os.path.join(folder, f"{stamp}-{name}.json" if number == 1 else f"{stamp}.{number}-{name}.json")
+
+
+def _order(path):
+    """(the second its run started, its number in that second): records sort by it."""
+    stamp, number = _STAMP.match(os.path.basename(path)).groups()
+    return stamp, int(number or 1)
 
 
 def list_records(folder=FOLDER):
@@ -127,13 +135,15 @@ def list_records(folder=FOLDER):
         names = os.listdir(folder)
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return [os.path.join(folder, name) for name in sorted(names) if _STAMP.match(name) and name.endswith(".json")]
+    paths = [os.path.join(folder, name) for name in names if _STAMP.match(name) and name.endswith(".json")]
+    return sorted(paths, key=_order)
 
 
 def name_of(path):
     """The run's name in a record's file name: runs/20250314-093015-sigmoid.json → sigmoid."""
     base = os.path.basename(path)
-    return base[_STAMP.match(base).end():-len(".json")] if _STAMP.match(base) else base
+    stamp = _STAMP.match(base)
+    return base[stamp.end():-len(".json")] if stamp else base
 
 
 def load_record(path):

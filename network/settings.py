@@ -106,7 +106,7 @@ def parse_args(argv=None):
     files.add_argument("--textbook", action="store_true",
                        help="compute with the plain definitions only (my_math/matrix.py's loops, the optimizers' "
                             "formulas): about 25 times slower, and the same weights but for the last digits "
-                            "(docs/math.md, section 13)")
+                            "(docs/math.md, section 17)")
     return parser.parse_args(argv)
 
 

@@ -4,6 +4,7 @@ Their gradients against finite differences, their formulas against the code, and
 they must leave alone: the default network, evaluation, labels and test images.
 """
 
+import contextlib
 import json
 import math
 import random
@@ -11,13 +12,18 @@ import random
 import pytest
 
 from data import Dataset
-from data.augment import Shifted, shifted
-from my_math import Matrix
+from data import augment
+from data.augment import Shifted
+from my_math import Matrix, textbook
 from network import Network, RMSprop, train_epoch
 from network.activations import ACTIVATIONS, activation_named, leaky_relu, sigmoid, tanh
 from network.dropout import draw_masks, dropped
 from network.training import batch_gradients
 from tests.test_network import ListDataset, OneLayer, small_batch
+
+
+# Each test of a formula runs twice: with the plain definitions, and with the fast forms training uses.
+BOTH_WAYS = pytest.mark.parametrize("definitions", [textbook, contextlib.nullcontext], ids=["plain", "fast"])
 
 
 # ---------------------------------------------------------------- gradients
@@ -113,14 +119,16 @@ def test_the_default_network_is_the_relu_network_of_before():
 
 # ---------------------------------------------------------------- RMSprop
 
-def test_rmsprop_follows_its_formula():
+@BOTH_WAYS
+def test_rmsprop_follows_its_formula(definitions):
     """s ← ρ s + (1 − ρ) g², w ← w − η g / (√s + ε), with the decay on the weights, not the bias."""
     layer = OneLayer([1.0, -1.0], [3.0])
     opt = RMSprop(weight_decay=0.01)
     w, s, b, s_b = [1.0, -1.0], [0.0, 0.0], 3.0, 0.0
     grads = [([0.3, -0.1], 0.5), ([0.2, 0.05], -0.25), ([-0.4, 0.2], 0.125)]
     for g, g_b in grads:
-        opt.step([layer], [(Matrix([g]), Matrix([[g_b]]))], lr=0.01)
+        with definitions():
+            opt.step([layer], [(Matrix([g]), Matrix([[g_b]]))], lr=0.01)
         for i in range(2):
             gi = g[i] + 0.01 * w[i]
             s[i] = 0.9 * s[i] + 0.1 * gi * gi
@@ -197,15 +205,21 @@ def test_impossible_dropout_rates(q):
 
 # ---------------------------------------------------------------- shifted images
 
-def test_shifted_moves_every_pixel_and_fills_with_black():
+@BOTH_WAYS
+def test_shifted_moves_every_pixel_and_fills_with_black(definitions):
     image = bytes(range(1, 10))  # 3 × 3: 1 2 3 / 4 5 6 / 7 8 9
-    assert shifted(image, 0, 0, (3, 3)) == image
-    assert shifted(image, 1, 0, (3, 3)) == bytes([0, 1, 2, 0, 4, 5, 0, 7, 8])    # right
-    assert shifted(image, -1, 0, (3, 3)) == bytes([2, 3, 0, 5, 6, 0, 8, 9, 0])   # left
-    assert shifted(image, 0, 1, (3, 3)) == bytes([0, 0, 0, 1, 2, 3, 4, 5, 6])    # down
-    assert shifted(image, -2, -1, (3, 3)) == bytes([6, 0, 0, 9, 0, 0, 0, 0, 0])  # left and up
-    assert shifted(image, 3, 0, (3, 3)) == bytes(9)                             # out of the frame
-    assert shifted(bytes(range(6)), 1, 1, (2, 3)) == bytes([0, 0, 0, 0, 0, 1])   # not square
+    with definitions():
+        check_shifts(image)
+
+
+def check_shifts(image):
+    assert augment.shifted(image, 0, 0, (3, 3)) == image
+    assert augment.shifted(image, 1, 0, (3, 3)) == bytes([0, 1, 2, 0, 4, 5, 0, 7, 8])    # right
+    assert augment.shifted(image, -1, 0, (3, 3)) == bytes([2, 3, 0, 5, 6, 0, 8, 9, 0])   # left
+    assert augment.shifted(image, 0, 1, (3, 3)) == bytes([0, 0, 0, 1, 2, 3, 4, 5, 6])    # down
+    assert augment.shifted(image, -2, -1, (3, 3)) == bytes([6, 0, 0, 9, 0, 0, 0, 0, 0])  # left and up
+    assert augment.shifted(image, 3, 0, (3, 3)) == bytes(9)                             # out of the frame
+    assert augment.shifted(bytes(range(6)), 1, 1, (2, 3)) == bytes([0, 0, 0, 0, 0, 1])   # not square
 
 
 def tiny_dataset(n=10):
@@ -225,10 +239,44 @@ def test_shifted_batches_shift_each_image_and_keep_the_labels():
     for (X, _), (X_moved, _) in zip(plain, moved):
         assert type(X_moved).__name__ == "ByteMatrix"  # still bytes: the packed product applies
         for image, image_moved in zip(X.byte_rows, X_moved.byte_rows):
-            found = [(r, d) for r in (-1, 0, 1) for d in (-1, 0, 1) if shifted(image, r, d, (4, 4)) == image_moved]
+            found = [(r, d) for r in (-1, 0, 1) for d in (-1, 0, 1) if augment.shifted(image, r, d, (4, 4)) == image_moved]
             assert len(found) == 1  # exactly one shift of at most a pixel each way makes it
             moves.add(found[0])
     assert len(moves) > 3  # and they vary
     assert data.pixels is pixels_before  # the data set itself is not changed
     again = list(Shifted(data, 1).batches(4, random.Random(8)))
     assert [X.byte_rows for X, _ in again] == [X.byte_rows for X, _ in moved]  # same seed, same images
+
+
+# ---------------------------------------------------------------- model files
+
+def test_the_model_file_records_the_activation_and_old_files_load_as_relu(tmp_path):
+    X, _ = small_batch()
+    net = Network([5, 4, 3], seed=1, activation="sigmoid", dropout=0.5)
+    path = tmp_path / "sigmoid.json"
+    net.save(str(path))
+    loaded = Network.load(str(path))
+    assert loaded.activation.name == "sigmoid" and loaded.dropout == 0.0
+    assert loaded.predict_proba(X) == net.predict_proba(X)
+
+    model = json.loads(path.read_text())
+    del model["activation"]  # as written before there was a choice
+    path.write_text(json.dumps(model))
+    old = Network.load(str(path))
+    assert old.activation.name == "relu"
+    relu_net = Network([5, 4, 3], seed=1)
+    for layer, saved in zip(relu_net.layers, loaded.layers):
+        layer.W, layer.b = saved.W, saved.b
+    assert old.predict_proba(X) == relu_net.predict_proba(X) != net.predict_proba(X)
+
+
+@pytest.mark.parametrize("activation", ["swish", 3, None])
+def test_a_model_file_with_an_unknown_activation_is_refused(tmp_path, activation):
+    from network import ModelFileError
+    path = tmp_path / "model.json"
+    Network([3, 2, 2]).save(str(path))
+    model = json.loads(path.read_text())
+    model["activation"] = activation
+    path.write_text(json.dumps(model))
+    with pytest.raises(ModelFileError, match="activation must be one of relu, leaky_relu, sigmoid, tanh"):
+        Network.load(str(path))
