@@ -192,7 +192,7 @@ def run_record(args, argv, checkpoint, settings, model_path, history):
     """The run's record in --runs-dir (network/run_records.py): a resumed run carries on its own,
     unless it is gone or --name asks for a new one; other runs start one."""
     saved = checkpoint.net.metadata.get("run_record") if checkpoint else None
-    record = RunRecord.carry_on(saved) if saved and not args.name else None
+    record = RunRecord.carry_on(saved, settings) if saved and not args.name else None
     if record is None:
         record = RunRecord.start(args.runs_dir, args.name or default_name(model_path), argv, settings, model_path)
     record.update(history)

@@ -109,11 +109,15 @@ def write_table(doc, folder, lengths):
         rows.append(f"| {what} | `{command}` | " + " | ".join(cells) + f" | {times} |")
     interpreters = sorted({r["interpreter"] for name, _, _ in EXPERIMENTS for e in lengths
                            for r in [latest(folder, f"lab-{name}-e{e}")] if r})
-    note = (f"Test accuracy on the 10 000 test images after the last epoch; time for the {' / '.join(map(str, lengths))}"
-            f"-epoch runs, tests included, with {', '.join(interpreters) or 'no interpreter yet'}. Add `--epochs 20` "
-            "to a command for the 20-epoch run.")
+    note = (f"Test accuracy on the test images after the last epoch; time for the "
+            f"{' / '.join(map(str, lengths))}-epoch runs, tests included, with "
+            f"{', '.join(interpreters) or 'no interpreter yet'}. Add `--epochs {lengths[-1]}` to a command for "
+            f"the {lengths[-1]}-epoch run.")
     table = "\n".join([TABLE_START, note, "", *header, *rows, TABLE_END])
-    text = open(doc, encoding="utf-8").read() if os.path.exists(doc) else f"# The lab book\n\n{TABLE_START}\n{TABLE_END}\n"
+    if not os.path.exists(doc):
+        with open(doc, "w", encoding="utf-8") as f:
+            f.write(f"# The lab book\n\n{TABLE_START}\n{TABLE_END}\n")
+    text = open(doc, encoding="utf-8").read()
     before, rest = text.split(TABLE_START, 1)
     after = rest.split(TABLE_END, 1)[1]
     with open(doc + ".tmp", "w", encoding="utf-8") as f:

@@ -17,4 +17,5 @@ from .optimizers import SGD, Adam, RMSprop
 from .schedules import SCHEDULES
 from .training import TrainingDiverged, train_epoch
 
-__all__ = ["Network", "SGD", "Adam", "RMSprop", "SCHEDULES", "train_epoch", "TrainingDiverged", "ModelFileError", "fast"]
+__all__ = ["Network", "SGD", "Adam", "RMSprop", "SCHEDULES", "train_epoch", "TrainingDiverged", "ModelFileError",
+           "fast"]

@@ -109,17 +109,23 @@ def read_json(path, fail, missing):
         fail(f"is not valid JSON ({error})")
 
 
+def read_versioned_json(path, fail, missing, kind, format_name, version):
+    """The JSON object in the file at path, after checking it is a kind of file ("a model file")
+    of this project: its format is format_name and its version is version; fail(problem) if not."""
+    value = read_json(path, fail, missing)
+    if not isinstance(value, dict) or value.get("format") != format_name:
+        fail(f"is not {kind} of this project (its format is not {format_name!r})")
+    if value.get("version") != version:
+        fail(f"has version {value.get('version')!r}; this program reads version {version}")
+    return value
+
+
 def read_model(path):
-    """The parameters [(W, b), ...], the activation's name and the metadata dict stored in path, after checking them all."""
+    """The parameters [(W, b), ...], the activation's name and the metadata dict stored in path, all checked."""
     def fail(problem):
         raise ModelFileError(f"{path}: {problem}")
 
-    model = read_json(path, fail, missing="no such model file")
-
-    if not isinstance(model, dict) or model.get("format") != FORMAT:
-        fail(f"is not a model file of this project (its format is not {FORMAT!r})")
-    if model.get("version") != VERSION:
-        fail(f"has version {model.get('version')!r}; this program reads version {VERSION}")
+    model = read_versioned_json(path, fail, "no such model file", "a model file", FORMAT, VERSION)
     sizes, layers = model.get("sizes"), model.get("layers")
     if (not isinstance(sizes, list) or len(sizes) < 2
             or not all(isinstance(n, int) and n >= 1 for n in sizes)):

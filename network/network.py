@@ -62,7 +62,7 @@ class Network:
         return A
 
     def _input_of(self, l, A, masks):
-        """What layer l reads: A_{l−1}, or with dropout masks, A_{l−1} ⊙ M_{l−1} / (1 − q) (not for the inputs X)."""
+        """What layer l reads: A_{l−1}, or with dropout masks, A_{l−1} ⊙ M_{l−1} / (1 − q) (X itself for l = 1)."""
         if masks is None or l == 1:
             return A[l - 1]
         return dropped(A[l - 1], masks[l - 2], self.dropout)

@@ -28,7 +28,7 @@ import re
 import shlex
 import time
 
-from .model_file import read_json, write_json_atomically
+from .model_file import read_versioned_json, write_json_atomically
 
 FORMAT = "pure-python-run"
 VERSION = 1
@@ -73,12 +73,15 @@ class RunRecord:
         })
 
     @classmethod
-    def carry_on(cls, path):
-        """The record at path, for a resumed run to go on writing; None if it is gone or unusable."""
+    def carry_on(cls, path, settings):
+        """The record at path, for a resumed run (its settings now settings: --epochs may have grown)
+        to go on writing; None if it is gone or unusable."""
         try:
-            return cls(path, load_record(path))
+            contents = load_record(path)
         except RunRecordError:
             return None
+        contents["settings"] = settings
+        return cls(path, contents)
 
     def update(self, history, outcome="running", message=None):
         """Write the record again with the history so far, the outcome, and a message about it if any."""
@@ -151,11 +154,7 @@ def load_record(path):
     def fail(problem):
         raise RunRecordError(f"{path}: {problem}")
 
-    record = read_json(path, fail, missing="no such run record")
-    if not isinstance(record, dict) or record.get("format") != FORMAT:
-        fail(f"is not a run record of this project (its format is not {FORMAT!r})")
-    if record.get("version") != VERSION:
-        fail(f"has version {record.get('version')!r}; this program reads version {VERSION}")
+    record = read_versioned_json(path, fail, "no such run record", "a run record", FORMAT, VERSION)
     history = record.get("history")
     if not isinstance(record.get("settings"), dict) or not isinstance(history, list):
         fail("lacks its settings or its history")

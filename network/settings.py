@@ -80,7 +80,8 @@ def parse_args(argv=None):
                      help=f"the hidden layers' activation (default {d['activation']}); the weights start "
                           "He-initialised for relu and leaky_relu, Xavier-initialised for sigmoid and tanh")
     run.add_argument("--dropout", type=dropout_rate, metavar="Q",
-                     help=f"drop each hidden unit with probability Q while training, in [0, 1) (default {d['dropout']})")
+                     help=f"drop each hidden unit with probability Q while training, in [0, 1) "
+                          f"(default {d['dropout']})")
     run.add_argument("--augment", type=shift_pixels, nargs="?", const=AUGMENT_SHIFT, metavar="PIXELS",
                      help="show each training image, each time it is drawn, shifted by a random whole number "
                           f"of pixels, up to PIXELS each way (default {AUGMENT_SHIFT}; without --augment, none)")
@@ -97,7 +98,8 @@ def parse_args(argv=None):
     files.add_argument("--plots-dir", default="plots", metavar="FOLDER", help="where the pictures go (default plots/)")
     files.add_argument("--name", type=run_name, help="the run's name in its record, runs/TIME-NAME.json, "
                        "which compare_runs.py reads (default: the model file's name)")
-    files.add_argument("--runs-dir", default="runs", metavar="FOLDER", help="where the run's record goes (default runs/)")
+    files.add_argument("--runs-dir", default="runs", metavar="FOLDER",
+                       help="where the run's record goes (default runs/)")
     files.add_argument("--no-plots", action="store_true", help="draw no pictures")
     files.add_argument("--resume", action="store_true",
                        help="carry on the run saved in --out with its saved settings; only --epochs "

@@ -80,7 +80,8 @@ def comparison_picture(records, path):
     colours = colormaps["tab10" if len(drawn) <= 10 else "tab20"].colors
     labels = [label(record, difference) for record, difference in drawn]
     columns = 2 if len(drawn) > 4 and max(map(len, labels)) <= 2 * LABEL_WIDTH // 5 else 1
-    labels = [textwrap.fill(text, LABEL_WIDTH // columns, subsequent_indent="    ", break_on_hyphens=False) for text in labels]
+    labels = [textwrap.fill(text, LABEL_WIDTH // columns, subsequent_indent="    ", break_on_hyphens=False)
+              for text in labels]
     legend_lines = sum(text.count("\n") + 1 for text in labels) / columns + 1
     fig = Figure(figsize=(11, 5 + 0.2 * legend_lines), layout="constrained")
     grid = fig.add_gridspec(2, 2, height_ratios=[5, 0.2 * legend_lines])

@@ -31,7 +31,8 @@ def header(settings, train_set, test_set, net, model_path, state_path, history):
     lines = [
         f"Data:     {train_set.dataset}, {len(train_set):,} training images{limited} "
         f"and {len(test_set):,} test images{test_limited} of {rows}×{cols} pixels",
-        f"Network:  {' → '.join(map(str, net.sizes))}{activation(settings)}: {net.parameter_count:,} weights and biases",
+        f"Network:  {' → '.join(map(str, net.sizes))}{activation(settings)}: "
+        f"{net.parameter_count:,} weights and biases",
         f"Training: {plural(settings['epochs'], 'epoch')} of {plural(batches, 'batch', 'batches')} of "
         f"{settings['batch_size']}, {optimizer}, lr {settings['lr']} ({settings['schedule']} schedule), "
         f"seed {settings['seed']}{variants(settings)}",

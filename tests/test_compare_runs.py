@@ -124,7 +124,8 @@ def test_records_list_in_the_order_they_were_made_and_name_their_runs(tmp_path):
 def test_what_differs_between_runs():
     a = {"name": "a", "settings": dict(DEFAULTS, lr=0.1, data_dir="/here")}
     b = {"name": "b", "settings": dict(DEFAULTS, lr=0.1, data_dir="/there", hidden=[256, 128], limit=600)}
-    assert run_comparison.differences([a, b]) == [{"hidden": [128], "limit": None}, {"hidden": [256, 128], "limit": 600}]
+    assert run_comparison.differences([a, b]) == [{"hidden": [128], "limit": None},
+                                                  {"hidden": [256, 128], "limit": 600}]
     assert run_comparison.in_words({"hidden": [256, 128], "limit": None}) == "--hidden 256 128, no --limit"
     assert run_comparison.differences([a]) == [{}]  # where the data was found is no difference
     adam = {"name": "adam", "settings": dict(DEFAULTS, optimizer="adam", lr=0.001)}

@@ -462,9 +462,10 @@ def test_records_of_named_resumed_interrupted_and_diverged_runs(tmp_path, capsys
     run_main(["--resume", "--epochs", "3", "--name", "longer"], tmp_path, "m.json")  # a new one, as asked
     first, longer = records_in(tmp_path / "runs")
     assert (first["name"], len(first["history"]), first["outcome"]) == ("first", 2, "finished")
+    assert first["settings"]["epochs"] == 2 and "--epochs 1 --name first" in first["command"]
     assert (longer["name"], len(longer["history"])) == ("longer", 3)
-    assert train.main(quick + ["--batch-size", "32", "--optimizer", "sgd", "--momentum", "0", "--lr", "1e300", "--name", "wild",
-                               "--out", str(tmp_path / "w.json"), "--runs-dir", str(tmp_path / "runs")]) == 2
+    diverging = ["--batch-size", "32", "--optimizer", "sgd", "--momentum", "0", "--lr", "1e300", "--name", "wild"]
+    assert train.main(quick + diverging + ["--out", str(tmp_path / "w.json"), "--runs-dir", str(tmp_path / "runs")]) == 2
     wild = records_in(tmp_path / "runs")[-1]
     assert wild["name"] == "wild" and wild["outcome"] == "diverged" and wild["history"] == []
     assert "loss became nan at epoch 1" in wild["messages"][0]

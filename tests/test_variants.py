@@ -19,7 +19,7 @@ from network import Network, RMSprop, train_epoch
 from network.activations import ACTIVATIONS, activation_named, leaky_relu, sigmoid, tanh
 from network.dropout import draw_masks, dropped
 from network.training import batch_gradients
-from tests.test_network import ListDataset, OneLayer, small_batch
+from tests.test_network import ListDataset, OneLayer, finite_difference_problems, small_batch
 
 
 # Each test of a formula runs twice: with the plain definitions, and with the fast forms training uses.
@@ -27,30 +27,6 @@ BOTH_WAYS = pytest.mark.parametrize("definitions", [textbook, contextlib.nullcon
 
 
 # ---------------------------------------------------------------- gradients
-
-def finite_difference_problems(net, X, labels, masks):
-    """Every weight and bias whose gradient differs from (L(θ + h) − L(θ − h)) / 2h by a relative 1e-6 or more."""
-    _, gradients = net.loss_and_gradients(X, labels, masks)
-    h, problems, checked = 1e-5, [], 0
-    for l, (layer, (dW, db)) in enumerate(zip(net.layers, gradients), 1):
-        for name, parameter, gradient in (("W", layer.W, dW), ("b", layer.b, db)):
-            n_rows, n_cols = parameter.shape
-            for k in range(n_rows):
-                for j in range(n_cols):
-                    original = parameter[k, j]
-                    parameter[k, j] = original + h
-                    loss_plus = net.loss_and_gradients(X, labels, masks)[0]
-                    parameter[k, j] = original - h
-                    loss_minus = net.loss_and_gradients(X, labels, masks)[0]
-                    parameter[k, j] = original
-                    numeric, analytic = (loss_plus - loss_minus) / (2 * h), gradient[k, j]
-                    scale = abs(numeric) + abs(analytic)
-                    if (abs(numeric - analytic) / scale >= 1e-6) if scale > 1e-7 else abs(numeric - analytic) >= 1e-9:
-                        problems.append((f"{name}{l}", k, j, numeric, analytic))
-                    checked += 1
-    assert checked == net.parameter_count
-    return problems
-
 
 @pytest.mark.parametrize("q", [0.0, 0.5])
 @pytest.mark.parametrize("activation", list(ACTIVATIONS))
@@ -239,7 +215,8 @@ def test_shifted_batches_shift_each_image_and_keep_the_labels():
     for (X, _), (X_moved, _) in zip(plain, moved):
         assert type(X_moved).__name__ == "ByteMatrix"  # still bytes: the packed product applies
         for image, image_moved in zip(X.byte_rows, X_moved.byte_rows):
-            found = [(r, d) for r in (-1, 0, 1) for d in (-1, 0, 1) if augment.shifted(image, r, d, (4, 4)) == image_moved]
+            found = [(r, d) for r in (-1, 0, 1) for d in (-1, 0, 1)
+                     if augment.shifted(image, r, d, (4, 4)) == image_moved]
             assert len(found) == 1  # exactly one shift of at most a pixel each way makes it
             moves.add(found[0])
     assert len(moves) > 3  # and they vary
