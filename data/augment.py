@@ -8,9 +8,9 @@ could not learn by heart, and lifts the test accuracy (docs/experiments.md). The
 images are never moved.
 
 The shifts are made from the bytes of the images, so a shifted batch is still a
-ByteMatrix and costs little more than the batch itself (my_math/fast/byte_matrix.py;
-data/fast/shifts.py computes shifted() several times faster, the same bytes). docs/math.md,
-section 16.
+ByteMatrix (my_math/fast/byte_matrix.py) and the shifts cost a few percent of a training
+step (data/fast/shifts.py computes shifted() several times faster, the same bytes;
+benchmarks/augment_cost.py measures it). docs/math.md, section 16.
 """
 
 from my_math import ByteMatrix

@@ -6,6 +6,7 @@ differ, written as the options of train.py that give them: "--activation sigmoid
 """
 
 import textwrap
+from collections import Counter
 
 from network.settings import DEFAULTS, STARTING_LR, option, shown
 
@@ -17,18 +18,28 @@ LABEL_WIDTH = 130  # characters of legend text across the picture
 
 
 def differences(records):
-    """For each record, the settings in which the records differ, as {key: value}.
+    """For each record, what sets its run apart, as {key: value}: the settings in which it differs
+    from the value most of the runs have (the first run's, where there is no majority).
 
-    A single record is compared with train.py's defaults instead: what it changed.
+    Comparing sigmoid, Adam and dropout with the default gives {} for the default run and
+    {"activation": "sigmoid"}, {"optimizer": "adam", "lr": 0.001}, {"dropout": 0.2} for the
+    others. A single record is compared with train.py's defaults instead: what it changed.
     """
     settings = [record["settings"] for record in records]
-    keys = sorted({key for s in settings for key in s} - set(NOT_COMPARED))
     if len(records) == 1:
-        defaults = dict(DEFAULTS, lr=STARTING_LR.get(settings[0].get("optimizer")))
-        return [{key: value for key, value in settings[0].items()
-                 if key in defaults and key not in NOT_COMPARED and value != defaults[key]}]
-    varying = [key for key in keys if len({repr(s.get(key)) for s in settings}) > 1]
-    return [{key: s.get(key) for key in varying} for s in settings]
+        usual = dict(DEFAULTS, lr=STARTING_LR.get(settings[0].get("optimizer")))
+    else:
+        keys = sorted({key for s in settings for key in s})
+        usual = {key: _most_common([s.get(key) for s in settings]) for key in keys}
+    return [{key: value for key, value in sorted(s.items())
+             if key in usual and key not in NOT_COMPARED and value != usual[key]} for s in settings]
+
+
+def _most_common(values):
+    """The value that occurs most often in values (which may be lists), the first of them on a tie."""
+    counts = Counter(map(repr, values))
+    top = max(counts.values())
+    return next(value for value in values if counts[repr(value)] == top)
 
 
 def in_words(difference):
@@ -45,7 +56,7 @@ def label(record, difference):
 
 def table(records):
     """The lines of the table: per run its name, what differs, epochs, final and best test accuracy, time."""
-    heading = ("run", "what differs" if len(records) > 1 else "changed from the defaults",
+    heading = ("run", "what sets it apart" if len(records) > 1 else "changed from the defaults",
                "epochs", "final", "best (epoch)", "time", "outcome")
     rows = [heading]
     for record, difference in zip(records, differences(records)):

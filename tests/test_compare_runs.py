@@ -52,12 +52,14 @@ def test_the_table_and_the_picture_of_every_run(runs, tmp_path):
     result = compare(cwd=tmp_path)
     assert result.returncode == 0 and result.stderr == "", result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["run", "what", "differs", "epochs", "final", "best", "(epoch)", "time", "outcome"]
+    assert lines[0].split() == ["run", "what", "sets", "it", "apart", "epochs", "final", "best", "(epoch)", "time",
+                                "outcome"]
     rows = {line.split()[0]: line for line in lines[2:5]}
     assert rows.keys() == {"default", "sigmoid", "dropout"}
-    assert "--activation relu, --dropout 0.0" in rows["default"] and "97.50%" in rows["default"]
-    assert "--activation sigmoid, --dropout 0.0" in rows["sigmoid"] and "94.00% (3)" in rows["sigmoid"]
-    assert "--dropout 0.5" in rows["dropout"] and "2/3" in rows["dropout"] and rows["dropout"].endswith("interrupted")
+    assert rows["default"].split()[1] == "-" and "97.50%" in rows["default"]  # what most runs have
+    assert rows["sigmoid"].split()[1:3] == ["--activation", "sigmoid"] and "94.00% (3)" in rows["sigmoid"]
+    assert rows["dropout"].split()[1:3] == ["--dropout", "0.5"] and "2/3" in rows["dropout"]
+    assert rows["dropout"].endswith("interrupted")
     assert "1m30s" in rows["default"]  # 3 epochs of 30 s
     picture = tmp_path / "plots" / "runs.png"
     assert picture.read_bytes().startswith(PNG_SIGNATURE)
@@ -70,7 +72,8 @@ def test_runs_by_name_or_file_and_a_single_run_against_the_defaults(runs, tmp_pa
     assert by_name.returncode == 0, by_name.stderr
     rows = by_name.stdout.splitlines()[2:]
     assert [row.split()[0] for row in rows] == ["sigmoid", "default"]
-    assert "--lr 0.5" in rows[0] and "50.00%" in rows[0]  # the latest sigmoid run
+    assert "50.00%" in rows[0]  # the latest sigmoid run; set apart from it, with two runs only, the default:
+    assert "--activation relu, --epochs 3, --lr 0.1" in rows[1]
     alone = compare(list_records(str(runs))[1], "--no-plot", cwd=tmp_path)
     assert alone.stdout.splitlines()[0].split()[1:4] == ["changed", "from", "the"]
     assert "--activation sigmoid, --epochs 3" in alone.stdout  # what it changed; lr 0.1 is sgd's own
@@ -121,11 +124,12 @@ def test_records_list_in_the_order_they_were_made_and_name_their_runs(tmp_path):
         load_record(str(tmp_path / "gone.json"))
 
 
-def test_what_differs_between_runs():
+def test_what_sets_each_run_apart():
     a = {"name": "a", "settings": dict(DEFAULTS, lr=0.1, data_dir="/here")}
     b = {"name": "b", "settings": dict(DEFAULTS, lr=0.1, data_dir="/there", hidden=[256, 128], limit=600)}
-    assert run_comparison.differences([a, b]) == [{"hidden": [128], "limit": None},
-                                                  {"hidden": [256, 128], "limit": 600}]
+    c = {"name": "c", "settings": dict(DEFAULTS, lr=0.1, hidden=[256, 128], activation="tanh")}
+    assert run_comparison.differences([a, b]) == [{}, {"hidden": [256, 128], "limit": 600}]  # a tie: a's
+    assert run_comparison.differences([a, b, c]) == [{"hidden": [128]}, {"limit": 600}, {"activation": "tanh"}]
     assert run_comparison.in_words({"hidden": [256, 128], "limit": None}) == "--hidden 256 128, no --limit"
     assert run_comparison.differences([a]) == [{}]  # where the data was found is no difference
     adam = {"name": "adam", "settings": dict(DEFAULTS, optimizer="adam", lr=0.001)}
