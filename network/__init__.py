@@ -14,8 +14,9 @@ training state, for --resume). Last, fast/: the chapter "making it fast".
 from . import diagnosis, fast
 from .model_file import ModelFileError
 from .network import Network
-from .optimizers import SGD, Adam
+from .optimizers import SGD, Adam, RMSprop
 from .schedules import SCHEDULES
 from .training import TrainingDiverged, train_epoch
 
-__all__ = ["Network", "SGD", "Adam", "SCHEDULES", "train_epoch", "TrainingDiverged", "ModelFileError", "diagnosis", "fast"]
+__all__ = ["Network", "SGD", "Adam", "RMSprop", "SCHEDULES", "train_epoch", "TrainingDiverged", "ModelFileError",
+           "diagnosis", "fast"]

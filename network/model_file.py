@@ -2,11 +2,14 @@
 
     {"format": "pure-python-network", "version": 1,
      "sizes": [784, 128, 10],
+     "activation": "relu",
      "layers": [{"weights": [[...128 numbers...], ... 784 rows], "bias": [...128 numbers...]},
                 {"weights": [[...10 numbers...], ... 128 rows], "bias": [...10 numbers...]}],
      "metadata": {"dataset": "mnist", "epochs": 5, "test_accuracy": 0.977, ...}}
 
-weights holds fan_in rows of fan_out numbers (W as in Z = X W + b). Python writes each
+weights holds fan_in rows of fan_out numbers (W as in Z = X W + b); activation is the
+hidden layers' φ (network/activations.py), and files written before there was a choice
+have none: they are ReLU networks. Python writes each
 float with the shortest text that reads back as exactly the same float, so a saved and
 loaded network computes bit for bit what the original did. JSON rather than pickle:
 loading a pickle can run any code hidden in the file, loading JSON cannot.
@@ -18,6 +21,8 @@ import os
 import tempfile
 
 from my_math import Matrix
+
+from .activations import ACTIVATIONS
 
 FORMAT = "pure-python-network"
 VERSION = 1
@@ -59,13 +64,14 @@ def default_model_path(dataset):
     return os.path.join("models", f"{dataset}.json")
 
 
-def write_model(path, parameters, metadata):
-    """Save the layers' parameters [(W, b), ...] and a metadata dict to path."""
+def write_model(path, parameters, activation, metadata):
+    """Save the layers' parameters [(W, b), ...], the name of the hidden activation and a metadata dict to path."""
     sizes = [parameters[0][0].shape[0]] + [W.shape[1] for W, _ in parameters]
     write_json_atomically(path, {
         "format": FORMAT,
         "version": VERSION,
         "sizes": sizes,
+        "activation": activation,
         "layers": [{"weights": W.rows, "bias": b.rows[0]} for W, b in parameters],
         "metadata": metadata,
     })
@@ -103,23 +109,32 @@ def read_json(path, fail, missing):
         fail(f"is not valid JSON ({error})")
 
 
+def read_versioned_json(path, fail, missing, kind, format_name, version):
+    """The JSON object in the file at path, after checking it is a kind of file ("a model file")
+    of this project: its format is format_name and its version is version; fail(problem) if not."""
+    value = read_json(path, fail, missing)
+    if not isinstance(value, dict) or value.get("format") != format_name:
+        fail(f"is not {kind} of this project (its format is not {format_name!r})")
+    if value.get("version") != version:
+        fail(f"has version {value.get('version')!r}; this program reads version {version}")
+    return value
+
+
 def read_model(path):
-    """The parameters [(W, b), ...] and the metadata dict stored in path, after checking them all."""
+    """The parameters [(W, b), ...], the activation's name and the metadata dict stored in path, all checked."""
     def fail(problem):
         raise ModelFileError(f"{path}: {problem}")
 
-    model = read_json(path, fail, missing="no such model file")
-
-    if not isinstance(model, dict) or model.get("format") != FORMAT:
-        fail(f"is not a model file of this project (its format is not {FORMAT!r})")
-    if model.get("version") != VERSION:
-        fail(f"has version {model.get('version')!r}; this program reads version {VERSION}")
+    model = read_versioned_json(path, fail, "no such model file", "a model file", FORMAT, VERSION)
     sizes, layers = model.get("sizes"), model.get("layers")
     if (not isinstance(sizes, list) or len(sizes) < 2
             or not all(isinstance(n, int) and n >= 1 for n in sizes)):
         fail(f"sizes must be a list of at least two whole numbers ≥ 1, not {sizes!r}")
     if not isinstance(layers, list) or len(layers) != len(sizes) - 1:
         fail(f"sizes {sizes} need {len(sizes) - 1} layers")
+    activation = model.get("activation", "relu")  # files from before the choice: ReLU
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
+        fail(f"activation must be one of {', '.join(ACTIVATIONS)}, not {activation!r}")
     metadata = model.get("metadata", {})
     if not isinstance(metadata, dict):
         fail("metadata must be a JSON object")
@@ -132,7 +147,7 @@ def read_model(path):
         W = _matrix(layer.get("weights"), fan_in, fan_out, f"{where} weights", fail)
         b = _matrix([layer.get("bias")], 1, fan_out, f"{where} bias", fail)
         parameters.append((W, b))
-    return parameters, metadata
+    return parameters, activation, metadata
 
 
 def _matrix(rows, n_rows, n_cols, what, fail):

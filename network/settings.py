@@ -10,6 +10,8 @@ import math
 
 from data.catalog import DATASETS, DEFAULT_DATASET
 
+from .activations import ACTIVATIONS
+from .run_records import check_name
 from .schedules import SCHEDULES
 
 DEFAULTS = {
@@ -18,6 +20,9 @@ DEFAULTS = {
     "limit": None,        # None: all the training images
     "test_limit": None,   # None: all the test images
     "hidden": [128],
+    "activation": "relu",
+    "dropout": 0.0,       # q, the dropout rate of the hidden units: 0 for none
+    "augment": 0,         # shift training images by up to this many pixels each way: 0 for none
     "epochs": 5,
     "batch_size": 128,
     "optimizer": "sgd",
@@ -29,8 +34,11 @@ DEFAULTS = {
 }
 # A good first learning rate differs between optimizers: Adam's steps are about lr in size
 # whatever the gradient, plain gradient steps are lr times the gradient.
-STARTING_LR = {"sgd": 0.1, "adam": 0.001}
+STARTING_LR = {"sgd": 0.1, "adam": 0.001, "rmsprop": 0.001}
 CHANGEABLE_ON_RESUME = ("epochs", "data_dir", "test_limit")
+# Settings that came later: training states saved before them were runs with these values.
+ADDED_LATER = {"activation": "relu", "dropout": 0.0, "augment": 0}
+AUGMENT_SHIFT = 1  # pixels, for --augment without a number: the better of 1 and 2 (docs/experiments.md)
 
 
 class SettingsError(ValueError):
@@ -68,6 +76,15 @@ def parse_args(argv=None):
                           "(every ⌈epochs/4⌉ epochs); constant keeps it")
     run.add_argument("--hidden", type=positive_int, nargs="+", metavar="SIZE",
                      help=f"sizes of the hidden layers, e.g. --hidden 256 64 (default {' '.join(map(str, d['hidden']))})")
+    run.add_argument("--activation", choices=list(ACTIVATIONS),
+                     help=f"the hidden layers' activation (default {d['activation']}); the weights start "
+                          "He-initialised for relu and leaky_relu, Xavier-initialised for sigmoid and tanh")
+    run.add_argument("--dropout", type=dropout_rate, metavar="Q",
+                     help=f"drop each hidden unit with probability Q while training, in [0, 1) "
+                          f"(default {d['dropout']})")
+    run.add_argument("--augment", type=shift_pixels, nargs="?", const=AUGMENT_SHIFT, metavar="PIXELS",
+                     help="show each training image, each time it is drawn, shifted by a random whole number "
+                          f"of pixels, up to PIXELS each way (default {AUGMENT_SHIFT}; without --augment, none)")
     run.add_argument("--seed", type=int, help=f"seed of the initial weights and the shuffling (default {d['seed']})")
     data = parser.add_argument_group("data")
     data.add_argument("--dataset", choices=list(DATASETS), help=f"(default {d['dataset']})")
@@ -79,6 +96,10 @@ def parse_args(argv=None):
     files.add_argument("--out", metavar="PATH", help="the model file (default models/DATASET.json); "
                        "the training state goes next to it (models/DATASET.state.json)")
     files.add_argument("--plots-dir", default="plots", metavar="FOLDER", help="where the pictures go (default plots/)")
+    files.add_argument("--name", type=run_name, help="the run's name in its record, runs/TIME-NAME.json, "
+                       "which compare_runs.py reads (default: the model file's name)")
+    files.add_argument("--runs-dir", default="runs", metavar="FOLDER",
+                       help="where the run's record goes (default runs/)")
     files.add_argument("--no-plots", action="store_true", help="draw no pictures")
     files.add_argument("--resume", action="store_true",
                        help="carry on the run saved in --out with its saved settings; only --epochs "
@@ -87,7 +108,7 @@ def parse_args(argv=None):
     files.add_argument("--textbook", action="store_true",
                        help="compute with the plain definitions only (my_math/matrix.py's loops, the optimizers' "
                             "formulas): about 20 times slower, and the same weights but for the last digits "
-                            "(docs/math.md, section 13)")
+                            "(docs/math.md, section 17)")
     live = parser.add_argument_group(
         "watching it learn (not settings of the run: not saved, and free to change on --resume)")
     live.add_argument("--live", action="store_true",
@@ -136,6 +157,21 @@ def momentum(text):
     return _number(text, float, lambda x: 0.0 <= x < 1.0, "a number from 0 up to (not including) 1")
 
 
+def dropout_rate(text):
+    return _number(text, float, lambda x: 0.0 <= x < 1.0, "a number from 0 up to (not including) 1")
+
+
+def shift_pixels(text):
+    return _number(text, int, lambda n: 0 <= n <= 8, "a whole number of pixels from 0 to 8")
+
+
+def run_name(text):
+    try:
+        return check_name(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def settings_from(args, saved=None):
     """The run's settings: DEFAULTS, or the saved ones when resuming, with those given on top.
 
@@ -148,6 +184,7 @@ def settings_from(args, saved=None):
         if settings["lr"] is None:
             settings["lr"] = STARTING_LR[settings["optimizer"]]
         return settings
+    saved = dict(ADDED_LATER, **saved)
     missing = set(DEFAULTS) - set(saved)
     if missing:
         raise SettingsError(f"the saved settings lack {', '.join(sorted(missing))}: start a new run")

@@ -174,9 +174,10 @@ def activation_name(net):
 
 
 def model_description(net):
-    """The answer to GET /api/model: the layer sizes and what the model file says about its training."""
+    """The answer to GET /api/model: the layer sizes, the activation and what the model file says about its training."""
     return {
         "sizes": net.sizes,
+        "activation": net.activation.name,
         "dataset": net.metadata.get("dataset"),
         "test_accuracy": net.metadata.get("test_accuracy"),
         "metadata": net.metadata,

@@ -31,15 +31,31 @@ def header(settings, train_set, test_set, net, model_path, state_path, history):
     lines = [
         f"Data:     {train_set.dataset}, {len(train_set):,} training images{limited} "
         f"and {len(test_set):,} test images{test_limited} of {rows}×{cols} pixels",
-        f"Network:  {' → '.join(map(str, net.sizes))}: {net.parameter_count:,} weights and biases",
+        f"Network:  {' → '.join(map(str, net.sizes))}{activation(settings)}: "
+        f"{net.parameter_count:,} weights and biases",
         f"Training: {plural(settings['epochs'], 'epoch')} of {plural(batches, 'batch', 'batches')} of "
         f"{settings['batch_size']}, {optimizer}, lr {settings['lr']} ({settings['schedule']} schedule), "
-        f"seed {settings['seed']}",
+        f"seed {settings['seed']}{variants(settings)}",
         f"Saving:   {model_path} and {state_path} after every epoch",
     ]
     if history:
         lines.append(f"Resuming: after epoch {len(history)}, test accuracy {history[-1]['test_accuracy']:.2%}")
     return lines
+
+
+def activation(settings):
+    """The hidden activation, for the network's line, when it is not the default ReLU: " (sigmoid)"."""
+    return "" if settings.get("activation", "relu") == "relu" else f" ({settings['activation']})"
+
+
+def variants(settings):
+    """Dropout and shifted images, for the training line, when the run has them."""
+    words = ""
+    if settings.get("dropout"):
+        words += f", dropout {settings['dropout']}"
+    if settings.get("augment"):
+        words += f", images shifted up to {plural(settings['augment'], 'pixel')}"
+    return words
 
 
 class Progress:

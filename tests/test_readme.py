@@ -40,6 +40,9 @@ QUICK = {
     "benchmarks/predict_api.py": ["--requests", "3"],
     "benchmarks/live_overhead.py": ["--rounds", "1", "--limit", "640"],
     "benchmarks/accuracy.py": ["--limit", "300"],
+    "benchmarks/augment_cost.py": ["--rounds", "2"],
+    "benchmarks/experiments.py": ["--limit", "100", "--epochs", "1", "--only", "default", "augment",
+                                  "--doc", "lab-book.md"],
 }
 # What a quick run may answer besides 0: accuracy.py exits 1 when the bar is missed,
 # which 300 images always do; the timing scripts exit 1 when over their budget, which a
