@@ -6,10 +6,14 @@ What happens, in order:
   2. the data: the training and test images (data.load_mnist);
   3. a new network and optimizer, or the ones of the checkpoint being resumed;
   4. training, one epoch at a time: a pass over the shuffled training images in
-     mini-batches (network.train_epoch), a test, and a checkpoint (network/checkpoint.py),
-     so Ctrl-C loses at most the epoch under way and --resume carries on from there;
+     mini-batches (network.train_epoch), shifted at random with --augment (data/augment.py),
+     a test, and a checkpoint (network/checkpoint.py), so Ctrl-C loses at most the epoch
+     under way and --resume carries on from there; the run's record in runs/
+     (network/run_records.py), for compare_runs.py, is written again after every epoch;
   5. the results: accuracy overall and per class, pictures, the files written.
 What it prints is written in show/training_text.py, the pictures in show/plots.py.
+With --live, a web page shows the network as it learns, with Pause, Resume and Step
+(show/live.py and show/live_server.py); its server runs in threads beside training.
 """
 
 import importlib.util
@@ -21,12 +25,14 @@ import tempfile
 import time
 
 from data import DataError, load_mnist
+from data.augment import Shifted
 from data.catalog import DEFAULT_DATASET
 from my_math import use_fast_forms
-from network import SGD, Adam, ModelFileError, Network, TrainingDiverged, train_epoch
+from network import SGD, Adam, ModelFileError, Network, RMSprop, TrainingDiverged, diagnosis, train_epoch
 from network.checkpoint import CheckpointError, interrupts_held, load_checkpoint, save_checkpoint, state_path
 from network.metrics import confusion_counts
 from network.model_file import default_model_path
+from network.run_records import RunRecord, default_name
 from network.schedules import SCHEDULES
 from network.settings import SettingsError, changed_on_resume, conv_layers, parse_args, settings_from
 from show import training_text as text
@@ -37,9 +43,10 @@ INTERRUPTED = 130  # the exit status of a program stopped by Ctrl-C (128 + SIGIN
 
 def main(argv=None):
     """Run train.py with the arguments argv (default: the command line); return the exit status."""
+    argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     try:
-        return run(args)
+        return run(args, argv)
     except BrokenPipeError:  # the reader of the output went away: see show/terminal.py
         raise
     except (DataError, ModelFileError, CheckpointError, SettingsError, TrainingDiverged, OSError) as error:
@@ -50,35 +57,63 @@ def main(argv=None):
         return INTERRUPTED
 
 
-def run(args):
-    """Everything after reading the command line; returns the exit status."""
+def run(args, argv):
+    """Everything after reading the command line argv; returns the exit status."""
     if args.textbook:
         use_fast_forms(False)  # every operation by its plain definition: slow, and the same numbers
     model_path = args.out or default_model_path(args.dataset or DEFAULT_DATASET)
     checkpoint = load_checkpoint(model_path) if args.resume else None
     settings = settings_from(args, checkpoint.settings if checkpoint else None)
     plots_dir = pictures_folder(args)
-    for folder, option in ((os.path.dirname(model_path), "--out"), (plots_dir, "--plots-dir")):
+    for folder, option in ((os.path.dirname(model_path), "--out"), (plots_dir, "--plots-dir"),
+                           (args.runs_dir, "--runs-dir")):
         if folder is not None:
             check_writable(folder, option)
 
     train_set, test_set = load_data(settings)
     net, optimizer, rng, history = resume(checkpoint, settings, train_set) if checkpoint else start(settings, train_set)
-    if not args.quiet:
-        text.say(*text.header(settings, train_set, test_set, net, model_path, state_path(model_path), history))
-        if args.textbook:
-            text.say("Computing with the plain definitions only (--textbook): slowly")
-
-    started = time.perf_counter()
+    page = open_live_page(args, net, history, train_set, test_set, settings)
+    record = run_record(args, argv, checkpoint, settings, model_path, history)
     try:
-        predicted, confidence = train(net, optimizer, rng, history, settings, train_set, test_set, model_path, args.quiet)
-    except KeyboardInterrupt:
-        text.say(*text.interrupted(model_path, len(history), settings["epochs"], resume_command(args, model_path)))
-        return INTERRUPTED
+        if not args.quiet:
+            text.say(*text.header(settings, train_set, test_set, net, model_path, state_path(model_path), history))
+            if args.textbook:
+                text.say("Computing with the plain definitions only (--textbook): slowly")
+        if page:
+            text.say(text.live_page(page.url, args.paused))
+        started = time.perf_counter()
+        try:
+            predicted, confidence = train(net, optimizer, rng, history, settings, train_set, test_set, model_path,
+                                          record, args.quiet, page.training if page else None)
+        except KeyboardInterrupt:
+            record.update(history, "interrupted")
+            text.say(*text.interrupted(model_path, len(history), settings["epochs"], resume_command(args, model_path)))
+            return INTERRUPTED
+        except TrainingDiverged as error:  # stopped: say why, what to try, and what is kept
+            kept = f"{model_path} keeps epoch {len(history)}" if history else "no epoch finished, nothing was saved"
+            message = f"{error}: {diagnosis.diverged_advice(settings['lr'])} ({kept})"
+            record.update(history, "diverged", message)
+            if page:
+                page.training.stopped_because(message)
+            raise TrainingDiverged(message) from None
+        record.update(history, "finished")
+        report(net, history, test_set, predicted, confidence, model_path, record, plots_dir, started)
+        if page:
+            text.say(text.live_page_stays(page.url))
+            page.wait_for_ctrl_c()
+            text.say("\nStopped.")
+        return 0
+    finally:
+        if page:
+            page.stop()
 
+
+def report(net, history, test_set, predicted, confidence, model_path, record, plots_dir, started):
+    """After training: the test results, the pictures, the files written and what to try next."""
     counts = confusion_counts(test_set.labels, predicted, test_set.num_classes)
     text.say(*text.results(history, counts, test_set.class_names, len(test_set)))
-    files = [(model_path, "the trained network"), (state_path(model_path), "the training state, for --resume")]
+    files = [(model_path, "the trained network"), (state_path(model_path), "the training state, for --resume"),
+             (record.path, "the run's record, for compare_runs.py")]
     if plots_dir:
         from show.plots import draw_training_pictures  # matplotlib is imported only to draw
         stem = os.path.splitext(os.path.basename(model_path))[0]
@@ -88,7 +123,14 @@ def run(args):
     if model_path != default_model_path(DEFAULT_DATASET):
         try_next += f" --model {shlex.quote(model_path)}"
     text.say(f"Next, try: {try_next}")
-    return 0
+
+
+def open_live_page(args, net, history, train_set, test_set, settings):
+    """With --live, the live page's server, serving already; else None. A port in use is an OSError."""
+    if not args.live:
+        return None
+    from show.live_server import LivePage  # the web server only for --live
+    return LivePage(net, history, train_set, test_set, settings, args.host, args.port, args.paused)
 
 
 def pictures_folder(args):
@@ -137,13 +179,16 @@ def make_optimizer(settings):
     """The optimizer the settings name, with their momentum and weight decay."""
     if settings["optimizer"] == "sgd":
         return SGD(momentum=settings["momentum"], weight_decay=settings["weight_decay"])
+    if settings["optimizer"] == "rmsprop":
+        return RMSprop(weight_decay=settings["weight_decay"])
     return Adam(weight_decay=settings["weight_decay"])
 
 
 def make_network(settings, train_set):
-    """A new network as the settings describe it, He-initialised from their seed: pixels in, the
-    convolutions (--conv), the hidden layers (--hidden), one output per class."""
+    """A new network as the settings describe it, initialised from their seed: pixels in, the
+    convolutions (--conv), the hidden layers (--hidden) with their activation, one output per class."""
     return Network([train_set.image_size, *settings["hidden"], train_set.num_classes], seed=settings["seed"],
+                   activation=settings["activation"], dropout=settings["dropout"],
                    conv=conv_layers(settings["conv"]), input_shape=(1, *train_set.image_shape))
 
 
@@ -158,6 +203,9 @@ def resume(checkpoint, settings, train_set):
     if saved != needed:
         raise CheckpointError(f"the saved network is {saved}, but its settings and data need {needed}: "
                               "start a new run")
+    if checkpoint.net.activation.name != settings["activation"]:
+        raise CheckpointError(f"the saved network computes with {checkpoint.net.activation.name}, but its settings "
+                              f"say {settings['activation']}: start a new run")
     if checkpoint.optimizer_state.get("name") != settings["optimizer"]:
         raise CheckpointError(f"the saved optimizer state is not {settings['optimizer']}'s: start a new run")
     if len(checkpoint.history) >= settings["epochs"]:
@@ -165,47 +213,84 @@ def resume(checkpoint, settings, train_set):
                               f"{settings['epochs']}: give a larger --epochs to train it further")
     optimizer = make_optimizer(settings)
     optimizer.load_state_dict(checkpoint.optimizer_state)
+    checkpoint.net.dropout = settings["dropout"]  # a model file is for predicting, which has no dropout
     return checkpoint.net, optimizer, checkpoint.rng, checkpoint.history
+
+
+def run_record(args, argv, checkpoint, settings, model_path, history):
+    """The run's record in --runs-dir (network/run_records.py): a resumed run carries on its own,
+    unless it is gone or --name asks for a new one; other runs start one."""
+    saved = checkpoint.net.metadata.get("run_record") if checkpoint else None
+    record = RunRecord.carry_on(saved, settings) if saved and not args.name else None
+    if record is None:
+        record = RunRecord.start(args.runs_dir, args.name or default_name(model_path), argv, settings, model_path)
+    record.update(history)
+    return record
 
 
 # ---------------------------------------------------------------------- training
 
-def train(net, optimizer, rng, history, settings, train_set, test_set, model_path, quiet):
+def train(net, optimizer, rng, history, settings, train_set, test_set, model_path, record, quiet, live=None):
     """Train from epoch len(history) + 1 to settings["epochs"], testing and saving after each.
 
     history gets one dict per epoch. The learning rate of each epoch comes from the
     schedule, which depends on the total number of epochs: resuming with a larger
-    --epochs changes the learning rates of the epochs still to come. Returns the last
+    --epochs changes the learning rates of the epochs still to come. live, with --live,
+    is the show.live.LiveTraining the page watches: told of each epoch and mini-batch, it
+    holds training between two updates while the page has it paused. Returns the last
     test's per-image answers (predicted, confidence; see Network.evaluate_in_full).
     """
     epochs = settings["epochs"]
     schedule = SCHEDULES[settings["schedule"]]
+    watch = diagnosis.Watch(train_set, settings["batch_size"], net.activation.name)
+    images = Shifted(train_set, settings["augment"]) if settings["augment"] else train_set
     for epoch in range(len(history) + 1, epochs + 1):
         lr = schedule(settings["lr"], epoch - 1, epochs)
+        if live:
+            live.epoch_begins(epoch, lr)
         began = time.perf_counter()
-        progress = None if quiet else text.Progress(epoch, epochs, len(train_set))
-        try:
-            train_loss, train_accuracy = train_epoch(net, optimizer, train_set, settings["batch_size"],
-                                                     rng, lr, epoch, on_batch=[progress] if progress else [])
-        finally:
-            if progress:
-                progress.close()
+        listeners = [watch.after_batch] + ([live.after_batch] if live else [])
+        train_loss, train_accuracy = train_one_epoch(net, optimizer, rng, images, settings, lr, epoch, quiet,
+                                                     listeners)
+        watch.end_of_epoch()
         test_loss, test_accuracy, predicted, confidence = net.evaluate_in_full(test_set)
         result = {"epoch": epoch, "lr": lr, "train_loss": train_loss, "train_accuracy": train_accuracy,
                   "test_loss": test_loss, "test_accuracy": test_accuracy,
                   "seconds": round(time.perf_counter() - began, 1)}
+        found, news = watch.after_epoch(history, result, net)
+        result["diagnoses"] = found
         with interrupts_held():  # history and the files on disk must agree if Ctrl-C comes now
             history.append(result)
-            save_checkpoint(model_path, net, metadata(settings, train_set, result), optimizer, rng, settings, history)
+            save_checkpoint(model_path, net, metadata(settings, train_set, result, record), optimizer, rng, settings,
+                            history)
+        record.update(history)
         text.say(text.epoch_line(result, epochs))
+        if not quiet:
+            text.say(*text.diagnoses(news))
+        if live:
+            live.epoch_ended(result, predicted)
+    if live:
+        live.finish()
     return predicted, confidence
 
 
-def metadata(settings, train_set, result):
+def train_one_epoch(net, optimizer, rng, images, settings, lr, epoch, quiet, listeners):
+    """One epoch of train_epoch, with the progress line (unless quiet): (train loss, train accuracy)."""
+    progress = None if quiet else text.Progress(epoch, settings["epochs"], len(images))
+    try:
+        return train_epoch(net, optimizer, images, settings["batch_size"], rng, lr, epoch,
+                           on_batch=listeners + ([progress] if progress else []))
+    finally:
+        if progress:
+            progress.close()
+
+
+def metadata(settings, train_set, result, record):
     """What the model file records about how it was made (save_checkpoint adds the epochs)."""
     return {"dataset": train_set.dataset, "class_names": list(train_set.class_names),
             "image_shape": list(train_set.image_shape), "train_images": len(train_set),
-            "test_loss": result["test_loss"], "test_accuracy": result["test_accuracy"], "settings": settings}
+            "test_loss": result["test_loss"], "test_accuracy": result["test_accuracy"], "settings": settings,
+            "run_record": record.path}
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ same run, on the same machine, on the same images:
                             the PNG, preprocess, run the network, write the JSON answer
       preprocessing         of which: base64 + PNG decode + data/preprocess.mnist_style
       the network           of which: read and check a {"pixels": [...]} JSON body
-                            (inputs_from_request), the forward pass and the strongest
+                            (read_prediction_request), the forward pass and the strongest
                             hidden units
     pixels over HTTP        POST {"pixels": [784 numbers]}: no PNG, no preprocessing
 
@@ -37,7 +37,7 @@ from benchmarks.common import DEFAULT_MODEL, median_seconds, untrained_stand_in 
 from data import load_mnist  # noqa: E402  (after the path is set, to run from any folder)
 from data.preprocess import decode_image_bytes, mnist_style  # noqa: E402
 from network import Network  # noqa: E402
-from show.server import inputs_from_request, make_server, predict_answer  # noqa: E402
+from show.server import make_server, predict_answer, read_prediction_request  # noqa: E402
 
 BUDGET = 0.050  # seconds, for one answer to /api/predict
 DIGITS = 20  # the test images sent, in turn
@@ -70,7 +70,7 @@ def main():
             "over HTTP": lambda r: post(port, images[r % DIGITS]),
             "without HTTP": lambda r: serve_directly(server, images[r % DIGITS]),
             "preprocessing": lambda r: preprocess(images[r % DIGITS]),
-            "the network": lambda r: predict_answer(net, inputs_from_request(pixels[r % DIGITS])),
+            "the network": lambda r: predict_answer(net, *read_prediction_request(pixels[r % DIGITS])),
             "pixels over HTTP": lambda r: post(port, pixels[r % DIGITS]),
         }, args.requests)
     finally:
@@ -117,7 +117,7 @@ def post(port, body):
 
 def serve_directly(server, body):
     """What the server does for one request, without HTTP: JSON in, JSON out."""
-    answer = predict_answer(server.net, inputs_from_request(body))
+    answer = predict_answer(server.net, *read_prediction_request(body))
     return json.dumps(answer, separators=(",", ":")).encode()
 
 

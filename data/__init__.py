@@ -11,9 +11,11 @@ per row. The rest finds, reads and checks the files, to read in this order when 
 to: idx.py (the file format), load.py (load_mnist), catalog.py (the data sets known),
 locations.py and search.py (where copies may be), checksums.py, npz.py (Keras's archive)
 and download.py. preprocess.py, apart, makes your own picture of a digit look like an
-MNIST image.
+MNIST image; augment.py moves training images by a pixel or two (train.py --augment).
+Last, fast/: the chapter "making it fast".
 """
 
+from . import fast
 from .dataset import Dataset
 from .errors import DataError
 from .load import load_mnist

@@ -6,16 +6,18 @@ dense.py (one layer, Z = A_prev W + b), activations.py (ReLU, softmax), loss.py
 (forward and backward through all the layers), convolution.py and pooling.py (the
 layers of a convolutional network), optimizers.py and schedules.py (gradients
 become better weights), training.py (one epoch of mini-batch gradient descent), then
-train.py. Around them: metrics.py (right answers counted), settings.py (a run's settings
+train.py. Around them: metrics.py (right answers counted), diagnosis.py (when training
+goes wrong: the signs, and what to try), settings.py (a run's settings
 and train.py's command line), model_file.py (the saved network) and checkpoint.py (the
 training state, for --resume). Last, fast/: the chapter "making it fast".
 """
 
-from . import fast
+from . import diagnosis, fast
 from .model_file import ModelFileError
 from .network import Network
-from .optimizers import SGD, Adam
+from .optimizers import SGD, Adam, RMSprop
 from .schedules import SCHEDULES
 from .training import TrainingDiverged, train_epoch
 
-__all__ = ["Network", "SGD", "Adam", "SCHEDULES", "train_epoch", "TrainingDiverged", "ModelFileError", "fast"]
+__all__ = ["Network", "SGD", "Adam", "RMSprop", "SCHEDULES", "train_epoch", "TrainingDiverged", "ModelFileError",
+           "diagnosis", "fast"]

@@ -16,7 +16,7 @@ c · height · width + row · width + col; the first layer's channel is the grey
 every filter's feature map in the same (filter, row, column) order, which is the order
 PyTorch's Flatten uses. The filters are the columns of the weight matrix W, with
 C · K · K rows in (channel, kernel row, kernel column) order: column f, read row by row,
-is filter f's weights. docs/math.md, section 13.
+is filter f's weights. docs/math.md, section 17.
 """
 
 import math
@@ -56,6 +56,21 @@ class Conv:
         fan_in = input_shape[0] * kernel * kernel
         W = Matrix.random_normal(fan_in, filters, 0.0, math.sqrt(2.0 / fan_in), rng)
         return cls(W, Matrix.zeros(1, filters), input_shape)
+
+    @classmethod
+    def xavier_initialised(cls, input_shape, filters, kernel, rng):
+        """A new layer initialised for sigmoid or tanh after it: weights from N(0, 2 / (fan_in + fan_out)),
+        biases 0, with fan_in = C · K · K and fan_out = F · K · K (each input reaches F · K · K outputs),
+        as a dense layer's Xavier initialisation (docs/math.md, section 13)."""
+        fan_in, fan_out = input_shape[0] * kernel * kernel, filters * kernel * kernel
+        W = Matrix.random_normal(fan_in, filters, 0.0, math.sqrt(2.0 / (fan_in + fan_out)), rng)
+        return cls(W, Matrix.zeros(1, filters), input_shape)
+
+    @classmethod
+    def initialised(cls, input_shape, filters, kernel, rng, scheme):
+        """A new layer initialised by scheme, "he" or "xavier" (an Activation's initialisation)."""
+        make = {"he": cls.he_initialised, "xavier": cls.xavier_initialised}[scheme]
+        return make(input_shape, filters, kernel, rng)
 
     def forward(self, A_prev):
         """Z: for image i, filter f and place (row, col) of its feature map,
@@ -98,7 +113,7 @@ class Conv:
         whose K × K square covers it, and it reaches every filter there, so its gradient
         collects from each place (row, col), in order, Σ_f dz_i,(f,row,col) · w_(c,kr,kc),f:
         what the place sends back to the (kr, kc) position of its patch (docs/math.md,
-        section 13). The first layer's dA_prev, the gradient of the pixels, is not needed.
+        section 17). The first layer's dA_prev, the gradient of the pixels, is not needed.
         """
         channels, height, width = self.input_shape
         K, F = self.kernel, self.filters

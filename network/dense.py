@@ -1,7 +1,7 @@
 """A dense (fully connected) layer: Z = A_prev W + b.
 
 docs/math.md: section 4 (the forward pass), section 5 (the backward pass), section 9 (He
-initialisation).
+initialisation), section 13 (Xavier initialisation).
 """
 
 import math
@@ -32,6 +32,24 @@ class Dense:
         """
         W = Matrix.random_normal(n_in, n_out, 0.0, math.sqrt(2.0 / n_in), rng)
         return cls(W, Matrix.zeros(1, n_out))
+
+    @classmethod
+    def xavier_initialised(cls, n_in, n_out, rng):
+        """A new layer with Xavier (Glorot) initialisation: each weight from N(0, 2 / (n_in + n_out)), each bias 0.
+
+        For sigmoid and tanh, which near 0 pass the whole signal on (tanh′(0) = 1) instead
+        of ReLU's half: keeping the signal's size needs n_in Var(w) = 1 on the way forward
+        and n_out Var(w) = 1 on the way back, and Glorot and Bengio (2010) take the
+        variance between the two, 2 / (n_in + n_out) (docs/math.md, section 13).
+        """
+        W = Matrix.random_normal(n_in, n_out, 0.0, math.sqrt(2.0 / (n_in + n_out)), rng)
+        return cls(W, Matrix.zeros(1, n_out))
+
+    @classmethod
+    def initialised(cls, n_in, n_out, rng, scheme):
+        """A new layer initialised by scheme, "he" or "xavier" (an Activation's initialisation)."""
+        make = {"he": cls.he_initialised, "xavier": cls.xavier_initialised}[scheme]
+        return make(n_in, n_out, rng)
 
     def forward(self, A_prev):
         """Z = A_prev W + b."""

@@ -4,15 +4,19 @@ A fully connected network is written as version 1:
 
     {"format": "pure-python-network", "version": 1,
      "sizes": [784, 128, 10],
+     "activation": "relu",
      "layers": [{"weights": [[...128 numbers...], ... 784 rows], "bias": [...128 numbers...]},
                 {"weights": [[...10 numbers...], ... 128 rows], "bias": [...10 numbers...]}],
      "metadata": {"dataset": "mnist", "epochs": 5, "test_accuracy": 0.977, ...}}
 
-weights holds fan_in rows of fan_out numbers (W as in Z = X W + b). A network with
+weights holds fan_in rows of fan_out numbers (W as in Z = X W + b); activation is the
+hidden layers' φ (network/activations.py), and files written before there was a choice
+have none: they are ReLU networks. A network with
 convolutions is written as version 2, whose layers say what they are:
 
     {"format": "pure-python-network", "version": 2,
      "input_shape": [1, 28, 28],
+     "activation": "relu",
      "layers": [{"type": "conv", "channels": 1, "filters": 8, "kernel": 5,
                  "weights": [[...8 numbers...], ... 25 rows], "bias": [...8 numbers...]},
                 {"type": "maxpool", "size": 2},
@@ -38,6 +42,7 @@ import tempfile
 
 from my_math import Matrix
 
+from .activations import ACTIVATIONS
 from .convolution import Conv
 from .dense import Dense
 from .pooling import SIZE, MaxPool
@@ -82,14 +87,16 @@ def default_model_path(dataset):
     return os.path.join("models", f"{dataset}.json")
 
 
-def write_model(path, layers, input_shape, metadata):
-    """Save the network's layers and a metadata dict to path: version 1 when they are all dense
-    and no input_shape is given, version 2 otherwise."""
+def write_model(path, layers, input_shape, activation, metadata):
+    """Save the network's layers, the name of its hidden activation φ and a metadata dict to path:
+    version 1 when they are all dense and no input_shape is given, version 2 otherwise."""
     if input_shape is None and all(isinstance(layer, Dense) for layer in layers):
         model = {"version": 1, "sizes": [layers[0].W.shape[0]] + [layer.W.shape[1] for layer in layers],
+                 "activation": activation,
                  "layers": [{"weights": layer.W.rows, "bias": layer.b.rows[0]} for layer in layers]}
     else:
-        model = {"version": 2, "input_shape": list(input_shape), "layers": [_entry(layer) for layer in layers]}
+        model = {"version": 2, "input_shape": list(input_shape), "activation": activation,
+                 "layers": [_entry(layer) for layer in layers]}
     write_json_atomically(path, dict({"format": FORMAT}, **model, metadata=metadata))
 
 
@@ -135,28 +142,38 @@ def read_json(path, fail, missing):
         fail(f"is not valid JSON ({error})")
 
 
+def read_versioned_json(path, fail, missing, kind, format_name, versions):
+    """The JSON object in the file at path, after checking it is a kind of file ("a model file")
+    of this project: its format is format_name and its version one of versions; fail(problem) if not."""
+    value = read_json(path, fail, missing)
+    if not isinstance(value, dict) or value.get("format") != format_name:
+        fail(f"is not {kind} of this project (its format is not {format_name!r})")
+    if value.get("version") not in versions:
+        readable = "version" + ("s " if len(versions) > 1 else " ") + " and ".join(map(str, versions))
+        fail(f"has version {value.get('version')!r}; this program reads {readable}")
+    return value
+
+
 def read_model(path):
-    """(layers, input_shape, metadata) stored in path, after checking them all; input_shape is
-    None for a version 1 file (a fully connected network)."""
+    """(layers, input_shape, the activation's name, metadata) stored in path, after checking them
+    all; input_shape is None for a version 1 file (a fully connected network)."""
     def fail(problem):
         raise ModelFileError(f"{path}: {problem}")
 
-    model = read_json(path, fail, missing="no such model file")
-
-    if not isinstance(model, dict) or model.get("format") != FORMAT:
-        fail(f"is not a model file of this project (its format is not {FORMAT!r})")
-    if model.get("version") not in VERSIONS:
-        fail(f"has version {model.get('version')!r}; this program reads versions {' and '.join(map(str, VERSIONS))}")
+    model = read_versioned_json(path, fail, "no such model file", "a model file", FORMAT, VERSIONS)
+    activation = model.get("activation", "relu")  # files from before the choice: ReLU
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
+        fail(f"activation must be one of {', '.join(ACTIVATIONS)}, not {activation!r}")
     metadata = model.get("metadata", {})
     if not isinstance(metadata, dict):
         fail("metadata must be a JSON object")
     if model["version"] == 1:
-        return _dense_layers(model, fail), None, metadata
+        return _dense_layers(model, fail), None, activation, metadata
     input_shape = model.get("input_shape")
     if (not isinstance(input_shape, list) or len(input_shape) != 3
             or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in input_shape)):
         fail(f"input_shape must be [channels, height, width], three whole numbers ≥ 1, not {input_shape!r}")
-    return _typed_layers(model.get("layers"), tuple(input_shape), fail), tuple(input_shape), metadata
+    return _typed_layers(model.get("layers"), tuple(input_shape), fail), tuple(input_shape), activation, metadata
 
 
 def _dense_layers(model, fail):

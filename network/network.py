@@ -1,5 +1,5 @@
-"""The Network: dense layers with ReLU between them and softmax at the end, and, for a
-convolutional network (a CNN), convolutions and max pooling before them.
+"""The Network: dense layers with an activation φ between them (ReLU by default) and softmax
+at the end, and, for a convolutional network (a CNN), convolutions and max pooling before them.
 
 Layers are numbered as in docs/math.md, from 1: layer l takes A_{l−1} (A_0 = X, the
 inputs) to A_l. In the code the same layer is self.layers[l − 1], as Python lists count
@@ -9,9 +9,10 @@ from 0, while the list of activations that forward returns holds A_l at index l.
 import math
 import random
 
-from .activations import relu, relu_backward, softmax
+from .activations import activation_named, softmax
 from .convolution import Conv
 from .dense import Dense
+from .dropout import draw_masks, dropped
 from .loss import cross_entropy, softmax_cross_entropy_gradient
 from .metrics import count_correct
 from .model_file import read_model, write_model
@@ -27,76 +28,113 @@ class Network:
     layers, here 8 · 12 · 12 = 1152 → 64 → 10.
 
     Samples are the rows of X, so a batch of m images is an m × 784 matrix.
+    activation names φ, the hidden layers' activation (network/activations.py: relu,
+    leaky_relu, sigmoid, tanh); dropout is the rate q of inverted dropout while training
+    (network/dropout.py), 0 for none.
     """
 
-    def __init__(self, sizes, seed=0, conv=(), input_shape=None):
-        """Layers for consecutive sizes n_0, n_1, ..., He-initialised from random.Random(seed).
+    def __init__(self, sizes, seed=0, activation="relu", dropout=0.0, conv=(), input_shape=None):
+        """Layers for consecutive sizes n_0, n_1, ..., initialised from random.Random(seed) as φ
+        wants: He for the ReLU family, Xavier for sigmoid and tanh (dense.py).
 
         conv, a list of (F, K) pairs, puts before the dense layers a convolution of F
-        filters of K × K for each pair, each followed by ReLU and 2 × 2 max pooling. Their
+        filters of K × K for each pair, each followed by φ and 2 × 2 max pooling. Their
         input is an image of input_shape (C channels, height, width), n_0 values in all;
         by default one channel, square: (1, √n_0, √n_0). The first dense layer then takes
         the last pooling's output, n_0 no longer: sizes[1:] are the dense layers' sizes.
         """
         if len(sizes) < 2 or not all(isinstance(n, int) and n >= 1 for n in sizes):
             raise ValueError(f"sizes must be at least two whole numbers ≥ 1, e.g. [784, 128, 10], not {sizes!r}")
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"dropout must be from 0 up to (not including) 1, not {dropout!r}")
+        self.activation = activation_named(activation)
+        self.dropout = dropout
         rng = random.Random(seed)
+        scheme = self.activation.initialisation
         self.layers = []
         self.input_shape = _image_shape(sizes[0], input_shape) if conv else None
         shape = self.input_shape
         for filters, kernel in conv:
-            convolution = Conv.he_initialised(shape, filters, kernel, rng)
+            convolution = Conv.initialised(shape, filters, kernel, rng, scheme)
             pooling = MaxPool(convolution.output_shape)
             self.layers += [convolution, pooling]
             shape = pooling.output_shape
         dense_sizes = [math.prod(shape)] + list(sizes[1:]) if conv else sizes
-        self.layers += [Dense.he_initialised(n_in, n_out, rng) for n_in, n_out in zip(dense_sizes, dense_sizes[1:])]
+        self.layers += [Dense.initialised(n_in, n_out, rng, scheme) for n_in, n_out in zip(dense_sizes, dense_sizes[1:])]
         self.metadata = {}
 
-    def forward(self, X):
+    def dropout_masks(self, m, rng):
+        """The dropout masks of a training batch of m samples, drawn from rng, one for each hidden
+        dense layer's output (network/dropout.py); None without dropout, and then nothing is drawn."""
+        if not self.dropout:
+            return None
+        hidden = [layer.W.shape[1] for layer in self.layers[:-1] if isinstance(layer, Dense)]
+        return draw_masks(rng, m, hidden, self.dropout)
+
+    def forward(self, X, masks=None):
         """The activations of every layer for the batch X: [A_0 = X, A_1, ..., A_last = P].
 
-        A_l = relu(A_{l−1} W_l + b_l) for the hidden layers and P = softmax(A_{l−1} W_l + b_l)
+        A_l = φ(A_{l−1} W_l + b_l) for the hidden layers and P = softmax(A_{l−1} W_l + b_l)
         for the last, one row of class probabilities per sample. A convolution is followed
-        by ReLU too, a pooling by nothing: A_l = its Z_l. backward needs them all.
+        by φ too, a pooling by nothing: A_l = its Z_l. backward needs them all. With dropout
+        masks (training only), each dense layer after the first reads its input A_{l−1} with
+        dropout applied, A_{l−1} ⊙ M / (1 − q), instead (docs/math.md, section 14).
         """
         A = [X]
         last = len(self.layers)
         for l, layer in enumerate(self.layers, 1):
-            Z = layer.forward(A[l - 1])
+            Z = layer.forward(self._input_of(l, A, masks))
             if l == last:
                 A.append(softmax(Z))
             else:
-                A.append(relu(Z) if has_weights(layer) else Z)
+                A.append(self.activation.forward(Z) if has_weights(layer) else Z)
         return A
 
-    def backward(self, A, labels):
+    def _input_of(self, l, A, masks):
+        """What layer l reads: A_{l−1}, or, where a dropout mask M belongs to it (see _mask_of),
+        A_{l−1} ⊙ M / (1 − q)."""
+        mask = self._mask_of(l, masks)
+        return A[l - 1] if mask is None else dropped(A[l - 1], mask, self.dropout)
+
+    def _mask_of(self, l, masks):
+        """The dropout mask on A_{l−1}, what layer l reads, or None: masks has one for the output
+        of each hidden dense layer, in order; the image, convolutions and poolings have none."""
+        if masks is None or l == 1 or not isinstance(self.layers[l - 2], Dense):
+            return None
+        return masks[sum(isinstance(layer, Dense) for layer in self.layers[:l - 2])]
+
+    def backward(self, A, labels, masks=None):
         """Backpropagation: the gradient of the mean cross-entropy for every layer, [(dW_1, db_1), ...].
 
-        A is what forward returned. Starting from the output, dZ = (P − Y) / m; then for
-        each layer l, from the last to the first, dW_l = A_{l−1}ᵀ dZ_l and db_l = the column
-        sums of dZ_l, and the gradient passes down through the weights and the ReLU:
-        dZ_{l−1} = (dZ_l W_lᵀ) ⊙ relu′(Z_{l−1}) (docs/math.md, section 5). A convolution's
-        backward gives its dW, db and dA_prev the same way; a pooling gives only dA_prev,
-        and as no ReLU follows it, its dA is its dZ (section 13). One (dW, db) pair for
-        each layer with weights, in order.
+        A is what forward returned, masks the dropout masks forward was given. Starting from
+        the output, dZ = (P − Y) / m; then for each layer l, from the last to the first,
+        dW_l = A_{l−1}ᵀ dZ_l and db_l = the column sums of dZ_l, and the gradient passes down
+        through the weights and φ: dZ_{l−1} = (dZ_l W_lᵀ) ⊙ φ′(Z_{l−1}) (docs/math.md,
+        section 5), and through the masks on the way, where there are some (section 14). A
+        convolution's backward gives its dW, db and dA_prev the same way; a pooling gives
+        only dA_prev, and as no φ follows it, its dA is its dZ. One (dW, db) pair for each
+        layer with weights, in order.
         """
         dZ = softmax_cross_entropy_gradient(A[-1], labels)
         gradients = []
         for l in range(len(self.layers), 0, -1):
             layer = self.layers[l - 1]
-            dW, db, dA_prev = layer.backward(A[l - 1], dZ, need_dA_prev=l > 1)
+            dW, db, dA_prev = layer.backward(self._input_of(l, A, masks), dZ, need_dA_prev=l > 1)
             if has_weights(layer):
                 gradients.append((dW, db))
             if l > 1:
-                dZ = relu_backward(dA_prev, A[l - 1]) if has_weights(self.layers[l - 2]) else dA_prev
+                mask = self._mask_of(l, masks)
+                if mask is not None:
+                    dA_prev = dropped(dA_prev, mask, self.dropout)
+                below = self.layers[l - 2]
+                dZ = self.activation.backward(dA_prev, A[l - 1]) if has_weights(below) else dA_prev
         gradients.reverse()
         return gradients
 
-    def loss_and_gradients(self, X, labels):
+    def loss_and_gradients(self, X, labels, masks=None):
         """The mean cross-entropy over the batch and its gradient [(dW_1, db_1), ...], one pair per layer."""
-        A = self.forward(X)
-        return cross_entropy(A[-1], labels), self.backward(A, labels)
+        A = self.forward(X, masks)
+        return cross_entropy(A[-1], labels), self.backward(A, labels, masks)
 
     def predict_proba(self, X):
         """The class probabilities P, one row per sample of X; each row sums to 1."""
@@ -171,13 +209,19 @@ class Network:
         """
         if metadata:
             self.metadata.update(metadata)
-        write_model(path, self.layers, self.input_shape, self.metadata)
+        write_model(path, self.layers, self.input_shape, self.activation.name, self.metadata)
 
     @classmethod
     def load(cls, path):
-        """The network stored in a JSON model file; ModelFileError says what is wrong with a bad file."""
-        layers, input_shape, metadata = read_model(path)
+        """The network stored in a JSON model file; ModelFileError says what is wrong with a bad file.
+
+        It computes with the activation the file records (ReLU in files that record none,
+        written before there was a choice), without dropout: set net.dropout to train it so.
+        """
+        layers, input_shape, activation, metadata = read_model(path)
         net = cls.__new__(cls)  # no random initialisation: every parameter comes from the file
+        net.activation = activation_named(activation)
+        net.dropout = 0.0
         net.layers = layers
         net.input_shape = input_shape
         net.metadata = metadata

@@ -1,4 +1,4 @@
-"""Optimizers: how a gradient becomes a change of the weights. docs/math.md, sections 6 and 10.
+"""Optimizers: how a gradient becomes a change of the weights. docs/math.md, sections 6, 10 and 15.
 
 Each optimizer's step(layers, gradients, lr) gives every layer new weights W and biases b,
 written below as the formulas themselves, one Matrix operation per symbol: g is the
@@ -120,6 +120,47 @@ class Adam:
         self.t = state["t"]
         self.u = _matrices(state.get("u", state.get("m")))
         self.s = _matrices(state.get("s", state.get("v")))
+
+
+class RMSprop:
+    """RMSprop (Hinton's lecture 6e, 2012): each weight's step divided by a running average of
+    the size of its gradient.
+
+        g ← ∂L/∂w + λ w                  (weights only: L2 weight decay)
+        s ← ρ s + (1 − ρ) g²             (a running mean of g², starting at 0)
+        w ← w − η g / (√s + ε)
+
+    With ρ = 0.9, s averages about the last ten g², so √s is the typical size of the
+    gradient lately: weights with large gradients take smaller steps, weights with small
+    ones larger steps, all about η in size. Adam is RMSprop with momentum (its u) and
+    bias correction added; without the correction, RMSprop's first steps are larger
+    (√s ≈ √(1 − ρ) |g| at the first step: about 3 η).
+    """
+
+    name = "rmsprop"
+
+    def __init__(self, rho=0.9, eps=1e-8, weight_decay=0.0):
+        self.rho, self.eps = rho, eps
+        self.weight_decay = weight_decay
+        self.s = None
+
+    def step(self, layers, gradients, lr):
+        """One RMSprop update of every weight and bias, with learning rate lr (η)."""
+        rho = self.rho
+        if self.s is None:
+            self.s = zeros_like(layers, gradients)
+        for index, (layer, name, dw) in enumerate(parameters(layers, gradients)):
+            w = getattr(layer, name)
+            g = with_weight_decay(dw, w, name, self.weight_decay)
+            self.s[index] = rho * self.s[index] + (1 - rho) * (g * g)
+            setattr(layer, name, w - lr * g / (self.s[index].map(math.sqrt) + self.eps))
+
+    def state_dict(self):
+        """What must be saved to continue training later exactly as if never stopped (JSON-ready)."""
+        return {"name": self.name, "s": _rows(self.s)}
+
+    def load_state_dict(self, state):
+        self.s = _matrices(state["s"])
 
 
 def _rows(matrices):

@@ -6,7 +6,7 @@ becomes a quarter of the size (fewer numbers for the layers after it), and a pat
 moved by a pixel mostly gives the same pooled map. It has no weights: nothing to learn.
 
 The batch is laid out as the convolution's (network/convolution.py): one row per image,
-the values in (channel, row, column) order, and so is the result. docs/math.md, section 13.
+the values in (channel, row, column) order, and so is the result. docs/math.md, section 17.
 """
 
 from my_math import Matrix
@@ -51,7 +51,7 @@ class MaxPool:
         The output is z = a_(largest), so ∂z/∂a is 1 for that value and 0 for the other
         three: a small change of a value that is not the largest changes nothing. When
         several values share the largest, the first of them (row by row) is the one
-        forward took, and it takes the gradient (docs/math.md, section 13). Pooling has
+        forward took, and it takes the gradient (docs/math.md, section 17). Pooling has
         no weights, so there is no dW or db: (None, None, dA_prev), and dA_prev is None too
         when it is not needed (a pooling of the network's inputs).
         """

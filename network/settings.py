@@ -11,6 +11,8 @@ import re
 
 from data.catalog import DATASETS, DEFAULT_DATASET, lookup
 
+from .activations import ACTIVATIONS
+from .run_records import check_name
 from .schedules import SCHEDULES
 
 DEFAULTS = {
@@ -20,6 +22,9 @@ DEFAULTS = {
     "test_limit": None,   # None: all the test images
     "conv": [],           # convolutions before the dense layers, as FILTERSxKERNEL: ["8x5"]
     "hidden": [128],
+    "activation": "relu",
+    "dropout": 0.0,       # q, the dropout rate of the hidden units: 0 for none
+    "augment": 0,         # shift training images by up to this many pixels each way: 0 for none
     "epochs": 5,
     "batch_size": 128,
     "optimizer": "sgd",
@@ -31,10 +36,11 @@ DEFAULTS = {
 }
 # A good first learning rate differs between optimizers: Adam's steps are about lr in size
 # whatever the gradient, plain gradient steps are lr times the gradient.
-STARTING_LR = {"sgd": 0.1, "adam": 0.001}
+STARTING_LR = {"sgd": 0.1, "adam": 0.001, "rmsprop": 0.001}
 CHANGEABLE_ON_RESUME = ("epochs", "data_dir", "test_limit")
 # Settings that came later: training states saved before them were runs with these values.
-ADDED_LATER = {"conv": []}
+ADDED_LATER = {"conv": [], "activation": "relu", "dropout": 0.0, "augment": 0}
+AUGMENT_SHIFT = 1  # pixels, for --augment without a number: the better of 1 and 2 (docs/experiments.md)
 
 
 class SettingsError(ValueError):
@@ -75,8 +81,17 @@ def parse_args(argv=None):
                           f"(default {' '.join(map(str, d['hidden']))})")
     run.add_argument("--conv", type=conv_spec, nargs="+", metavar="FxK",
                      help="make a convolutional network: a convolution of F filters of K×K before the dense "
-                          "layers, each followed by ReLU and 2×2 max pooling, e.g. --conv 8x5, or --conv 8x5 16x5 "
+                          "layers, each followed by the activation and 2×2 max pooling, e.g. --conv 8x5, or --conv 8x5 16x5 "
                           "for two (default: none)")
+    run.add_argument("--activation", choices=list(ACTIVATIONS),
+                     help=f"the hidden layers' activation (default {d['activation']}); the weights start "
+                          "He-initialised for relu and leaky_relu, Xavier-initialised for sigmoid and tanh")
+    run.add_argument("--dropout", type=dropout_rate, metavar="Q",
+                     help=f"drop each hidden unit with probability Q while training, in [0, 1) "
+                          f"(default {d['dropout']})")
+    run.add_argument("--augment", type=shift_pixels, nargs="?", const=AUGMENT_SHIFT, metavar="PIXELS",
+                     help="show each training image, each time it is drawn, shifted by a random whole number "
+                          f"of pixels, up to PIXELS each way (default {AUGMENT_SHIFT}; without --augment, none)")
     run.add_argument("--seed", type=int, help=f"seed of the initial weights and the shuffling (default {d['seed']})")
     data = parser.add_argument_group("data")
     data.add_argument("--dataset", choices=list(DATASETS), help=f"(default {d['dataset']})")
@@ -88,6 +103,10 @@ def parse_args(argv=None):
     files.add_argument("--out", metavar="PATH", help="the model file (default models/DATASET.json); "
                        "the training state goes next to it (models/DATASET.state.json)")
     files.add_argument("--plots-dir", default="plots", metavar="FOLDER", help="where the pictures go (default plots/)")
+    files.add_argument("--name", type=run_name, help="the run's name in its record, runs/TIME-NAME.json, "
+                       "which compare_runs.py reads (default: the model file's name)")
+    files.add_argument("--runs-dir", default="runs", metavar="FOLDER",
+                       help="where the run's record goes (default runs/)")
     files.add_argument("--no-plots", action="store_true", help="draw no pictures")
     files.add_argument("--resume", action="store_true",
                        help="carry on the run saved in --out with its saved settings; only --epochs "
@@ -95,13 +114,26 @@ def parse_args(argv=None):
     files.add_argument("--quiet", action="store_true", help="print only one line per epoch and the results")
     files.add_argument("--textbook", action="store_true",
                        help="compute with the plain definitions only (my_math/matrix.py's loops, the optimizers' "
-                            "formulas): about 25 times slower, and the same weights but for the last digits "
-                            "(docs/math.md, section 14)")
+                            "formulas): about 20 times slower, and the same weights but for the last digits "
+                            "(docs/math.md, section 18)")
+    live = parser.add_argument_group(
+        "watching it learn (not settings of the run: not saved, and free to change on --resume)")
+    live.add_argument("--live", action="store_true",
+                      help="serve a web page that shows the network while it learns, with Pause, Resume and Step "
+                           "buttons; open the address it prints in a browser")
+    live.add_argument("--port", type=port_number, help="with --live: the port (default 8000; 0 picks a free one)")
+    live.add_argument("--host", help="with --live: the address to listen on (default 127.0.0.1: this machine only)")
+    live.add_argument("--paused", action="store_true",
+                      help="with --live: wait for Resume or Step on the page before the first update")
     args = parser.parse_args(argv)
     if args.hidden and NO_HIDDEN in args.hidden:
         if len(args.hidden) > 1:
             parser.error("argument --hidden: none stands alone: --hidden none")
         args.hidden = []
+    if not args.live and (args.port is not None or args.host is not None or args.paused):
+        parser.error("--port, --host and --paused go with --live")
+    args.port = 8000 if args.port is None else args.port
+    args.host = args.host or "127.0.0.1"
     return args
 
 
@@ -165,8 +197,27 @@ def non_negative_float(text):
     return _number(text, float, lambda x: 0.0 <= x < math.inf, "a number ≥ 0")
 
 
+def port_number(text):
+    return _number(text, int, lambda n: 0 <= n <= 65535, "a port number from 0 to 65535 (0 picks a free one)")
+
+
 def momentum(text):
     return _number(text, float, lambda x: 0.0 <= x < 1.0, "a number from 0 up to (not including) 1")
+
+
+def dropout_rate(text):
+    return _number(text, float, lambda x: 0.0 <= x < 1.0, "a number from 0 up to (not including) 1")
+
+
+def shift_pixels(text):
+    return _number(text, int, lambda n: 0 <= n <= 8, "a whole number of pixels from 0 to 8")
+
+
+def run_name(text):
+    try:
+        return check_name(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def settings_from(args, saved=None):

@@ -24,10 +24,13 @@ class TrainingDiverged(ArithmeticError):
 def batch_gradients(net, X, labels, rng):
     """(loss, predicted classes, gradients) of one mini-batch: the forward pass, the loss L, and
     backpropagation, [(dW_1, db_1), ...]. rng is the run's random generator, for what a step
-    may draw at random; the plain network draws nothing."""
-    A = net.forward(X)
+    draws at random: the dropout masks of the batch, if the network has dropout (none are
+    drawn without it). They are drawn here, once for the whole batch, and handed to both
+    passes, so the batch's rows could be computed anywhere, each with its rows of the masks."""
+    masks = net.dropout_masks(len(labels), rng)
+    A = net.forward(X, masks)
     P = A[-1]
-    return cross_entropy(P, labels), P.argmax(axis=1), net.backward(A, labels)
+    return cross_entropy(P, labels), P.argmax(axis=1), net.backward(A, labels, masks)
 
 
 def train_epoch(net, optimizer, data, batch_size, rng, lr, epoch=1, on_batch=(), gradients_of=batch_gradients):

@@ -49,8 +49,11 @@ def explain(predictions, info, model_path, net, show_input, stream_encoding):
 
 
 def describe(net):
-    """The network's layer sizes (and convolutions) and, when train.py recorded them, its epochs and test accuracy."""
+    """The network's layers (and convolutions), its activation if not ReLU and, when train.py recorded
+    them, its epochs and test accuracy."""
     words = "layers " + (net.describe() if net.convolutions else ", ".join(map(str, net.sizes)))
+    if net.activation.name != "relu":
+        words += f" ({net.activation.name})"
     epochs, accuracy = net.metadata.get("epochs"), net.metadata.get("test_accuracy")
     if isinstance(epochs, int):
         words += f", trained {epochs} epoch{'s' if epochs != 1 else ''}"

@@ -4,24 +4,31 @@
 
 The server does two jobs, with nothing but the standard library's http.server:
 
-1. It serves the page, show/web/index.html with its style.css and app.js. The three
-   files are read into memory when the server starts and looked up by exact path in a
-   table; a request's path is never joined to a folder name, so no path ("/../x",
-   "/%2e%2e/x", "/web/") can reach any other file on the disk.
+1. It serves the page, show/web/index.html with its style.css, app.js and draw.js (the
+   drawing pad, which the live page of train.py --live shares). The files are read into
+   memory when the server starts and looked up by exact path in a table; a request's
+   path is never joined to a folder name, so no path ("/../x", "/%2e%2e/x", "/web/") can
+   reach any other file on the disk.
 2. It answers POST /api/predict. The page sends the drawing as a PNG (canvas.toDataURL);
    the server makes it look like an MNIST digit (data/preprocess.py, the same steps as
    for --image), runs the network, and answers with the prediction, the ten
    probabilities, the 28 × 28 image the network saw, and the hidden units that fired
-   most, or for a convolutional network each filter's feature map. GET /api/model
-   describes the model, and GET /api/weights gives every hidden unit's weight picture
-   (or every filter's): they never change, so the page asks for them once instead of
-   with every answer. docs/serve.md documents the API with examples.
+   most; with "unit": j, also hidden unit j's computation, z = b + Σₖ wₖ xₖ, term by term;
+   for a convolutional network, each filter's feature map instead of the hidden units.
+   GET /api/model describes the model, and GET /api/weights gives every hidden unit's
+   weight picture (or every filter's): they never change, so the page asks for them once
+   instead of with every answer. docs/serve.md documents the API with examples.
 
 Every answer is JSON, errors too: {"error": "what is wrong"} with a 4xx status (5xx
 when the fault is the server's), so a bad request can never crash the server or leave
 the page without an explanation.
 ThreadingHTTPServer answers each connection in its own thread, so several browsers can
 draw at once; they share the network, which forward() only reads, never changes.
+
+PageServer and Handler are what the drawing page and train.py's live page
+(show/live_server.py) have in common: the table of files, JSON answers and errors,
+/api/predict, /api/model and /api/weights. A server says which network answers
+(network()) and how it describes it; the live page's answers with the network being trained.
 """
 
 import base64
@@ -35,17 +42,18 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from data.preprocess import decode_image_bytes, mnist_style
-from my_math import Matrix
-
 from data.catalog import lookup
-from .weight_pictures import feature_maps, input_patterns
+from my_math import Matrix
 from network.model_file import ModelFileError, check_model_fits
 from network.network import Network
+
+from .weight_pictures import feature_maps, input_patterns
 
 MAX_BODY = 1_000_000  # bytes: a 140 × 140 drawing as PNG is a few kB; anything near 1 MB is not a drawing
 DISCARD_AT_MOST = 16 * MAX_BODY  # bytes of a too-large body read and dropped so the client sees the 413
 SIDE = 28  # the network reads SIDE × SIDE images
 TOP_UNITS = 8  # how many of the most active hidden units an answer shows
+TOP_TERMS = 8  # how many of the largest terms w_i x_i a unit's computation lists one by one
 WEB_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "web")
 
 # The only files the server sends: URL path → (file in WEB_FOLDER, Content-Type).
@@ -54,6 +62,7 @@ STATIC_FILES = {
     "/index.html": ("index.html", "text/html; charset=utf-8"),
     "/style.css": ("style.css", "text/css; charset=utf-8"),
     "/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/draw.js": ("draw.js", "text/javascript; charset=utf-8"),
 }
 
 # The page may load its parts from this server only, and talk to nothing else: no script
@@ -72,38 +81,50 @@ class BadRequest(Exception):
 # ---------------------------------------------------------------------- the network's side
 
 def weight_pictures(net):
-    """For each first-layer hidden unit j, its 784 incoming weights scaled to [-1, 1].
+    """The answer to GET /api/weights, as JSON bytes: the picture of each first-layer hidden unit.
 
     Column j of the first weight matrix W (784 × hidden) holds one weight per pixel:
     laid out as 28 × 28 it is the pattern unit j responds to, positive weights where
-    ink makes it fire and negative ones where ink holds it back. Dividing by the largest
-    |weight| keeps the picture and drops the scale, which differs from unit to unit and
-    says nothing to the eye; three decimals are plenty for a picture and keep the answer
-    to GET /api/weights small. A network without a hidden layer has no such pictures: [],
-    and neither has a convolutional network, whose dense layers read the feature maps,
-    not the pixels (its filters are its pictures: filter_pictures).
+    ink makes it fire and negative ones where ink holds it back. A network without a
+    hidden layer has no such pictures: {"weights": []}, and neither has a convolutional
+    network, whose dense layers read the feature maps, not the pixels: its pictures are
+    its first convolution's filters, {"weights": [], "filters": [picture of filter f, ...]}.
     """
-    if len(net.layers) < 2 or net.convolutions:
-        return []
-    return _rounded(input_patterns(net.layers[0].W))
+    if net.convolutions:
+        return pictures_json(None, net.convolutions[0].W)
+    return pictures_json(net.layers[0].W if len(net.layers) > 1 else None)
 
 
-def filter_pictures(net):
-    """For each filter of a convolutional network's first convolution, its K × K weights scaled to [-1, 1]
-    (3 decimals, as weight_pictures); [] for a fully connected network."""
-    return _rounded(input_patterns(net.convolutions[0].W)) if net.convolutions else []
+def pictures_json(W, filters_W=None):
+    """{"weights": [picture of unit j, ...]} as JSON bytes: column j of W divided by its
+    largest |weight| (input_patterns), each number with three decimals; with filters_W, also
+    "filters": the same for each column (filter) of a convolution's weights.
+
+    Dividing keeps the picture and drops the scale, which differs from unit to unit and
+    says nothing to the eye; three decimals are plenty for a picture and keep the answer
+    small. The JSON is written out here, "%.3f" for each number (the decimal that
+    round(w, 3) gives), rather than by rounding and json.dumps: the live page of train.py
+    asks for 100 000 numbers every few seconds, and this takes half the time.
+    """
+    text = '{"weights":[' + _pictures_text(W) + "]"
+    if filters_W is not None:
+        text += ',"filters":[' + _pictures_text(filters_W) + "]"
+    return (text + "}").encode("ascii")
 
 
-def _rounded(pictures):
-    return [[round(value, 3) for value in picture] for picture in pictures]
+def _pictures_text(W):
+    """The pictures of W's columns, scaled by input_patterns, as JSON lists separated by commas."""
+    patterns = input_patterns(W) if W is not None else []
+    return ",".join("[" + ",".join(["%.3f" % w for w in pattern]) + "]" for pattern in patterns)
 
 
-def predict_answer(net, inputs):
+def predict_answer(net, inputs, unit=None):
     """The answer to /api/predict for the 784 inputs (0-1) of one image, as a dict for JSON.
 
     One forward pass gives every layer's activations [X, A₁, ..., P]: P holds the ten
     probabilities and A₁ the first hidden layer, whose TOP_UNITS strongest units are
-    listed, strongest first (their weight pictures come from GET /api/weights). For a
+    listed, strongest first (their weight pictures come from GET /api/weights). With a
+    unit number, the answer also holds that unit's computation (unit_computation). For a
     convolutional network, A₁ is instead every filter's feature map: "feature_maps", one
     list of height × width values per filter (3 decimals), and "hidden" is [].
     """
@@ -121,17 +142,65 @@ def predict_answer(net, inputs):
         "hidden": hidden,
     }
     if net.convolutions:
-        answer["feature_maps"] = _rounded(feature_maps(net, activations))
+        answer["feature_maps"] = [[round(value, 3) for value in fmap] for fmap in feature_maps(net, activations)]
+    if unit is not None:
+        answer["unit"] = unit_computation(net, activations, unit)
     return answer
 
 
+def unit_computation(net, activations, j):
+    """How first-layer unit j reaches its activation for one image, term by term, as a dict for JSON.
+
+    The unit adds up one term per pixel, its weight times the pixel's value, and its bias:
+        z_j = b_j + Σ_k x_k w_kj     (k over the 784 pixels; x_k = 0 where there is no ink)
+    and passes z through the hidden layers' activation φ: a = φ(z), relu(z) = max(z, 0)
+    (docs/math.md, section 4, for one image). The answer lists the TOP_TERMS largest terms
+    x_k w_kj by size, with their pixel k, x_k and w_kj, and the sum of all the others, so
+    that the page can write the sum out with the numbers in it. z is added up here in the
+    order of the formula; the activation is the one the network's own forward pass
+    computed (activations[1]), so what the page shows is what the network did.
+    """
+    if len(activations) < 3:
+        raise BadRequest("this network has no hidden layer: there is no unit to show")
+    if net.convolutions:
+        raise BadRequest("a convolutional network's first layer is a convolution: its filters, not units, "
+                         "read the pixels")
+    layer, x = net.layers[0], activations[0].rows[0]
+    units = layer.W.shape[1]
+    if isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < units:
+        raise BadRequest(f'"unit" must be a whole number from 0 to {units - 1}, not {json.dumps(j)}')
+    weights = [row[j] for row in layer.W.rows]
+    terms = [w * xi for w, xi in zip(weights, x)]
+    z = sum(terms) + layer.b.rows[0][j]
+    largest = sorted((i for i in range(len(x)) if x[i]), key=lambda i: -abs(terms[i]))
+    shown, others = largest[:TOP_TERMS], largest[TOP_TERMS:]
+    return {
+        "unit": j,
+        "bias": layer.b.rows[0][j],
+        "terms": [{"pixel": i, "x": x[i], "w": weights[i], "wx": terms[i]} for i in shown],
+        "others": {"count": len(others), "sum": sum(terms[i] for i in others)},
+        "z": z,
+        "activation": activations[1].rows[0][j],
+        "function": activation_name(net),
+        "weights": weights,
+    }
+
+
+def activation_name(net):
+    """The name of φ, the hidden layers' activation: the one the network records (net.activation.name),
+    or relu, the activation of a network that records none."""
+    activation = getattr(net, "activation", None)
+    return "relu" if activation is None else activation.name
+
+
 def model_description(net):
-    """The answer to GET /api/model: the layer sizes, the layers in words, the convolutions (each one's
-    filters, kernel and the height and width of its feature maps; [] for a fully connected network)
-    and what the model file says about its training."""
+    """The answer to GET /api/model: the layer sizes, the layers in words, the activation, the
+    convolutions (each one's filters, kernel and the height and width of its feature maps; [] for a
+    fully connected network) and what the model file says about its training."""
     return {
         "sizes": net.sizes,
         "layers": net.describe(),
+        "activation": net.activation.name,
         "convolutions": [{"filters": conv.filters, "kernel": conv.kernel, "map_height": conv.output_shape[1],
                           "map_width": conv.output_shape[2]} for conv in net.convolutions],
         "dataset": net.metadata.get("dataset"),
@@ -142,14 +211,16 @@ def model_description(net):
 
 # ---------------------------------------------------------------------- reading a request
 
-def inputs_from_request(body):
-    """The 784 network inputs (0-1) described by a request body, or BadRequest saying what is wrong.
+def read_prediction_request(body):
+    """(inputs, unit) of a request body: the 784 network inputs (0-1) it describes and the
+    hidden unit it asks about (None), or BadRequest saying what is wrong.
 
     The body is JSON with exactly one of
         "image":  a data URL, "data:image/png;base64,...", as canvas.toDataURL() gives:
                   any picture of a digit, made MNIST-like by data/preprocess.py;
         "pixels": 784 numbers 0-255, row by row, light ink on black like MNIST: used as
-                  they are, divided by 255.
+                  they are, divided by 255;
+    and, if wanted, "unit": the number of a first-layer unit whose computation to show.
     """
     try:
         request = json.loads(body.decode("utf-8"))
@@ -158,8 +229,10 @@ def inputs_from_request(body):
     if not isinstance(request, dict) or len({"image", "pixels"} & request.keys()) != 1:
         raise BadRequest('send a JSON object with either "image" (a data URL) or "pixels" (784 numbers)')
     if "image" in request:
-        return _inputs_from_data_url(request["image"])
-    return _inputs_from_pixels(request["pixels"])
+        inputs = _inputs_from_data_url(request["image"])
+    else:
+        inputs = _inputs_from_pixels(request["pixels"])
+    return inputs, request.get("unit")
 
 
 def _inputs_from_data_url(url):
@@ -194,9 +267,8 @@ def _inputs_from_pixels(pixels):
 # ---------------------------------------------------------------------- HTTP
 
 class Handler(BaseHTTPRequestHandler):
-    """Answers one HTTP request: a static file, GET /api/model, GET /api/weights or POST /api/predict.
-
-    self.server is the DrawingServer, which holds the network and the files.
+    """Answers one HTTP request: a file of the page's table, GET /api/model, GET /api/weights
+    or POST /api/predict, asking self.server (a PageServer) for the network and the files.
     """
 
     server_version = "DigitServer"
@@ -206,34 +278,42 @@ class Handler(BaseHTTPRequestHandler):
     # read as the next request.
 
     def do_GET(self):
+        self.answer(self.get)
+
+    def do_POST(self):
+        self.answer(self.post)
+
+    def answer(self, route):
+        """Let route(path) answer; a BadRequest becomes its 4xx, a bug a 500, both as JSON errors."""
         path = self.path.split("?", 1)[0]
+        try:
+            route(path)
+        except BadRequest as error:
+            self.send_json(error.status, {"error": str(error)})
+        except ConnectionError:  # the client went away: there is no one to answer
+            pass
+        except Exception:  # a bug: say so to the client and on the console, and keep serving
+            traceback.print_exc()
+            self.send_json(500, {"error": "the server failed to answer; see its console"})
+
+    def get(self, path):
         if path == "/api/model":
-            self.send_json(200, self.server.model_description)
+            self.send_json(200, self.server.model_description())
         elif path == "/api/weights":
-            self.send_json(200, {"weights": self.server.pictures, "filters": self.server.filters})
+            self.send_bytes(200, "application/json", self.server.weights_json())
         elif path == "/api/predict":
             self.send_json(405, {"error": "use POST for /api/predict"}, {"Allow": "POST"})
         elif path in self.server.files:
             content_type, content = self.server.files[path]
             self.send_bytes(200, content_type, content, {"Content-Security-Policy": CONTENT_SECURITY_POLICY})
         else:
-            self.send_json(404, {"error": f"nothing here: {path}"})
+            raise BadRequest(f"nothing here: {path}", 404)
 
-    def do_POST(self):
-        path = self.path.split("?", 1)[0]
+    def post(self, path):
         if path != "/api/predict":
-            self.send_json(404, {"error": f"nothing to POST to here: {path}"})
-            return
-        try:
-            inputs = inputs_from_request(self.read_body())
-            answer = predict_answer(self.server.net, inputs)
-        except BadRequest as error:
-            self.send_json(error.status, {"error": str(error)})
-        except Exception:  # a bug: say so to the client and on the console, and keep serving
-            traceback.print_exc()
-            self.send_json(500, {"error": "the server failed to answer; see its console"})
-        else:
-            self.send_json(200, answer)
+            raise BadRequest(f"nothing to POST to here: {path}", 404)
+        inputs, unit = read_prediction_request(self.read_body())
+        self.send_json(200, predict_answer(self.server.network(), inputs, unit))
 
     def read_body(self):
         """The request's body, after checking its declared length against MAX_BODY."""
@@ -268,9 +348,7 @@ class Handler(BaseHTTPRequestHandler):
             left -= len(chunk)
 
     def send_json(self, status, obj, headers=None):
-        # allow_nan=False: a NaN would be invalid JSON; the network's outputs are finite
-        body = json.dumps(obj, allow_nan=False, separators=(",", ":")).encode("utf-8")
-        self.send_bytes(status, "application/json", body, headers)
+        self.send_bytes(status, "application/json", json_bytes(obj), headers)
 
     def send_bytes(self, status, content_type, body, headers=None):
         self.send_response(status)
@@ -289,21 +367,28 @@ class Handler(BaseHTTPRequestHandler):
             super().log_request(code, size)
 
 
-class DrawingServer(ThreadingHTTPServer):
-    """The HTTP server with what every request needs: the network, its weight pictures, the page's files."""
+def json_bytes(obj):
+    """obj as compact JSON in UTF-8. allow_nan=False: a NaN would be invalid JSON; the network's outputs are finite."""
+    return json.dumps(obj, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
-    def __init__(self, address, net):
+
+class PageServer(ThreadingHTTPServer):
+    """An HTTP server for one page: the files of its table (URL path → (file in WEB_FOLDER,
+    Content-Type)), read into memory at start, and the network that answers its API.
+
+    A subclass says which network answers /api/predict (network()), and gives the
+    answers to GET /api/model (model_description()) and GET /api/weights (weights_json(),
+    the JSON as bytes: pictures of every unit are large, and worth encoding once).
+    """
+
+    def __init__(self, address, files, handler=Handler):
         if ":" in address[0]:  # an IPv6 address such as ::1
             self.address_family = socket.AF_INET6
-        self.net = net
-        self.pictures = weight_pictures(net)
-        self.filters = filter_pictures(net)
-        self.model_description = model_description(net)
         self.files = {}
-        for path, (name, content_type) in STATIC_FILES.items():
+        for path, (name, content_type) in files.items():
             with open(os.path.join(WEB_FOLDER, name), "rb") as f:
                 self.files[path] = (content_type, f.read())
-        super().__init__(address, Handler)
+        super().__init__(address, handler)
 
     @property
     def url(self):
@@ -312,6 +397,25 @@ class DrawingServer(ThreadingHTTPServer):
         if ipaddress.ip_address(host).is_unspecified:  # 0.0.0.0 or ::, all of this machine's addresses
             host = "::1" if ":" in host else "127.0.0.1"
         return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+class DrawingServer(PageServer):
+    """The drawing page's server: one network that never changes, its description and pictures made once."""
+
+    def __init__(self, address, net):
+        self.net = net
+        self.description = model_description(net)
+        self.pictures = weight_pictures(net)
+        super().__init__(address, STATIC_FILES)
+
+    def network(self):
+        return self.net
+
+    def model_description(self):
+        return self.description
+
+    def weights_json(self):
+        return self.pictures
 
 
 def make_server(model, host="127.0.0.1", port=8000):
@@ -342,6 +446,18 @@ def is_loopback(host):
         return False
 
 
+def cannot_listen(host, port, error):
+    """The one-line message for an address that cannot be used (say, the port is taken)."""
+    return f"cannot listen on {host}:{port}: {error.strerror or error}"
+
+
+def warn_if_open_to_others(host, port):
+    """On stderr, a warning when host is not this machine only: others can then use the page."""
+    if not is_loopback(host):
+        print(f"warning: serving on {host}, not on this machine only: anyone who can reach it "
+              f"on port {port} can use the page and the API", file=sys.stderr)
+
+
 def main(model, host="127.0.0.1", port=8000):
     """Serve the drawing page for model (a Network or a model file's path) until Ctrl-C.
 
@@ -356,11 +472,9 @@ def main(model, host="127.0.0.1", port=8000):
         print(f"{program}: error: {error}", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"{program}: error: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
+        print(f"{program}: error: {cannot_listen(host, port, error)}", file=sys.stderr)
         return 2
-    if not is_loopback(host):
-        print(f"warning: serving on {host}, not on this machine only: anyone who can reach it "
-              f"on port {server.server_address[1]} can use the page and the API", file=sys.stderr)
+    warn_if_open_to_others(host, server.server_address[1])
     try:
         # Inside the try: a Ctrl-C that comes as soon as this line is out must still stop cleanly.
         print(f"Serving the digit drawing page at {server.url}  (open it in a browser; Ctrl-C stops)", flush=True)

@@ -31,15 +31,30 @@ def header(settings, train_set, test_set, net, model_path, state_path, history):
     lines = [
         f"Data:     {train_set.dataset}, {len(train_set):,} training images{limited} "
         f"and {len(test_set):,} test images{test_limited} of {rows}×{cols} pixels",
-        f"Network:  {net.describe()}: {net.parameter_count:,} weights and biases",
+        f"Network:  {net.describe()}{activation(settings)}: {net.parameter_count:,} weights and biases",
         f"Training: {plural(settings['epochs'], 'epoch')} of {plural(batches, 'batch', 'batches')} of "
         f"{settings['batch_size']}, {optimizer}, lr {settings['lr']} ({settings['schedule']} schedule), "
-        f"seed {settings['seed']}",
+        f"seed {settings['seed']}{variants(settings)}",
         f"Saving:   {model_path} and {state_path} after every epoch",
     ]
     if history:
         lines.append(f"Resuming: after epoch {len(history)}, test accuracy {history[-1]['test_accuracy']:.2%}")
     return lines
+
+
+def activation(settings):
+    """The hidden activation, for the network's line, when it is not the default ReLU: " (sigmoid)"."""
+    return "" if settings.get("activation", "relu") == "relu" else f" ({settings['activation']})"
+
+
+def variants(settings):
+    """Dropout and shifted images, for the training line, when the run has them."""
+    words = ""
+    if settings.get("dropout"):
+        words += f", dropout {settings['dropout']}"
+    if settings.get("augment"):
+        words += f", images shifted up to {plural(settings['augment'], 'pixel')}"
+    return words
 
 
 class Progress:
@@ -96,6 +111,20 @@ def epoch_line(result, epochs):
             f"accuracy {result['test_accuracy']:.2%}  |  lr {result['lr']:.3g}  {result['seconds']:.1f} s")
 
 
+def diagnoses(found):
+    """What training noticed after an epoch (network/diagnosis.py), each as a paragraph marked with "!"."""
+    lines = []
+    for finding in found:
+        words, line = finding.message.split(), "  !"
+        for word in words:
+            if len(line) + 1 + len(word) > 88:
+                lines.append(line)
+                line = "   "
+            line += " " + word
+        lines.append(line)
+    return lines
+
+
 def results(history, counts, class_names, test_images):
     """The lines after training: final and best test accuracy, then the accuracy of each class.
 
@@ -126,6 +155,18 @@ def interrupted(model_path, epochs_done, epochs, command):
         return ["\nInterrupted during the first epoch: nothing was saved."]
     return [f"\nInterrupted. {model_path} holds the network after epoch {epochs_done} of {epochs}.",
             f"To carry on: {command}"]
+
+
+def live_page(url, paused):
+    """The line that says where the live page is (--live)."""
+    if paused:
+        return f"Live page: {url}  (open it in a browser; training waits for Resume or Step there)"
+    return f"Live page: {url}  (open it in a browser to watch the network learn; Pause and Step are there)"
+
+
+def live_page_stays(url):
+    """The line after a live run: the page stays up until Ctrl-C."""
+    return f"Training has finished; the live page stays up with the results at {url}  (Ctrl-C stops it)"
 
 
 def plural(n, noun, nouns=None):

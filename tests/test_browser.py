@@ -1,4 +1,5 @@
-"""The drawing page in a real browser: headless Chromium draws a digit with the mouse.
+"""The pages in a real browser: headless Chromium draws a digit with the mouse on the drawing
+page, and watches train.py --live's page move, pauses it and steps it.
 
 Chromium is driven through the DevTools protocol over a pipe (--remote-debugging-pipe):
 JSON commands go in on its file descriptor 3 and answers come out on 4, each message
@@ -6,9 +7,11 @@ ending with a NUL byte. The mouse events it is sent become the same Pointer Even
 person's mouse makes, so the page's own drawing, throttling, fetch and display code run.
 Skipped when Chromium is not installed.
 
-Run as a script, it takes the screenshot in docs/serve.png with a trained model:
+Run as a script, it takes the screenshots in docs/: the drawing page with a trained
+model, or (--live) the live page in the second epoch of a short run:
 
     python tests/test_browser.py docs/serve.png [models/mnist.json]
+    python tests/test_browser.py --live docs/live.png
 """
 
 import base64
@@ -142,6 +145,7 @@ def box_of(browser, element_id):
 
 
 def click(browser, element_id):
+    browser.evaluate(f"document.getElementById('{element_id}').scrollIntoView({{block: 'center'}})")
     box = box_of(browser, element_id)
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     browser.mouse("mousePressed", x, y, True)
@@ -155,6 +159,11 @@ def draw_on_pad(browser, strokes):
         browser.drag([(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke])
     return browser.wait_for("['ready', 'error'].includes(document.body.dataset.state)"
                             " && document.body.dataset.state")
+
+
+def drawing_as_sent(browser):
+    """The PNG data URL the page sends for its drawing: draw.js's own pngOf, imported into the page."""
+    return browser.evaluate("import('./draw.js').then(m => m.pngOf(document.getElementById('pad')))")
 
 
 def open_page(url):
@@ -207,7 +216,7 @@ def test_a_digit_drawn_with_the_mouse_is_read_and_shown(page):
     click(browser, "clear")
     assert draw_on_pad(browser, three()) == "ready"
     shown = browser.evaluate(SHOWN)
-    status, answer = server.predict({"image": browser.evaluate("drawingAsPng()")})  # what the page sends
+    status, answer = server.predict({"image": drawing_as_sent(browser)})
     assert status == 200, answer
     assert answer["prediction"] == net.predict(Matrix.row(answer["input"]))[0]
     assert shown["digit"] == str(answer["prediction"])
@@ -251,7 +260,7 @@ def test_a_cnn_shows_each_filter_and_its_feature_map(page_of_a_cnn):
     browser, server, net = page_of_a_cnn
     assert draw_on_pad(browser, three()) == "ready"
     shown = browser.evaluate(FILTERS_SHOWN)
-    status, answer = server.predict({"image": browser.evaluate("drawingAsPng()")})
+    status, answer = server.predict({"image": drawing_as_sent(browser)})
     assert status == 200 and len(answer["feature_maps"]) == 3 and answer["hidden"] == []
     assert (shown["units_hidden"], shown["filters_hidden"], shown["figures"]) == (True, False, 3)
     assert shown["sizes"] == [[5, 5], [24, 24]] * 3 and shown["painted"] == 6 and shown["kernel"] == "5 × 5"
@@ -265,6 +274,12 @@ def page_of_a_cnn():
     """The page served with an untrained convolutional network of 3 filters of 5 × 5."""
     from network import Network
     yield from served_page(lambda: Network([784, 10], seed=0, conv=[(3, 5)]))
+def screenshot(browser):
+    """The whole page, as PNG bytes."""
+    page = browser.send("Page.getLayoutMetrics")["cssContentSize"]
+    whole_page = {"x": 0, "y": 0, "width": page["width"], "height": page["height"], "scale": 1}
+    return base64.b64decode(browser.send("Page.captureScreenshot", format="png", clip=whole_page,
+                                         captureBeyondViewport=True)["data"])
 
 
 def take_screenshot(path, model):
@@ -276,10 +291,7 @@ def take_screenshot(path, model):
         try:
             state = draw_on_pad(browser, three())
             digit = browser.evaluate("document.getElementById('digit').textContent")
-            page = browser.send("Page.getLayoutMetrics")["cssContentSize"]
-            whole_page = {"x": 0, "y": 0, "width": page["width"], "height": page["height"], "scale": 1}
-            png = base64.b64decode(browser.send("Page.captureScreenshot", format="png", clip=whole_page,
-                                                captureBeyondViewport=True)["data"])
+            png = screenshot(browser)
         finally:
             browser.close()
     with open(path, "wb") as f:
@@ -287,6 +299,116 @@ def take_screenshot(path, model):
     print(f"{path}: the page after drawing a 3; it reads {digit} ({state})")
 
 
+# ---------------------------------------------------------------------- train.py --live's page
+
+LIVE_RUN = ["--limit", "20000", "--test-limit", "200", "--batch-size", "16", "--hidden", "32", "--epochs", "2",
+            "--no-plots"]  # ended by Ctrl-C long before it finishes
+
+MOVING = """(() => {
+    const chart = document.getElementById('chart');
+    const pixels = chart.getContext('2d').getImageData(0, 0, chart.width, chart.height).data;
+    let hash = 0;
+    for (let i = 0; i < pixels.length; i++) hash = (hash * 31 + pixels[i]) | 0;
+    return {state: document.body.dataset.state, batch: document.getElementById('batch').textContent,
+            seen: document.getElementById('images-seen').textContent, chart: hash, points: chart.dataset.points};
+})()"""
+
+
+def open_live_page(run):
+    browser = Chromium(run.url)
+    # about:blank comes first, with no body
+    browser.wait_for("document.body?.dataset.state === 'running' && document.querySelectorAll('.tile').length > 0"
+                     " && document.querySelectorAll('.digit').length > 0", timeout=30)
+    return browser
+
+
+def test_the_live_page_moves_while_training_stops_when_paused_and_steps(tmp_path):
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed")
+    from live_run import LiveRun
+
+    with LiveRun(*LIVE_RUN, cwd=tmp_path) as run:
+        browser = open_live_page(run)
+        try:
+            before = browser.evaluate(MOVING)
+            time.sleep(1.5)
+            moving = browser.evaluate(MOVING)
+            assert moving["batch"] != before["batch"] and moving["chart"] != before["chart"]
+            assert int(moving["points"]) > int(before["points"])
+
+            click(browser, "pause")
+            browser.wait_for("document.body.dataset.state === 'paused'")
+            time.sleep(0.6)  # the last message sent before the pause has arrived
+            paused = browser.evaluate(MOVING)
+            time.sleep(1.5)
+            assert browser.evaluate(MOVING) == paused
+            state = run.state()
+            assert paused["batch"] == f"{state['batch']} / {state['batches_per_epoch']}"
+            assert paused["seen"] == f"{state['images_seen']:,}"
+
+            click(browser, "step")
+            browser.wait_for("document.querySelector('.step-table') !== null")
+            stepped = browser.evaluate(MOVING)
+            assert stepped["batch"] == f"{state['batch'] + 1} / {state['batches_per_epoch']}"
+            assert int(stepped["points"]) == int(paused["points"]) + 1  # one more point: a fraction of a pixel
+            shown = browser.evaluate("document.querySelector('.step-table').textContent")
+            last_step = run.state()["last_step"]
+            assert f"{last_step['loss_before']:.4f}" in shown and f"{last_step['loss_after']:.4f}" in shown
+
+            browser.evaluate("document.querySelector('.tile:nth-child(4)').id = 'unit-3'")
+            click(browser, "unit-3")  # unit 3's sum for the first test digit of the panel, as the API works it out
+            total = browser.wait_for("document.querySelector('#unit .terms .total .num')?.textContent")
+            digit = run.get("/api/training/digits")[1]["digits"][0]
+            status, answer = run.post("/api/predict", {"pixels": digit["pixels"], "unit": 3})
+            assert total == f"{answer['unit']['z']:.3f}"
+            title = browser.evaluate("document.querySelector('.unit-title').textContent")
+            assert title == f"Unit 3, for test image {digit['index']}, a {digit['label']}"
+
+            assert run.ctrl_c() == 130
+            browser.wait_for("document.body.dataset.state === 'stopped'")
+            assert "stopped" in browser.evaluate("document.getElementById('state').textContent")
+        finally:
+            browser.close()
+
+
+def take_live_screenshot(path):
+    """The live page in the second epoch of a short run, a 3 drawn and a unit open, as a PNG at path."""
+    import tempfile
+    from live_run import LiveRun
+
+    args = ["--limit", "12000", "--test-limit", "2000", "--epochs", "3", "--no-plots"]
+    with tempfile.TemporaryDirectory() as folder, LiveRun(*args, cwd=folder) as run:
+        browser = open_live_page(run)
+        try:
+            run.wait_for(lambda state: state["epoch"] == 2 and state["batch"] >= 20, timeout=600)
+            click(browser, "pause")
+            browser.wait_for("!document.getElementById('step').disabled")
+            click(browser, "step")
+            browser.wait_for("document.querySelector('.step-table') !== null", timeout=30)
+            browser.wait_for("!document.getElementById('resume').disabled")
+            click(browser, "resume")
+            click(browser, "show-changes")
+            browser.evaluate("document.querySelector('.tile:nth-child(6)').id = 'unit-5'")
+            click(browser, "unit-5")
+            browser.evaluate("document.getElementById('pad').scrollIntoView({block: 'center'})")
+            box = box_of(browser, "pad")
+            for stroke in three():
+                browser.drag([(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke])
+            browser.wait_for("document.getElementById('digit').textContent !== '?'")
+            time.sleep(3.5)  # the pictures and the unit drawn again once more
+            browser.evaluate("window.scrollTo(0, 0)")
+            png = screenshot(browser)
+            state = run.state()
+        finally:
+            browser.close()
+    with open(path, "wb") as f:
+        f.write(png)
+    print(f"{path}: the live page at epoch {state['epoch']}, mini-batch {state['batch']}")
+
+
 if __name__ == "__main__":
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    take_screenshot(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "models/mnist.json")
+    if sys.argv[1] == "--live":
+        take_live_screenshot(sys.argv[2])
+    else:
+        take_screenshot(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "models/mnist.json")

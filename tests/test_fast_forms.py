@@ -17,9 +17,10 @@ import sys
 
 import pytest
 
+from data import augment
 from my_math import ByteMatrix, Matrix, textbook, use_fast_forms
 from my_math.fast import FAST_FORMS
-from network import SGD, Adam
+from network import SGD, Adam, RMSprop
 from network.convolution import Conv
 from network.fast import convolution as fast_convolution
 from network.pooling import MaxPool
@@ -282,6 +283,25 @@ def check_adam_step():
         assert repr(plain) == repr(fast), settings
 
 
+def check_rmsprop_step():
+    for settings in ({}, {"weight_decay": 0.01}, {"rho": 0.5, "eps": 1e-3}):
+        plain, fast = both_ways(lambda: optimizer_run(lambda: RMSprop(**settings)))
+        assert repr(plain) == repr(fast), settings
+
+
+def check_shifted():
+    """Every shift of small images of random bytes, within the frame and out of it, and of real-sized ones."""
+    rng = random.Random(7)
+    for shape in ((1, 1), (3, 4), (5, 2), (28, 28)):
+        rows, columns = shape
+        image = bytes(rng.randrange(256) for _ in range(rows * columns))
+        shifts = range(-max(shape) - 1, max(shape) + 2) if rows * columns < 100 else range(-3, 4)
+        for right in shifts:
+            for down in shifts:
+                plain, fast = both_ways(lambda: augment.shifted(image, right, down, shape))
+                assert plain == fast, (shape, right, down)
+
+
 CHECKS = {
     ("Matrix", "__matmul__"): check_matrix_product,
     ("Matrix", "_elementwise"): check_elementwise,
@@ -296,6 +316,8 @@ CHECKS = {
     ("Conv", "backward"): check_conv_backward,
     ("MaxPool", "forward"): check_pool_forward,
     ("MaxPool", "backward"): check_pool_backward,
+    ("RMSprop", "step"): check_rmsprop_step,
+    ("data.augment", "shifted"): check_shifted,
 }
 
 

@@ -11,6 +11,8 @@ import sys
 import pytest
 
 from network import Network
+from network.run_records import RunRecord
+from network.settings import DEFAULTS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIGPIPE_STATUS = 141
@@ -40,9 +42,12 @@ def model(tmp_path_factory):
     ["train.py", "--limit", "64", "--epochs", "1", "--no-plots", "--out", "{tmp}/m.json"],
     ["test_single.py", "--random", "--count", "50", "--model", "{model}"],
     ["test_single.py", "--index", "3", "--json", "--model", "{model}"],
+    ["compare_runs.py", "--no-plot"],
 ])
 def test_a_script_whose_reader_went_away_ends_quietly(argv, model, tmp_path):
     argv = [os.path.join(ROOT, argv[0])] + [a.format(tmp=tmp_path, model=model) for a in argv[1:]]
+    record = RunRecord.start(str(tmp_path / "runs"), "a-run", [], dict(DEFAULTS), "models/mnist.json")
+    record.update([{"epoch": 1, "test_accuracy": 0.9, "test_loss": 0.3, "seconds": 5.0}])  # for compare_runs.py
     status, err = run_with_a_reader_gone(*argv, cwd=tmp_path)
     assert "Traceback" not in err and "Broken pipe" not in err and "BrokenPipeError" not in err, err
     assert status == SIGPIPE_STATUS, err

@@ -304,6 +304,26 @@ def test_json_gives_the_networks_own_probabilities(cli, model, net, test_set):
     assert "input" not in answer
 
 
+def test_a_network_of_another_activation_is_read_with_it(cli, net, test_set, tmp_path):
+    """test_single.py and the drawing page compute with the activation the model file names."""
+    from show.server import model_description, predict_answer
+    tanh_net = Network([784, 16, 10], seed=0, activation="tanh")
+    for layer, trained in zip(tanh_net.layers, net.layers):
+        layer.W, layer.b = trained.W, trained.b  # net's weights, read through tanh instead of ReLU
+    path = str(tmp_path / "tanh.json")
+    tanh_net.save(path, {"dataset": "mnist"})
+    X = test_set.matrix([11])
+    (wanted,) = tanh_net.predict_proba(X).tolist()
+    assert wanted != net.predict_proba(X).tolist()[0]
+    status, out, _ = cli("--model", path, "--index", 11, "--json")
+    assert status == 0 and json.loads(out)["probabilities"] == pytest.approx(wanted, rel=1e-12)
+    status, out, _ = cli("--model", path, "--index", 11)
+    assert "layers 784, 16, 10 (tanh)" in out
+    loaded = Network.load(path)
+    assert predict_answer(loaded, X.rows[0])["probabilities"] == pytest.approx(wanted, rel=1e-12)
+    assert model_description(loaded)["activation"] == "tanh"
+
+
 def test_random_images_are_distinct_and_the_seed_repeats_them(cli, model):
     def indices(*args):
         status, out, _ = cli("--model", model, "--json", *args)

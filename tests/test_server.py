@@ -21,7 +21,10 @@ from benchmarks.predict_api import png_data_url
 from data.preprocess import decode_image_bytes, mnist_style
 from my_math import Matrix
 from network import ModelFileError, Network
-from show.server import MAX_BODY, STATIC_FILES, WEB_FOLDER, is_loopback, main, make_server
+from show.server import (MAX_BODY, STATIC_FILES, WEB_FOLDER, BadRequest, is_loopback, main, make_server,
+                         pictures_json, predict_answer)
+from show.weight_pictures import input_patterns
+from tests.http_client import request
 from tests.interrupt import running_until_ctrl_c
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -63,13 +66,7 @@ class RunningServer:
 
     def request(self, method, path, body=None, headers=None):
         """(status, headers, body bytes) of one request, the path sent exactly as given."""
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=10)
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return response.status, response.headers, response.read()
-        finally:
-            connection.close()
+        return request(self.host, self.port, method, path, body, headers)
 
     def predict(self, payload):
         """(status, JSON answer) of POST /api/predict with payload: a dict, or raw bytes sent as they are."""
@@ -132,6 +129,35 @@ def test_the_hidden_units_listed_are_the_strongest(server, net, test_set):
         assert unit["activation"] == hidden_layer[unit["unit"]]
 
 
+def test_a_units_computation_adds_up_its_terms(server, net, test_set):
+    pixels = list(test_set.image(2))
+    status, answer = server.predict({"pixels": pixels, "unit": 5})
+    assert status == 200, answer
+    unit = answer["unit"]
+    x = [p / 255 for p in pixels]
+    column, bias = [row[5] for row in net.layers[0].W.rows], net.layers[0].b.rows[0][5]
+    products = [w * xi for w, xi in zip(column, x)]
+    assert (unit["unit"], unit["weights"], unit["bias"], unit["function"]) == (5, column, bias, "relu")
+    assert unit["z"] == sum(products) + bias
+    assert unit["activation"] == net.forward(Matrix.row(x))[1].rows[0][5]  # the network's own
+    assert unit["activation"] == pytest.approx(max(unit["z"], 0.0), abs=1e-12)
+    with_ink = sorted((i for i in range(784) if x[i]), key=lambda i: -abs(products[i]))
+    assert [term["pixel"] for term in unit["terms"]] == with_ink[:8]
+    for term in unit["terms"]:
+        i = term["pixel"]
+        assert (term["x"], term["w"], term["wx"]) == (x[i], column[i], products[i])
+    assert unit["others"]["count"] == len(with_ink) - 8
+    shown = bias + sum(term["wx"] for term in unit["terms"]) + unit["others"]["sum"]
+    assert shown == pytest.approx(unit["z"], abs=1e-12)
+    status, plain = server.predict({"pixels": pixels})
+    assert "unit" not in plain
+
+
+def test_a_network_without_a_hidden_layer_has_no_unit_to_show():
+    with pytest.raises(BadRequest, match="no hidden layer"):
+        predict_answer(Network([784, 10]), [0.5] * 784, 0)
+
+
 def test_the_weight_pictures_are_the_first_layers_columns_scaled(server, net):
     status, headers, body = server.request("GET", "/api/weights")
     assert status == 200
@@ -142,6 +168,14 @@ def test_the_weight_pictures_are_the_first_layers_columns_scaled(server, net):
         largest = max(map(abs, column))
         assert picture == pytest.approx([w / largest for w in column], abs=0.0005)
         assert max(map(abs, picture)) == 1.0
+
+
+def test_the_pictures_json_holds_each_scaled_weight_rounded_to_three_decimals():
+    rng = random.Random(0)
+    edges = [0.0005, -0.0005, 0.0015, 0.0025, -0.1235, 1 / 3, -2 / 3, 1e-9, -1e-9, 0.0, -0.0, 0.9995, 1.0]
+    W = Matrix([[rng.gauss(0, 1) for _ in range(7)] for _ in range(300)] + [edges[:7], edges[6:]])
+    expected = [[round(w, 3) for w in pattern] for pattern in input_patterns(W)]
+    assert json.loads(pictures_json(W)) == {"weights": expected}
 
 
 def test_the_model_is_described(server):
@@ -217,6 +251,9 @@ BAD_BODIES = {
     "image not a data URL": b'{"image": "http://example.invalid/7.png"}',
     "image not base64": b'{"image": "data:image/png;base64,!!not base64!!"}',
     "image not a picture": json.dumps({"image": "data:image/png;base64," + base64.b64encode(b"seven").decode()}).encode(),
+    "a unit past the last": json.dumps({"pixels": ONE_PIXEL, "unit": 32}).encode(),
+    "a negative unit": json.dumps({"pixels": ONE_PIXEL, "unit": -1}).encode(),
+    "a unit that is not a whole number": json.dumps({"pixels": ONE_PIXEL, "unit": 2.5}).encode(),
 }
 
 

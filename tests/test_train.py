@@ -8,6 +8,7 @@ import importlib.util
 import json
 import math
 import os
+import re
 import shlex
 import signal
 import subprocess
@@ -23,6 +24,7 @@ from network.settings import DEFAULTS
 from show import training_text
 from network import Network
 from network.checkpoint import interrupts_held, load_checkpoint, save_checkpoint, state_path
+from network.run_records import list_records
 from tests.interrupt import start_interruptible
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -104,7 +106,7 @@ def test_quick_run_saves_model_state_and_pictures(quick_run):
         picture = folder / "plots" / f"mnist-{name}.png"
         assert picture.read_bytes().startswith(PNG_SIGNATURE)
         assert os.path.join("plots", f"mnist-{name}.png") in result.stdout
-    assert sorted(os.listdir(folder)) == ["models", "plots"]  # nothing else written
+    assert sorted(os.listdir(folder)) == ["models", "plots", "runs"]  # nothing else written
 
 
 # ---------------------------------------------------------------------- checkpoints and resuming
@@ -116,7 +118,7 @@ def test_resume_ends_with_the_weights_of_an_uninterrupted_run(quick_run, tmp_pat
     assert first.returncode == 0, first.stderr
     assert "Data:" not in first.stdout and "images, " not in first.stdout  # --quiet
     assert "epoch 1/1  train loss" in first.stdout
-    assert sorted(os.listdir(tmp_path)) == ["resumed.json", "resumed.state.json"]  # --no-plots
+    assert sorted(os.listdir(tmp_path)) == ["resumed.json", "resumed.state.json", "runs"]  # --no-plots
     resumed = run_train("--resume", "--epochs", "2", "--no-plots", "--out", out, cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr
     assert "Resuming: after epoch 1" in resumed.stdout
@@ -138,6 +140,8 @@ def test_ctrl_c_keeps_the_last_epoch_and_prints_the_command_that_resumes(quick_r
     command = next(line for line in out.splitlines() if "--resume" in line)
     assert command == f"To carry on: python {TRAIN} --resume --out run.json"
     assert Network.load(str(tmp_path / "run.json")).metadata["epochs"] == 1
+    (record,) = records_in(tmp_path / "runs")
+    assert record["outcome"] == "interrupted" and len(record["history"]) == 1
 
     _, _, *args = shlex.split(command[len("To carry on: "):])  # python, train.py, the options
     resumed = run_train(*args, "--no-plots", cwd=tmp_path)
@@ -175,7 +179,7 @@ def test_a_cnn_trains_saves_and_draws_its_filters(cnn_run):
     assert net.describe().startswith("1×28×28 → conv 4 filters 5×5") and net.metadata["settings"]["conv"] == ["4x5"]
     assert net.metadata["settings"]["hidden"] == []
     if importlib.util.find_spec("matplotlib"):
-        assert "plots/cnn-weights.png      the first convolution's filters" in result.stdout
+        assert re.search(r"plots/cnn-weights.png +the first convolution's filters", result.stdout)
         assert (folder / "plots" / "cnn-weights.png").read_bytes().startswith(PNG_SIGNATURE)
 
 
@@ -299,7 +303,12 @@ def test_ctrl_c_in_nested_interrupts_held_blocks_waits_until_the_outer_block_end
     (["--lr", "-0.1"], "argument --lr: must be a number > 0, not '-0.1'"),
     (["--lr", "nan"], "argument --lr: must be a number > 0, not 'nan'"),
     (["--hidden", "128", "0"], "argument --hidden: must be a whole number ≥ 1 or none, not '0'"),
-    (["--optimizer", "rmsprop"], "argument --optimizer: invalid choice: 'rmsprop'"),
+    (["--optimizer", "lbfgs"], "argument --optimizer: invalid choice: 'lbfgs'"),
+    (["--activation", "foo"], "argument --activation: invalid choice: 'foo'"),
+    (["--dropout", "1"], "argument --dropout: must be a number from 0 up to (not including) 1, not '1'"),
+    (["--dropout", "-0.5"], "argument --dropout: must be a number from 0 up to (not including) 1, not '-0.5'"),
+    (["--augment", "9"], "argument --augment: must be a whole number of pixels from 0 to 8, not '9'"),
+    (["--name", "my/run"], "argument --name: a run's name is letters, digits"),
     (["--momentum", "1"], "argument --momentum: must be a number from 0 up to (not including) 1, not '1'"),
     (["--weight-decay", "-1"], "argument --weight-decay: must be a number ≥ 0, not '-1'"),
     (["--batch-size", "0"], "argument --batch-size: must be a whole number ≥ 1, not '0'"),
@@ -320,7 +329,8 @@ def test_help_lists_every_option():
     assert result.returncode == 0
     for flag in ("--epochs", "--batch-size", "--lr", "--optimizer", "--momentum", "--weight-decay",
                  "--schedule", "--hidden", "--seed", "--limit", "--test-limit", "--dataset", "--data-dir",
-                 "--out", "--plots-dir", "--no-plots", "--resume", "--quiet"):
+                 "--out", "--plots-dir", "--no-plots", "--resume", "--quiet", "--activation", "--dropout",
+                 "--augment", "--name", "--runs-dir"):
         assert flag in result.stdout
     assert f"(default {DEFAULTS['epochs']})" in result.stdout  # defaults are shown
 
@@ -440,3 +450,105 @@ def test_textbook_training_of_a_cnn_gives_the_weights_of_the_fast_forms(tmp_path
     flat = [(x, y) for a, b in zip(plain, fast) if "weights" in a
             for row_a, row_b in zip(a["weights"] + [a["bias"]], b["weights"] + [b["bias"]]) for x, y in zip(row_a, row_b)]
     assert flat and all(math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12) for x, y in flat)
+# ---------------------------------------------------------------------- the variants
+
+VARIANTS = ["--limit", "256", "--test-limit", "100", "--batch-size", "64", "--hidden", "16", "--optimizer", "rmsprop",
+            "--activation", "tanh", "--dropout", "0.3", "--augment"]
+
+
+def run_main(argv, tmp_path, name):
+    """train.main(argv) writing model name into tmp_path, its record into tmp_path/runs; the model's layers."""
+    argv = argv + ["--out", str(tmp_path / name), "--runs-dir", str(tmp_path / "runs"), "--no-plots", "--quiet"]
+    assert train.main(argv) == 0
+    return layers(tmp_path / name)
+
+
+def test_variants_give_the_same_weights_from_the_same_seed_and_resume_exactly(tmp_path, capsys):
+    """RMSprop, tanh, dropout and shifted images: the masks and shifts come from the seeded generator,
+    and the generator's state, RMSprop's s and the settings are in the checkpoint."""
+    whole = run_main(VARIANTS + ["--epochs", "2"], tmp_path, "whole.json")
+    assert run_main(VARIANTS + ["--epochs", "2"], tmp_path, "again.json") == whole
+    assert run_main(VARIANTS + ["--epochs", "2", "--seed", "1"], tmp_path, "seed1.json") != whole
+    run_main(VARIANTS + ["--epochs", "1"], tmp_path, "resumed.json")
+    assert run_main(["--resume", "--epochs", "2"], tmp_path, "resumed.json") == whole
+    for option, value in (("--dropout", 0.3), ("--augment", 1)):  # each changes the weights
+        others = [word for word in VARIANTS if word not in (option, str(value))]
+        assert run_main(others + ["--epochs", "2"], tmp_path, "without.json") != whole
+    model = json.loads((tmp_path / "whole.json").read_text())
+    assert model["activation"] == "tanh" and model["metadata"]["settings"]["dropout"] == 0.3
+    state = json.loads((tmp_path / "whole.state.json").read_text())
+    assert state["optimizer"]["name"] == "rmsprop" and len(state["optimizer"]["s"]) == 4
+
+
+def test_shifted_training_leaves_the_test_images_alone(tmp_path, test_set, capsys):
+    """The test figures of an --augment run are those of the saved network on the test images as they are."""
+    run_main(["--limit", "256", "--test-limit", "100", "--epochs", "1", "--augment", "2"], tmp_path, "m.json")
+    net = Network.load(str(tmp_path / "m.json"))
+    loss, accuracy = net.evaluate(test_set.take(100))
+    assert (loss, accuracy) == (net.metadata["test_loss"], net.metadata["test_accuracy"])
+
+
+def test_bad_values_are_refused_with_one_line_and_status_2(tmp_path):
+    for args, message in ((["--dropout", "1"], "argument --dropout: must be a number from 0 up to"),
+                          (["--activation", "foo"], "argument --activation: invalid choice: 'foo'")):
+        result = run_train(*args, cwd=tmp_path)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines()[-1].startswith(f"train.py: error: {message}")
+    assert os.listdir(tmp_path) == []
+
+
+def test_resume_refuses_another_activation_and_takes_old_states_as_relu(tmp_path, capsys):
+    quick = ["--limit", "128", "--test-limit", "50", "--hidden", "8"]
+    first = run_main(quick + ["--epochs", "1"], tmp_path, "m.json")
+    assert first
+    assert train.main(["--resume", "--epochs", "2", "--activation", "sigmoid", "--out", str(tmp_path / "m.json")]) == 2
+    assert "--activation sigmoid differs from the run being resumed (--activation relu)" in capsys.readouterr().err
+    # A model and a state written before there were activations, dropout and shifts: a ReLU run without them.
+    model = json.loads((tmp_path / "m.json").read_text())
+    del model["activation"]
+    (tmp_path / "m.json").write_text(json.dumps(model))
+    state = json.loads((tmp_path / "m.state.json").read_text())
+    for key in ("activation", "dropout", "augment"):
+        del state["settings"][key]
+    (tmp_path / "m.state.json").write_text(json.dumps(state))
+    resumed = run_main(["--resume", "--epochs", "2"], tmp_path, "m.json")
+    assert resumed == run_main(quick + ["--epochs", "2"], tmp_path, "whole.json")
+
+
+# ---------------------------------------------------------------------- run records
+
+def records_in(folder):
+    """The run records in folder, oldest first, as dicts."""
+    return [json.loads(open(path, encoding="utf-8").read()) for path in list_records(str(folder))]
+
+
+def test_a_run_leaves_a_record(quick_run):
+    folder, result = quick_run
+    (record,) = records_in(folder / "runs")
+    (path,) = list_records(str(folder / "runs"))
+    assert re.fullmatch(r"\d{8}-\d{6}-mnist\.json", os.path.basename(path))  # sorts by the time it started
+    assert os.path.join("runs", os.path.basename(path)) in result.stdout
+    assert record["name"] == "mnist" and record["outcome"] == "finished" and record["messages"] == []
+    assert record["command"] == "python train.py " + " ".join(QUICK)
+    assert record["settings"]["optimizer"] == "adam" and record["model"] == os.path.join("models", "mnist.json")
+    state = json.loads((folder / "models" / "mnist.state.json").read_text())
+    assert record["history"] == state["history"] and len(record["history"]) == 2
+    assert record["final_test_accuracy"] == state["history"][-1]["test_accuracy"]
+    assert record["best_test_accuracy"] == max(h["test_accuracy"] for h in state["history"])
+    assert record["seconds"] == round(sum(h["seconds"] for h in state["history"]), 1)
+
+
+def test_records_of_named_resumed_interrupted_and_diverged_runs(tmp_path, capsys):
+    quick = ["--limit", "128", "--test-limit", "50", "--hidden", "8", "--epochs", "1"]
+    run_main(quick + ["--name", "first"], tmp_path, "m.json")
+    run_main(["--resume", "--epochs", "2"], tmp_path, "m.json")  # carries on the same record
+    run_main(["--resume", "--epochs", "3", "--name", "longer"], tmp_path, "m.json")  # a new one, as asked
+    first, longer = records_in(tmp_path / "runs")
+    assert (first["name"], len(first["history"]), first["outcome"]) == ("first", 2, "finished")
+    assert first["settings"]["epochs"] == 2 and "--epochs 1 --name first" in first["command"]
+    assert (longer["name"], len(longer["history"])) == ("longer", 3)
+    diverging = ["--batch-size", "32", "--optimizer", "sgd", "--momentum", "0", "--lr", "1e300", "--name", "wild"]
+    assert train.main(quick + diverging + ["--out", str(tmp_path / "w.json"), "--runs-dir", str(tmp_path / "runs")]) == 2
+    wild = records_in(tmp_path / "runs")[-1]
+    assert wild["name"] == "wild" and wild["outcome"] == "diverged" and wild["history"] == []
+    assert "loss became nan at epoch 1" in wild["messages"][0]

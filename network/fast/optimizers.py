@@ -8,7 +8,8 @@ Python loops once instead of four times and makes no temporary rows.
 
 Every element still goes through the same operations in the same order as in the plain
 formulas (mu * v, then lr * g, then the difference; for Adam, b1 * u + c1 * g with
-c1 = 1 − β₁, then the bias corrections as divisions), so the result is bit for bit
+c1 = 1 − β₁, then the bias corrections as divisions; for RMSprop, ρ s + c g² with c = 1 − ρ,
+then η g, then its division by √s + ε), so the result is bit for bit
 the plain step's. The new rows go into new matrices: nothing is changed in place, as
 in the plain step.
 """
@@ -18,7 +19,7 @@ import math
 from my_math import Matrix
 from my_math.fast import fast_form
 
-from ..optimizers import SGD, Adam, parameters, zeros_like
+from ..optimizers import SGD, Adam, RMSprop, parameters, zeros_like
 
 
 def _decayed(g_row, w_row, decay):
@@ -72,4 +73,24 @@ def adam_step(self, layers, gradients, lr):
             u_rows.append(u_row)
             s_rows.append(s_row)
         self.u[index], self.s[index] = Matrix(u_rows, check=False), Matrix(s_rows, check=False)
+        setattr(layer, name, Matrix(w_rows, check=False))
+
+
+@fast_form(RMSprop, "step")
+def rmsprop_step(self, layers, gradients, lr):
+    """RMSprop.step, a row of each parameter at a time."""
+    rho, eps = self.rho, self.eps
+    if self.s is None:
+        self.s = zeros_like(layers, gradients)
+    c = 1 - rho
+    sqrt = math.sqrt
+    for index, (layer, name, dw) in enumerate(parameters(layers, gradients)):
+        decay = self.weight_decay if name == "W" else 0.0
+        w_rows, s_rows = [], []
+        for w_row, g_row, s_row in zip(getattr(layer, name).rows, dw.rows, self.s[index].rows):
+            g_row = _decayed(g_row, w_row, decay)
+            s_row = [rho * s + c * (g * g) for s, g in zip(s_row, g_row)]
+            w_rows.append([w - lr * g / (sqrt(s) + eps) for w, g, s in zip(w_row, g_row, s_row)])
+            s_rows.append(s_row)
+        self.s[index] = Matrix(s_rows, check=False)
         setattr(layer, name, Matrix(w_rows, check=False))

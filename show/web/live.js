@@ -1,0 +1,398 @@
+// The live page of train.py --live: the run's figures as they change, the network's weights
+// and answers every few seconds, and Pause, Resume and Step.
+//
+// Where everything comes from (docs/live.md describes the API):
+//   GET  api/training/events   the run's state, twice a second while it trains (server-sent
+//                              events), with the mini-batches since the last message
+//   GET  api/weights           the first layer's weight pictures  ┐
+//   GET  api/training/changes  or what they have learnt so far    │ asked again every
+//   GET  api/training/digits   the test digits and their answers  │ REFRESH_MS, while
+//   POST api/predict           the drawing; a unit's sum          ┘ the network changes
+//   POST api/training/pause, resume, step
+// body's data-state is the run's state: connecting, running, paused, finished, stopped, or
+// lost while the server does not answer. The stylesheet and the browser test read it.
+
+import { drawChart } from "./chart.js";
+import { drawingPad, grey, paint, percent, pngOf, predict, probabilityBars, weightColour } from "./draw.js";
+
+const REFRESH_MS = 4000; // the weight pictures and the answers are asked for again at most this often (as the server makes them)
+
+let run = null; // the last state the server sent
+const points = []; // every mini-batch received, in order: {step, loss, accuracy}
+let classNames = [..."0123456789"];
+let refreshed = { version: null, at: -Infinity }; // when the pictures and answers were last asked for
+let refreshing = false;
+let tilesFrom = "api/weights"; // or "api/training/changes"
+let selectedUnit = null; // the hidden unit whose sum is shown
+let digitFor = null; // the digit it is shown for: {request: {pixels} or {image}, title}
+let drawing = null; // the drawing's request {image}, once something is drawn
+
+const $ = (id) => document.getElementById(id);
+
+// ---------------------------------------------------------------- the run's state
+
+let events = null;
+
+function listen() {
+  events = new EventSource("api/training/events");
+  events.onmessage = (message) => show(JSON.parse(message.data));
+  events.onerror = () => {
+    // The browser tries again by itself; the page says so meanwhile.
+    if (run?.state !== "stopped") setState("lost");
+  };
+}
+
+// A browser keeps about six connections to one server, and every open page holds one for
+// its events: a page out of sight lets go of its own.
+document.addEventListener("visibilitychange", () => {
+  if (document.hidden && events) {
+    events.close();
+    events = null;
+  } else if (!document.hidden && !events && run?.state !== "stopped") {
+    listen();
+    refresh(true);
+  }
+});
+
+function show(state) {
+  const newEpoch = !run || run.history.length !== state.history.length;
+  const newStep = state.last_step && JSON.stringify(state.last_step) !== JSON.stringify(run?.last_step);
+  run = state;
+  const last = points.length ? points[points.length - 1].step : -Infinity;
+  points.push(...state.recent.filter((p) => p.step > last));
+  setState(state.state);
+  showFigures(state);
+  redrawChart();
+  if (newStep) showStep(state.last_step);
+  if (newEpoch) showConfusion(state);
+  if (newEpoch) showDiagnoses(state);
+  if (state.state === "stopped" && events) {
+    events.close(); // for good: the server is going away
+    events = null;
+  }
+}
+
+function setState(state) {
+  document.body.dataset.state = state;
+  const words = {
+    running: run?.pausing ? "pausing…" : "training",
+    paused: "paused",
+    finished: "finished",
+    stopped: "stopped",
+    lost: "no connection",
+  };
+  $("state").textContent = words[state] ?? state;
+  $("problem").textContent = {
+    lost: "The server does not answer: is train.py --live still running? The page will reconnect by itself.",
+    stopped: run?.stop_reason
+      ? `Training stopped: ${run.stop_reason}.`
+      : "train.py has stopped (Ctrl-C in the terminal): the page shows the network as it last was.",
+  }[state] ?? "";
+  $("notice").textContent = state === "finished"
+    ? "Training has finished and the model is saved: these are the results. Ctrl-C in the terminal ends it." : "";
+  const live = run && ["running", "paused"].includes(state);
+  $("pause").disabled = !live || state !== "running" || run.pausing;
+  $("resume").disabled = !live || state !== "paused";
+  $("step").disabled = !live || state !== "paused";
+}
+
+function showFigures(state) {
+  $("epoch").textContent = `${state.epoch} / ${state.epochs}`;
+  $("batch").textContent = `${state.batch} / ${state.batches_per_epoch}`;
+  $("images-seen").textContent = state.images_seen.toLocaleString("en");
+  $("speed").textContent = state.images_per_second ? Math.round(state.images_per_second).toLocaleString("en") : "–";
+  $("left").textContent = state.history.length === state.epochs ? "done" : duration(state.seconds_left);
+  $("lr").textContent = state.lr === null ? "–" : Number(state.lr.toPrecision(3)).toString();
+}
+
+function duration(seconds) {
+  if (seconds === null || seconds === undefined) return "–";
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor(s / 60) % 60).padStart(2, "0")} min`;
+}
+
+let chartWanted = false;
+function redrawChart() {
+  if (chartWanted) return; // once per frame at most, however many messages come
+  chartWanted = true;
+  requestAnimationFrame(() => {
+    chartWanted = false;
+    if (run) {
+      drawChart($("chart"), {
+        points, history: run.history, epochs: run.epochs, batchesPerEpoch: run.batches_per_epoch,
+      });
+      $("chart").dataset.points = points.length; // how many mini-batches it shows (the browser test reads it)
+    }
+  });
+}
+window.addEventListener("resize", redrawChart);
+
+function showStep(step) {
+  const change = step.loss_after - step.loss_before;
+  $("step-result").innerHTML = `
+    <p class="step-where">Epoch ${step.epoch}, mini-batch ${step.batch}: one update of every weight and bias.</p>
+    <table class="step-table">
+      <tr><th></th><th>before</th><th>after</th></tr>
+      <tr><th>loss on this mini-batch</th><td>${step.loss_before.toFixed(4)}</td><td>${step.loss_after.toFixed(4)}</td></tr>
+      <tr><th>right answers in it</th><td>${percent(step.accuracy_before)}</td><td>${percent(step.accuracy_after)}</td></tr>
+    </table>
+    <p class="step-change ${change <= 0 ? "down" : "up"}">The loss went ${change <= 0 ? "down" : "up"} by
+      ${Math.abs(change).toFixed(4)}.</p>
+    <p class="note">Each weight moved a little against its gradient, the direction in which the loss on
+      these images grows: so on these same images the loss is now ${change <= 0 ? "lower" : "higher (the step overshot)"}.</p>`;
+}
+
+// What training noticed after each epoch (network/diagnosis.py): newest first, a sign once
+// for as long as it lasts, as in the terminal.
+function showDiagnoses(state) {
+  const list = $("diagnoses");
+  list.replaceChildren();
+  let before = [];
+  const said = [];
+  for (const h of state.history) {
+    const found = h.diagnoses ?? [];
+    for (const d of found) {
+      if (!before.some((b) => b.kind === d.kind)) said.push({ epoch: h.epoch, message: d.message });
+    }
+    before = found;
+  }
+  for (const { epoch, message } of said.reverse()) {
+    const item = document.createElement("li");
+    const when = document.createElement("strong");
+    when.textContent = `After epoch ${epoch}: `;
+    item.append(when, message.charAt(0).toUpperCase() + message.slice(1));
+    list.append(item);
+  }
+  $("diagnoses-card").hidden = said.length === 0;
+}
+
+function showConfusion(state) {
+  const h = state.history[state.history.length - 1];
+  if (!state.confusion || !h) return;
+  const table = document.createElement("table");
+  table.className = "confusion";
+  const head = table.insertRow();
+  head.insertCell().outerHTML = '<th class="corner">true ↓<br>answer →</th>';
+  for (const name of classNames) head.insertCell().outerHTML = `<th>${name}</th>`;
+  state.confusion.forEach((row, t) => {
+    const total = row.reduce((a, b) => a + b, 0) || 1;
+    const line = table.insertRow();
+    line.insertCell().outerHTML = `<th>${classNames[t]}</th>`;
+    row.forEach((count, p) => {
+      const cell = line.insertCell();
+      cell.textContent = count || "";
+      // Right answers green by their share of the row; mistakes red, four times as strong to be seen.
+      const share = t === p ? count / total : Math.min(1, (4 * count) / total);
+      cell.style.background = t === p ? `rgba(30, 150, 80, ${share * 0.55})` : `rgba(215, 48, 31, ${share * 0.55})`;
+    });
+  });
+  $("confusion").replaceChildren(table);
+  const caption = document.createElement("p");
+  caption.className = "note";
+  caption.textContent = `After epoch ${h.epoch}, on ${state.confusion.flat().reduce((a, b) => a + b, 0)
+    .toLocaleString("en")} test images: ${percent(h.test_accuracy)} right. Each row is a true class; the numbers
+    off the diagonal are the mistakes.`;
+  $("confusion").append(caption);
+}
+
+// ---------------------------------------------------------------- Pause, Resume, Step
+
+async function control(action) {
+  for (const id of ["pause", "resume", "step"]) $(id).disabled = true; // one control at a time
+  try {
+    const response = await fetch(`api/training/${action}`, { method: "POST" });
+    const answer = await response.json();
+    if (response.ok) {
+      show(answer);
+      if (action === "step") refresh(true); // show what the step did to the pictures and answers now
+    } else {
+      $("problem").textContent = answer.error;
+      if (run) setState(run.state);
+    }
+  } catch (error) {
+    setState("lost");
+  }
+}
+for (const action of ["pause", "resume", "step"]) $(action).addEventListener("click", () => control(action));
+
+// ---------------------------------------------------------------- pictures and answers, every few seconds
+
+// Ask again for what changed since the last time, if REFRESH_MS have passed: now, even
+// so, after a Step; and all of it, even while paused, when asked to.
+async function refresh(now = false, anyway = false) {
+  if (refreshing || !run || document.hidden) return; // a page out of sight asks for nothing
+  const due = now || anyway || performance.now() - refreshed.at >= REFRESH_MS;
+  if (!due || (run.version === refreshed.version && !anyway)) return;
+  refreshing = true;
+  refreshed = { version: run.version, at: performance.now() };
+  try {
+    const [weights, digits] = await Promise.all([
+      fetch(tilesFrom).then((r) => r.json()),
+      fetch("api/training/digits").then((r) => r.json()),
+    ]);
+    showTiles(weights.weights);
+    showDigits(digits.digits);
+    await Promise.all([showUnit(), drawing ? askAboutDrawing() : null]);
+  } catch (error) {
+    // the event stream says when the server is gone
+  }
+  refreshing = false;
+}
+setInterval(refresh, 500);
+
+for (const [id, from] of [["show-weights", "api/weights"], ["show-changes", "api/training/changes"]]) {
+  $(id).addEventListener("click", () => {
+    tilesFrom = from;
+    $("show-weights").setAttribute("aria-pressed", String(from === "api/weights"));
+    $("show-changes").setAttribute("aria-pressed", String(from !== "api/weights"));
+    $("tiles-weights").hidden = from !== "api/weights";
+    $("tiles-changes").hidden = from === "api/weights";
+    refresh(true, true);
+  });
+}
+
+function showTiles(weights) {
+  const tiles = $("tiles");
+  if (tiles.children.length !== weights.length) {
+    tiles.replaceChildren(...weights.map((_, j) => {
+      const tile = document.createElement("button");
+      tile.type = "button";
+      tile.className = "tile";
+      tile.title = `unit ${j}`;
+      tile.append(Object.assign(document.createElement("canvas"), { width: 28, height: 28 }));
+      tile.addEventListener("click", () => {
+        selectedUnit = j;
+        for (const t of tiles.children) t.classList.toggle("selected", t === tile);
+        showUnit();
+      });
+      return tile;
+    }));
+  }
+  weights.forEach((w, j) => paint(tiles.children[j].firstChild, w, weightColour));
+}
+
+function showDigits(digits) {
+  const panel = $("digits");
+  if (panel.children.length !== digits.length) {
+    panel.replaceChildren(...digits.map((d) => {
+      const figure = document.createElement("button");
+      figure.type = "button";
+      figure.className = "digit";
+      figure.title = `test image ${d.index}, a ${classNames[d.label]}`;
+      const picture = Object.assign(document.createElement("canvas"), { width: 28, height: 28 });
+      paint(picture, d.pixels.map((v) => v / 255), grey);
+      figure.append(picture, document.createElement("span"));
+      figure.addEventListener("click", () => {
+        digitFor = { request: { pixels: d.pixels }, title: figure.title };
+        showUnit();
+      });
+      return figure;
+    }));
+    digitFor ??= { request: { pixels: digits[0].pixels }, title: panel.children[0].title };
+  }
+  digits.forEach((d, i) => {
+    const figure = panel.children[i];
+    const right = d.prediction === d.label;
+    figure.classList.toggle("right", right);
+    figure.classList.toggle("wrong", !right);
+    figure.lastChild.textContent = `${classNames[d.prediction]} ${right ? "✓" : "✗"}`;
+  });
+}
+
+// ---------------------------------------------------------------- inside one unit
+
+async function showUnit() {
+  if (selectedUnit === null || !digitFor) return;
+  const { answer, problem } = await predict({ ...digitFor.request, unit: selectedUnit });
+  if (problem) {
+    $("unit").textContent = problem;
+    return;
+  }
+  const u = answer.unit;
+  const fmt = (v) => (v >= 0 ? "+" : "−") + Math.abs(v).toFixed(3);
+  const rows = u.terms.map((t) => `<tr><td>pixel (${Math.floor(t.pixel / 28)}, ${t.pixel % 28})</td>
+    <td class="num">${t.w.toFixed(3)} × ${t.x.toFixed(2)}</td><td class="num">${fmt(t.wx)}</td></tr>`).join("");
+  const others = u.others.count ? `<tr><td colspan="2">the other ${u.others.count} pixels with ink</td>
+    <td class="num">${fmt(u.others.sum)}</td></tr>` : "";
+  // (row, column) of a pixel counts from 0 at the top left, as the 784 inputs are laid out
+  const rule = u.function === "relu" ? "relu(z) = max(z, 0)" : `${u.function}(z)`;
+  $("unit").innerHTML = `
+    <p class="unit-title">Unit ${u.unit}, for ${digitFor.title}</p>
+    <div class="unit-pictures">
+      <figure><canvas id="unit-x" width="28" height="28"></canvas><figcaption>x: the pixels</figcaption></figure>
+      <figure><canvas id="unit-w" width="28" height="28"></canvas><figcaption>w: its weights</figcaption></figure>
+      <figure><canvas id="unit-wx" width="28" height="28"></canvas><figcaption>w × x, pixel by pixel</figcaption></figure>
+    </div>
+    <p class="formula">z = b + Σ<sub>k</sub> w<sub>k</sub> x<sub>k</sub>, over the 784 pixels k
+      (x<sub>k</sub> = 0 where there is no ink: those terms are 0)</p>
+    <table class="terms">
+      <tr><th></th><th class="num">w<sub>k</sub> × x<sub>k</sub></th><th class="num">term</th></tr>
+      <tr><td>the bias b</td><td></td><td class="num">${fmt(u.bias)}</td></tr>
+      ${rows}${others}
+      <tr class="total"><td colspan="2">z, the sum</td><td class="num">${u.z.toFixed(3)}</td></tr>
+      <tr class="total"><td colspan="2">${rule}</td><td class="num">${u.activation.toFixed(3)}</td></tr>
+    </table>
+    <p class="note">${u.activation > 0 ? "It fires: the ink falls more on its blue weights than on its red ones."
+      : "It stays silent: the ink falls more on its red weights than on its blue ones."}</p>`;
+  const largest = (values) => Math.max(1e-12, ...values.map(Math.abs));
+  const w = largest(u.weights);
+  const products = u.weights.map((wi, i) => wi * answer.input[i]);
+  const wx = largest(products);
+  paint($("unit-x"), answer.input, grey);
+  paint($("unit-w"), u.weights.map((v) => v / w), weightColour);
+  paint($("unit-wx"), products.map((v) => v / wx), weightColour);
+}
+
+// ---------------------------------------------------------------- the drawing
+
+const bars = probabilityBars($("bars"));
+
+function showAnswer(answer) {
+  $("digit").textContent = classNames[answer.prediction];
+  $("confidence").textContent = `${percent(answer.probabilities[answer.prediction])} sure`;
+  bars.show(answer.probabilities, answer.prediction);
+}
+
+async function askAboutDrawing() {
+  const { answer } = await predict(drawing);
+  if (answer && drawing) showAnswer(answer);
+}
+
+drawingPad($("pad"), $("clear"), {
+  onThinking: () => {},
+  onAnswer: (answer) => {
+    showAnswer(answer);
+    $("status").textContent = "Read by the network as it is now. Keep drawing, or Clear.";
+    drawing = { image: pngOf($("pad")) };
+    digitFor = { request: drawing, title: "your drawing" };
+    showUnit();
+  },
+  onProblem: (message) => ($("status").textContent = message.charAt(0).toUpperCase() + message.slice(1)),
+  onReady: () => {},
+  onEmpty: () => {
+    drawing = null;
+    $("digit").textContent = "?";
+    $("confidence").textContent = "";
+    bars.clear();
+    $("status").textContent = "Draw a digit: the network reads it as it is now.";
+  },
+});
+
+// ---------------------------------------------------------------- start
+
+async function describeModel() {
+  try {
+    const model = await (await fetch("api/model")).json();
+    if (model.class_names) classNames = model.class_names;
+    const parts = [`Model: ${model.sizes.join(" → ")}`, `learning ${String(model.dataset).toUpperCase()}`];
+    $("model").textContent = parts.join(" · ");
+    if (model.dataset !== "mnist") document.body.classList.add("not-digits"); // nothing to draw: no pad
+  } catch (error) {
+    $("model").textContent = "The server does not answer: is train.py --live still running?";
+  }
+}
+
+await describeModel();
+listen();

@@ -1,0 +1,406 @@
+"""train.py --live: the live page's API against real short runs, and what it is built on.
+
+Runs start with --paused wherever a test needs to know where training is: then nothing
+happens but what the test asks for (Step, Resume), and the figures are exact. A run of
+640 images in mini-batches of 64 has 10 mini-batches an epoch and takes a second or two.
+"""
+
+import http.client
+import json
+import math
+import os
+import random
+import socket
+import threading
+import time
+
+import pytest
+
+import network
+from my_math import Matrix, use_fast_forms
+from network import Network
+from network.checkpoint import load_checkpoint
+from network.training import Batch
+from show.live import LiveTraining, NotNow, view_of
+from show.live_server import LIVE_FILES, EveryFewSeconds, LivePage, change_pictures, panel_indices
+from show.server import WEB_FOLDER
+from show.weight_pictures import input_patterns
+from tests.live_run import LiveRun, TRAIN
+from tests.test_train import layers, run_train
+
+RUN = ["--limit", "640", "--test-limit", "100", "--batch-size", "64", "--epochs", "2", "--optimizer", "adam",
+       "--lr", "0.003", "--hidden", "32", "--seed", "3", "--no-plots"]
+BATCHES = 10  # mini-batches an epoch: 640 / 64
+
+
+@pytest.fixture(scope="module")
+def without_live(tmp_path_factory):
+    """The weights of RUN trained without --live: (model file, its layers)."""
+    folder = tmp_path_factory.mktemp("plain")
+    result = run_train(*RUN, "--out", "plain.json", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return folder / "plain.json", layers(folder / "plain.json")
+
+
+@pytest.fixture
+def paused_run(tmp_path):
+    """RUN with --live --paused: nothing has been trained yet."""
+    with LiveRun(*RUN, "--paused", "--out", "live.json", cwd=tmp_path) as run:
+        yield run
+
+
+@pytest.fixture(scope="module")
+def idle_run(tmp_path_factory):
+    """One paused run for the tests that only read, or step."""
+    with LiveRun(*RUN, "--paused", cwd=tmp_path_factory.mktemp("idle")) as run:
+        yield run
+
+
+def stream_messages(port, messages, stop_when):
+    """Read GET /api/training/events on port into messages (dicts) until stop_when(message) or its end."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", "/api/training/events")
+    response = connection.getresponse()
+    assert response.status == 200
+    assert response.headers["Content-Type"] == "text/event-stream"
+    try:
+        for line in response:
+            if line.startswith(b"data: "):
+                messages.append(json.loads(line[len(b"data: "):]))
+                if stop_when(messages[-1]):
+                    return
+    finally:
+        connection.close()
+
+
+def wait_until(condition, timeout=10):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"still not so after {timeout} s"
+        time.sleep(0.02)
+
+
+# ---------------------------------------------------------------------- the state and the controls
+
+def test_a_run_started_paused_has_trained_nothing(paused_run):
+    state = paused_run.wait_for(lambda s: s["lr"] is not None)  # null for the moment before the first epoch begins
+    assert {key: state[key] for key in ("state", "epoch", "epochs", "batch", "batches_per_epoch", "batch_size",
+                                        "images_seen", "train_images", "history", "recent", "last_step")} == {
+        "state": "paused", "epoch": 1, "epochs": 2, "batch": 0, "batches_per_epoch": BATCHES, "batch_size": 64,
+        "images_seen": 0, "train_images": 640, "history": [], "recent": [], "last_step": None}
+    assert state["lr"] == 0.003  # the cosine schedule's first epoch
+    assert state["images_per_second"] is None and state["seconds_left"] is None
+    assert "training waits for Resume or Step" in paused_run.out
+    time.sleep(0.5)
+    assert paused_run.state()["images_seen"] == 0
+
+
+def test_step_trains_exactly_one_mini_batch_and_says_what_it_did(paused_run):
+    status, state = paused_run.post("/api/training/step")
+    assert status == 200, state
+    assert (state["state"], state["batch"], state["images_seen"]) == ("paused", 1, 64)
+    assert [point["step"] for point in state["recent"]] == [1]
+    step = state["last_step"]
+    assert (step["step"], step["epoch"], step["batch"]) == (1, 1, 1)
+    assert step["loss_before"] == state["recent"][0]["loss"]
+    assert step["loss_after"] < step["loss_before"]  # one Adam step on a batch lowers its loss
+    status, state = paused_run.post("/api/training/step")
+    assert (state["state"], state["images_seen"], state["last_step"]["step"]) == ("paused", 128, 2)
+    time.sleep(0.5)
+    assert paused_run.state()["images_seen"] == 128  # paused stays paused
+
+
+def test_resume_carries_on_and_pause_holds_it_still(tmp_path):
+    slow = ["--limit", "4000", "--batch-size", "16", "--epochs", "3"]  # long enough to pause on the way
+    with LiveRun(*RUN, *slow, "--paused", cwd=tmp_path) as run:
+        status, state = run.post("/api/training/resume")
+        assert status == 200 and state["state"] == "running"
+        run.wait_for(lambda s: s["images_seen"] >= 160)
+        status, state = run.post("/api/training/pause")
+        assert status == 200 and state["state"] == "paused"
+        time.sleep(0.5)
+        assert run.state()["images_seen"] == state["images_seen"]
+        assert run.state()["images_per_second"] > 0
+        run.post("/api/training/resume")
+        status, answer = run.post("/api/training/step")
+        assert status == 409 and "Pause first" in answer["error"]
+
+
+def test_a_step_across_the_end_of_an_epoch(paused_run):
+    for _ in range(BATCHES):
+        paused_run.post("/api/training/step")
+    state = paused_run.state()
+    assert (state["epoch"], state["batch"], state["images_seen"], state["history"]) == (1, BATCHES, 640, [])
+    status, state = paused_run.post("/api/training/step")  # the test of epoch 1, then batch 1 of epoch 2
+    assert (state["state"], state["epoch"], state["batch"], state["images_seen"]) == ("paused", 2, 1, 704)
+    assert len(state["history"]) == 1 and state["history"][0]["epoch"] == 1
+    assert len(state["confusion"]) == 10 and sum(map(sum, state["confusion"])) == 100
+    assert state["last_step"]["step"] == BATCHES + 1
+    assert [point["step"] for point in state["recent"]] == list(range(1, BATCHES + 2))
+
+
+# ---------------------------------------------------------------------- training is not changed
+
+def test_a_live_run_paused_and_stepped_ends_with_the_weights_of_the_run_without_it(tmp_path, without_live):
+    with LiveRun(*RUN, "--paused", "--out", "live.json", cwd=tmp_path) as run:
+        for _ in range(3):
+            run.post("/api/training/step")
+        run.post("/api/training/resume")
+        run.post("/api/training/pause")
+        run.post("/api/training/step")
+        run.post("/api/predict", {"pixels": [0] * 783 + [255], "unit": 0})  # reading it changes nothing
+        run.post("/api/training/resume")
+        state = run.wait_for(lambda s: s["state"] == "finished")
+        assert len(state["history"]) == 2 and state["seconds_left"] is None
+        for control in ("pause", "resume", "step"):
+            status, answer = run.post(f"/api/training/{control}")
+            assert status == 409 and "finished" in answer["error"]
+        run.wait_for_line(lambda line: "live page stays up" in line)
+        assert run.ctrl_c() == 0
+    assert layers(tmp_path / "live.json") == without_live[1]  # bit for bit
+    assert "Stopped." in run.out and "Traceback" not in run.err
+
+
+def test_the_page_is_answered_by_the_network_being_trained(paused_run, test_set):
+    net = Network([784, 32, 10], seed=3)  # what RUN's network is before its first update
+    pixels = list(test_set.image(0))
+    status, answer = paused_run.post("/api/predict", {"pixels": pixels})
+    assert status == 200
+    assert answer["probabilities"] == net.predict_proba(Matrix.row([p / 255 for p in pixels])).rows[0]
+    status, weights = paused_run.get("/api/weights")
+    assert weights["weights"] == [[round(w, 3) for w in pattern] for pattern in input_patterns(net.layers[0].W)]
+    status, changes = paused_run.get("/api/training/changes")
+    assert len(changes["weights"]) == 32 and not any(map(any, changes["weights"]))  # nothing learnt yet
+    status, model = paused_run.get("/api/model")
+    assert (model["sizes"], model["dataset"], model["class_names"]) == ([784, 32, 10], "mnist", list("0123456789"))
+
+    status, digits = paused_run.get("/api/training/digits")
+    assert [d["label"] for d in digits["digits"]] == list(range(10)) * 2  # the first two of each class
+    for d in digits["digits"]:
+        assert d["pixels"] == list(test_set.image(d["index"]))
+        P = net.predict_proba(Matrix.row([p / 255 for p in d["pixels"]])).rows[0]
+        assert d["prediction"] == P.index(max(P)) and d["probability"] == max(P)
+
+    paused_run.post("/api/training/step")
+    status, after = paused_run.post("/api/predict", {"pixels": pixels})
+    assert after["probabilities"] != answer["probabilities"]  # one update later, another network
+    status, changes = paused_run.get("/api/training/changes")
+    assert any(map(any, changes["weights"]))
+
+
+# ---------------------------------------------------------------------- the event stream, Ctrl-C, --resume
+
+def test_the_event_stream_sends_the_run_as_it_goes_and_ctrl_c_stops_it(tmp_path, without_live):
+    messages = []
+    with LiveRun(*RUN, "--paused", "--out", "run.json", cwd=tmp_path) as run:
+        reader = threading.Thread(target=stream_messages, args=(run.port, messages, lambda m: m["state"] == "stopped"))
+        reader.start()
+        wait_until(lambda: messages)
+        for _ in range(BATCHES + 2):  # epoch 1, then two mini-batches of epoch 2
+            run.post("/api/training/step")
+        wait_until(lambda: messages[-1]["images_seen"] == 640 + 128)  # sent as it happens, not only at the end
+        assert run.ctrl_c() == 130  # while paused in epoch 2
+        reader.join(10)
+    assert not reader.is_alive()
+    assert messages[0]["state"] == "paused" and messages[-1]["state"] == "stopped"
+    seen = [m["images_seen"] for m in messages]
+    assert seen == sorted(seen) and seen[-1] == 640 + 128
+    steps = [point["step"] for m in messages for point in m["recent"]]
+    assert steps == list(range(1, BATCHES + 3))  # every mini-batch once, in order
+    assert "Traceback" not in run.err
+    assert "run.json holds the network after epoch 1 of 2" in run.out
+    assert load_checkpoint(str(tmp_path / "run.json")).net.metadata["epochs"] == 1
+    with pytest.raises(ConnectionRefusedError):  # the server has let go of its port
+        socket.create_connection(("127.0.0.1", run.port), timeout=5)
+
+    with LiveRun("--resume", "--out", "run.json", "--no-plots", cwd=tmp_path) as resumed:
+        state = resumed.state()
+        assert len(state["history"]) == 1 and state["epoch"] == 2
+        resumed.wait_for(lambda s: s["state"] == "finished")
+    assert layers(tmp_path / "run.json") == without_live[1]
+
+
+def test_ten_pages_and_readers_that_never_read_do_not_hold_training_up(tmp_path, test_set):
+    with LiveRun(*RUN, "--limit", "3000", "--batch-size", "16", "--epochs", "3", cwd=tmp_path) as run:
+        stuck = []
+        for path in ("/api/training/events", "/api/weights"):  # asked for, never read
+            client = socket.create_connection(("127.0.0.1", run.port))
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            client.sendall(f"GET {path} HTTP/1.0\r\n\r\n".encode())
+            stuck.append(client)
+        answers, messages = [], [[] for _ in range(10)]
+
+        def page(k):
+            answers.append(run.get("/api/weights")[0])
+            answers.append(run.get("/api/training/digits")[0])
+            answers.append(run.post("/api/predict", {"pixels": list(test_set.image(k)), "unit": k})[0])
+            stream_messages(run.port, messages[k], lambda m: len(messages[k]) >= 3)
+
+        pages = [threading.Thread(target=page, args=(k,)) for k in range(10)]
+        before = run.state()["images_seen"]
+        for thread in pages:
+            thread.start()
+        for thread in pages:
+            thread.join(30)
+        assert answers == [200] * 30
+        assert all(len(m) == 3 and m[0]["images_seen"] < m[2]["images_seen"] for m in messages)
+        assert run.state()["images_seen"] > before
+        assert run.ctrl_c() == 130  # and Ctrl-C still stops it at once
+        for client in stuck:
+            client.close()
+    assert "Traceback" not in run.err
+
+
+# ---------------------------------------------------------------------- requests the page does not make
+
+@pytest.mark.parametrize("path", list(LIVE_FILES))
+def test_the_page_files_are_served(idle_run, path):
+    status, headers, body = idle_run.request("GET", path)
+    name, content_type = LIVE_FILES[path]
+    assert status == 200 and headers["Content-Type"] == content_type
+    with open(os.path.join(WEB_FOLDER, name), "rb") as f:
+        assert body == f.read()
+
+
+def test_bad_requests_get_4xx_and_a_json_error(idle_run):
+    for method, path, expected in [
+        ("GET", "/api/training/pause", 405), ("GET", "/api/training/step", 405),
+        ("POST", "/api/training", 404), ("POST", "/api/training/events", 404), ("POST", "/api/training/stop", 404),
+        ("GET", "/api/training/nothing", 404), ("GET", "/index.html", 404), ("GET", "/app.js", 404),
+        ("GET", "/../README.md", 404), ("GET", "/%2e%2e/train.py", 404), ("GET", "/show/live.py", 404),
+    ]:
+        status, _, body = idle_run.request(method, path, b"" if method == "POST" else None)
+        assert status == expected, (method, path)
+        assert json.loads(body)["error"]
+    for unit in (32, -1, "3", 1.5, True):
+        status, answer = idle_run.post("/api/predict", {"pixels": [255] * 784, "unit": unit})
+        assert status == 400 and "unit" in answer["error"]
+    before = idle_run.state()["images_seen"]
+    status, answer = idle_run.post("/api/training/step", None)
+    assert status == 200 and answer["images_seen"] == before + 64  # still working
+
+
+def test_a_port_in_use_is_one_line_and_exit_2_before_training(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_train(*RUN, "--live", "--port", str(port), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"train.py: error: cannot listen on 127.0.0.1:{port}: "
+                                     "Address already in use: choose another --port")
+    assert result.stdout == "" and not os.path.exists(tmp_path / "models" / "mnist.json")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--paused"], "--port, --host and --paused go with --live"),
+    (["--port", "8000"], "--port, --host and --paused go with --live"),
+    (["--live", "--port", "70000"], "argument --port: must be a port number from 0 to 65535"),
+])
+def test_live_options_that_cannot_be_used(tmp_path, args, message):
+    result = run_train(*args, cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr
+
+
+# ---------------------------------------------------------------------- in this process: the parts
+
+@pytest.mark.parametrize("optimizer", [network.SGD(momentum=0.9, weight_decay=0.01), network.SGD(), network.Adam()],
+                         ids=["sgd-momentum-decay", "sgd", "adam"])
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "textbook"])
+def test_a_view_keeps_its_weights_while_the_network_learns(optimizer, fast):
+    """What the server relies on to read without a lock: an update gives layers new matrices."""
+    net = Network([6, 4, 3], seed=0)
+    rng = random.Random(0)
+    X = Matrix([[rng.random() for _ in range(6)] for _ in range(5)])
+    view = view_of(net)
+    kept = [(layer.W.rows[0][:], layer.b.rows[0][:]) for layer in view.layers]
+    use_fast_forms(fast)
+    try:
+        optimizer.step(net.weighted_layers, net.loss_and_gradients(X, [0, 1, 2, 0, 1])[1], 0.1)
+    finally:
+        use_fast_forms(True)
+    assert [(layer.W.rows[0], layer.b.rows[0]) for layer in view.layers] == kept
+    assert [layer.W.rows[0] for layer in net.layers] != [w for w, _ in kept]
+
+
+def test_pause_and_step_wait_between_updates_in_a_training_thread(test_set):
+    part = test_set.take(200)
+    live = LiveTraining(Network([784, 8, 10], seed=0), [], len(part), part, 1, 50, paused=True)
+    net, rng = live.net, random.Random(0)
+
+    def training():
+        live.epoch_begins(1, 0.1)
+        network.train_epoch(net, network.SGD(), part, 50, rng, 0.1, 1, on_batch=[live.after_batch])
+        live.finish()
+
+    thread = threading.Thread(target=training, daemon=True)  # daemon: a bug that leaves it waiting cannot hang pytest
+    thread.start()
+    first = live.step()
+    assert (first["state"], first["images_seen"], first["last_step"]["batch"]) == ("paused", 50, 1)
+    assert live.step()["images_seen"] == 100
+    assert live.resume()["state"] == "running"
+    thread.join(30)
+    assert live.state_dict()["state"] == "finished" and live.state_dict()["images_seen"] == 200
+    with pytest.raises(NotNow, match="finished"):
+        live.pause()
+
+
+def test_every_few_seconds_computes_once_for_every_reader_and_not_while_nothing_changes():
+    calls = []
+    live = LiveTraining(Network([4, 3, 2]), [], 10, None, 1, 5)
+    cached = EveryFewSeconds(lambda view: calls.append(view) or len(calls), 0.2)
+    assert [cached.get(live) for _ in range(5)] == [1] * 5
+    live.version += 1
+    assert cached.get(live) == 1  # changed, but made less than 0.2 s ago
+    time.sleep(0.25)
+    assert cached.get(live) == 2
+    time.sleep(0.25)
+    assert cached.get(live) == 2  # the run has not changed: nothing to make again
+    assert cached.get(live) == 2 and cached.get(live) == 2
+    live.state, live.version = "paused", live.version + 1
+    assert cached.get(live) == 3  # paused: a change (a Step) is shown at once
+
+
+def test_the_panel_takes_the_first_of_each_class_then_the_second():
+    assert panel_indices([3, 1, 1, 0, 3, 2, 1, 0, 2], 4) == [3, 1, 5, 0, 7, 2, 8, 4]
+    assert panel_indices([0, 0, 0], 2, per_class=1) == [0]
+
+
+def test_change_pictures_are_what_the_weights_have_learnt():
+    start = Network([4, 2, 2], seed=0)
+    net = view_of(start)
+    net.layers[0].W = start.layers[0].W + Matrix([[0.5, 0.0], [0.0, -0.1], [0.25, 0.0], [0.0, 0.2]])
+    assert json.loads(change_pictures(net, start)) == {"weights": [[1.0, 0.0, 0.5, 0.0], [0.0, -0.5, 0.0, 1.0]]}
+    assert json.loads(change_pictures(Network([4, 2]), Network([4, 2]))) == {"weights": []}
+
+
+def test_stop_tells_open_streams_and_leaves_no_thread_behind(test_set):
+    threads_before = threading.active_count()
+    net = Network([784, 8, 10])
+    page = LivePage(net, [], test_set.take(100), test_set.take(100), {"epochs": 1, "batch_size": 10}, port=0)
+    messages = []
+    reader = threading.Thread(target=stream_messages,
+                              args=(page.server.server_address[1], messages, lambda m: m["state"] == "stopped"))
+    reader.start()
+    wait_until(lambda: messages)
+    page.stop()
+    reader.join(10)
+    assert [m["state"] for m in messages] == ["running", "stopped"]
+    time.sleep(0.1)  # the stream's own thread ends just after its last message
+    assert threading.active_count() == threads_before
+
+
+def test_a_diverging_run_tells_the_page_why_it_stopped(tmp_path):
+    messages = []
+    with LiveRun("--lr", "1e9", "--limit", "500", "--epochs", "2", "--test-limit", "100", "--no-plots", "--paused",
+                 cwd=tmp_path) as run:
+        reader = threading.Thread(target=stream_messages, args=(run.port, messages, lambda m: m["state"] == "stopped"))
+        reader.start()
+        wait_until(lambda: messages)
+        run.post("/api/training/resume")
+        assert run.wait() == 2
+        reader.join(10)
+    assert messages[-1]["state"] == "stopped"
+    assert messages[-1]["stop_reason"].startswith("the loss rose from 2.")
+    assert "try --lr 1e+08" in messages[-1]["stop_reason"]
+    assert run.err.startswith("train.py: error: the loss rose from") and "Traceback" not in run.err
