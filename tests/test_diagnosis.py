@@ -72,6 +72,21 @@ def test_a_learning_rate_of_1_kills_most_relu_units(tmp_path):
     assert "of 128 hidden units of layer 1 never fired on 1,000 training images" in result.stdout
 
 
+def test_sigmoid_with_a_large_learning_rate_saturates(tmp_path):
+    result = run_train("--activation", "sigmoid", "--lr", "3", "--limit", "1000", "--epochs", "1",
+                       "--test-limit", "200", cwd=tmp_path)
+    assert said(result) == ["saturated units"]
+    assert "of the sigmoid activations of layer 1 are within 0.01 of their" in result.stdout
+
+
+def test_a_cnn_is_watched_on_its_dense_units_only(tmp_path):
+    """A convolution's maps have places no ink reaches (z = b < 0 there for every image): not dead units."""
+    result = run_train("--conv", "4x5", "--hidden", "16", "--limit", "300", "--epochs", "1", "--test-limit", "100",
+                       cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "dead units" not in result.stdout
+
+
 def test_few_images_for_many_epochs_overfit_and_it_is_said_once(tmp_path):
     result = run_train("--limit", "300", "--batch-size", "32", "--epochs", "8", "--schedule", "constant",
                        "--test-limit", "1000", cwd=tmp_path)
