@@ -31,6 +31,8 @@ TABLE_START, TABLE_END = "<!-- the table: benchmarks/experiments.py writes it --
 EPOCHS = (5, 20)
 EXPERIMENTS = [  # (name, train.py's options, what is tried)
     ("default", [], "the default: ReLU, SGD with momentum 0.9, lr 0.1"),
+    ("seed-1", ["--seed", "1"], "the default, another seed: other first weights, another order"),
+    ("seed-2", ["--seed", "2"], "the default, a third seed"),
     ("leaky_relu", ["--activation", "leaky_relu"], "leaky ReLU, slope 0.01 below 0"),
     ("sigmoid", ["--activation", "sigmoid"], "sigmoid, Xavier initialisation"),
     ("sigmoid-lr0.5", ["--activation", "sigmoid", "--lr", "0.5"], "sigmoid with a 5 times larger lr"),

@@ -7,6 +7,15 @@ modules are imported inside the fixtures that need them, not here.
 import pytest
 
 
+# ---------------------------------------------------------------------- outputs stay out of the repository
+
+@pytest.fixture(autouse=True)
+def in_a_fresh_folder(monkeypatch, tmp_path_factory):
+    """Every test runs in a folder of its own: what train.py writes by default (runs/, models/,
+    plots/) lands there, never in the clone the tests run from."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
 # ---------------------------------------------------------------------- MNIST, loaded once
 
 @pytest.fixture(scope="session")
