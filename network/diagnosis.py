@@ -34,6 +34,7 @@ DEAD_SHARE = 0.10  # more dead units than this share of a layer is reported
 SATURATION_EDGE = 0.01  # an activation closer than this to its limit is saturated
 SATURATED_SHARE = 0.5  # more saturated activations than this share is reported
 RISING = 2  # epochs in a row of rising test loss, with falling training loss, is overfitting
+RISE = 1.02  # ... if the test loss rose by at least 2% over them: less is a flat curve's noise
 
 # The limits of the activations that have them, where their slope goes to 0.
 LIMITS = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
@@ -191,13 +192,13 @@ def saturated(hidden, activation):
 
 
 def overfitting(history):
-    """The test loss rose for RISING epochs in a row while the training loss kept falling."""
+    """The test loss rose for RISING epochs in a row, by RISE in all, while the training loss kept falling."""
     if len(history) <= RISING:
         return []
     recent = history[-RISING - 1:]
     test_rising = all(b["test_loss"] > a["test_loss"] for a, b in zip(recent, recent[1:]))
     train_falling = all(b["train_loss"] < a["train_loss"] for a, b in zip(recent, recent[1:]))
-    if not (test_rising and train_falling):
+    if not (test_rising and train_falling and recent[-1]["test_loss"] >= RISE * recent[0]["test_loss"]):
         return []
     return [Diagnosis("overfitting",
                       f"overfitting: the training loss fell from {recent[0]['train_loss']:.3f} to "

@@ -145,6 +145,8 @@ def test_overfitting_needs_two_rising_test_losses_and_falling_training_losses():
     assert diagnosis.overfitting(rising[:2]) == []
     assert diagnosis.overfitting(rising[:2] + [result(3, 0.2, 0.9, 0.305)]) == []  # the test loss came back down
     assert diagnosis.overfitting(rising[:2] + [result(3, 0.4, 0.9, 0.33)]) == []  # the training loss rose too
+    flat = [result(1, 0.5, 0.9, 0.300), result(2, 0.3, 0.9, 0.302), result(3, 0.2, 0.9, 0.305)]
+    assert diagnosis.overfitting(flat) == []  # up 1.7% in all: a flat curve's noise
 
 
 def test_dead_units_count_the_columns_that_are_zero_for_every_image():
