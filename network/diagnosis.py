@@ -20,14 +20,15 @@ from collections import namedtuple
 from .dense import Dense
 from .training import TrainingDiverged
 
-# A loss above FAR_ABOVE_GUESSING · ln C (C classes) means the network gives the true class
-# less than e^(−4 ln C) = C⁻⁴ of probability on average: for 10 classes 1/10 000, where a
-# uniform guess gives 1/10. Healthy training starts near ln C and only goes down.
+# With `classes` classes, a uniform guess has a loss of ln(classes), ln 10 ≈ 2.30 for MNIST. A loss
+# above FAR_ABOVE_GUESSING · ln(classes) means the network gives the true class less than
+# classes⁻⁴ of probability on average: 1/10 000 for 10 classes, where a uniform guess gives
+# 1/10. Healthy training starts near ln(classes) and only goes down.
 FAR_ABOVE_GUESSING = 4
 STAYING = 3  # batches in a row above it: a single bad batch can come back, three do not
-CHANCE_MARGIN = 1.5  # accuracy under 1.5/C (15% for 10 classes) after an epoch is chance
-FLAT = 0.95  # a mean loss over an epoch above 0.95 · ln C has hardly moved from the start...
-BARELY = 3  # ...and, with an accuracy under 3/C (30%), the network has learnt next to nothing
+CHANCE_MARGIN = 1.5  # accuracy under 1.5/classes (15% for 10 classes) after an epoch is chance
+FLAT = 0.95  # a mean loss over an epoch above 0.95 · ln(classes) has hardly moved from the start...
+BARELY = 3  # ...and, with an accuracy under 3/classes (30%), the network has learnt next to nothing
 JUDGED_FROM = 10  # batches an epoch needs before "not learning" is judged
 SAMPLE = 1000  # training images looked at after each epoch for dead and saturated units
 DEAD_SHARE = 0.10  # more dead units than this share of a layer is reported
@@ -77,7 +78,7 @@ class Watch:
 class DivergenceWatch:
     """A train_epoch listener that stops a diverging run with TrainingDiverged.
 
-    It raises when STAYING batches in a row have a loss above FAR_ABOVE_GUESSING · ln C,
+    It raises when STAYING batches in a row have a loss above FAR_ABOVE_GUESSING · ln(classes),
     saying how far the loss rose and how fast: from the last batch below that line (or
     the first batch of the run) to now; and at the end of an epoch (end_of_epoch) as soon
     as the last batch is above it, so that a diverged network is never saved.
@@ -142,7 +143,7 @@ def new(found, previous):
 
 
 def not_learning(result, batches, classes):
-    """After an epoch of this many batches: training accuracy at chance, or the loss flat at ln C."""
+    """After an epoch of this many batches: training accuracy at chance, or the loss flat at ln(classes)."""
     guess = math.log(classes)
     if batches < JUDGED_FROM:
         return []
