@@ -26,8 +26,9 @@ const points = []; // every mini-batch received, in order: {step, loss, accuracy
 let classNames = [..."0123456789"];
 let refreshed = { version: null, at: -Infinity }; // when the pictures and answers were last asked for
 let refreshing = false;
+let askedMeanwhile = null; // a refresh asked for now (a switch pressed, a Step) while one was under way: {anyway}
 let tilesFrom = "api/weights"; // or "api/training/changes"
-let selectedUnit = null; // the hidden unit whose sum is shown
+let selectedUnit = null; // the hidden unit whose sum is shown (a CNN: the filter whose feature map is shown)
 let digitFor = null; // the digit it is shown for: {request: {pixels} or {image}, title}
 let drawing = null; // the drawing's request {image}, once something is drawn
 let convolution = null; // a CNN's first convolution {filters, kernel, map_height, map_width}; null for a dense network
@@ -159,8 +160,8 @@ async function loadEarlierRuns() {
     ? `The ${earlier.length === 1 ? "last finished run" : `last ${earlier.length} finished runs`} of ${dataset} in ${where}`
       + ` (at most ${answer.at_most}), newest first, with what they did differently from this one.`
       + " Hover over a run for its command."
-    : `No finished run of ${dataset} in ${where} yet to draw behind this one: every run of train.py leaves its`
-      + " record there, and the next page shows it.";
+    : `No finished run of ${dataset} in ${where} yet to draw behind this one. Every run of train.py leaves its`
+      + " record there: the next run's page will draw this one.";
   $("show-earlier").disabled = earlier.length === 0;
   redrawChart();
 }
@@ -285,9 +286,14 @@ for (const action of ["pause", "resume", "step"]) $(action).addEventListener("cl
 // ---------------------------------------------------------------- pictures and answers, every few seconds
 
 // Ask again for what changed since the last time, if REFRESH_MS have passed: now, even
-// so, after a Step; and all of it, even while paused, when asked to.
+// so, after a Step; and all of it, even while paused, when asked to. Asked now while a
+// refresh is under way (the switch pressed), it comes right after that one.
 async function refresh(now = false, anyway = false) {
-  if (refreshing || !run || document.hidden) return; // a page out of sight asks for nothing
+  if (!run || document.hidden) return; // a page out of sight asks for nothing
+  if (refreshing) {
+    if (now || anyway) askedMeanwhile = { anyway: anyway || askedMeanwhile?.anyway === true };
+    return;
+  }
   const due = now || anyway || performance.now() - refreshed.at >= REFRESH_MS;
   if (!due || (run.version === refreshed.version && !anyway)) return;
   refreshing = true;
@@ -304,6 +310,11 @@ async function refresh(now = false, anyway = false) {
     // the event stream says when the server is gone
   }
   refreshing = false;
+  if (askedMeanwhile) {
+    const { anyway: all } = askedMeanwhile;
+    askedMeanwhile = null;
+    refresh(true, all);
+  }
 }
 setInterval(refresh, 500);
 
