@@ -72,8 +72,9 @@ def run(args, argv):
 
     train_set, test_set = load_data(settings)
     net, optimizer, rng, history = resume(checkpoint, settings, train_set) if checkpoint else start(settings, train_set)
-    page = open_live_page(args, net, history, train_set, test_set, settings)
-    record = run_record(args, argv, checkpoint, settings, model_path, history)
+    record = run_record(args, argv, checkpoint, settings, model_path)
+    page = open_live_page(args, net, history, train_set, test_set, settings, record.path)
+    record.update(history)  # written once the page is up: a port in use leaves no record behind
     try:
         if not args.quiet:
             text.say(*text.header(settings, train_set, test_set, net, model_path, state_path(model_path), history))
@@ -125,12 +126,14 @@ def report(net, history, test_set, predicted, confidence, model_path, record, pl
     text.say(f"Next, try: {try_next}")
 
 
-def open_live_page(args, net, history, train_set, test_set, settings):
-    """With --live, the live page's server, serving already; else None. A port in use is an OSError."""
+def open_live_page(args, net, history, train_set, test_set, settings, record_path):
+    """With --live, the live page's server, serving already; else None. A port in use is an OSError.
+    The page draws earlier runs of --runs-dir, not this run's record at record_path."""
     if not args.live:
         return None
     from show.live_server import LivePage  # the web server only for --live
-    return LivePage(net, history, train_set, test_set, settings, args.host, args.port, args.paused)
+    return LivePage(net, history, train_set, test_set, settings, args.host, args.port, args.paused,
+                    args.runs_dir, record_path)
 
 
 def pictures_folder(args):
@@ -217,14 +220,13 @@ def resume(checkpoint, settings, train_set):
     return checkpoint.net, optimizer, checkpoint.rng, checkpoint.history
 
 
-def run_record(args, argv, checkpoint, settings, model_path, history):
-    """The run's record in --runs-dir (network/run_records.py): a resumed run carries on its own,
-    unless it is gone or --name asks for a new one; other runs start one."""
+def run_record(args, argv, checkpoint, settings, model_path):
+    """The run's record in --runs-dir (network/run_records.py), not yet written: a resumed run carries
+    on its own, unless it is gone or --name asks for a new one; other runs start one."""
     saved = checkpoint.net.metadata.get("run_record") if checkpoint else None
     record = RunRecord.carry_on(saved, settings) if saved and not args.name else None
     if record is None:
         record = RunRecord.start(args.runs_dir, args.name or default_name(model_path), argv, settings, model_path)
-    record.update(history)
     return record
 
 

@@ -27,6 +27,7 @@ import math
 import threading
 import time
 
+from .earlier_runs import earlier_runs
 from .live import LiveTraining, NotNow
 from .server import (Handler, PageServer, cannot_listen, json_bytes, model_description, pictures_json,
                      warn_if_open_to_others, weight_pictures)
@@ -102,7 +103,11 @@ def change_pictures(net, start):
     """The answer to GET /api/training/changes, as JSON bytes: pictures of what each
     first-layer unit has learnt since the start, its column of W − W_start, scaled like its
     weights (server.pictures_json). The random weights it began with are gone from them:
-    where no digit has ink, nothing changes, and what is left is what the digits taught it."""
+    where no digit has ink, nothing changes, and what is left is what the digits taught it.
+    For a convolutional network, the same for each filter of its first convolution, as
+    GET /api/weights gives them: {"weights": [], "filters": [...]}."""
+    if net.convolutions:
+        return pictures_json(None, net.convolutions[0].W - start.convolutions[0].W)
     return pictures_json(net.layers[0].W - start.layers[0].W if len(net.layers) > 1 else None)
 
 
@@ -123,6 +128,8 @@ class LiveHandler(Handler):
             self.send_bytes(200, "application/json", self.server.panel.get(live))
         elif path == "/api/training/changes":
             self.send_bytes(200, "application/json", self.server.changes.get(live))
+        elif path == "/api/runs":
+            self.send_json(200, self.server.earlier_runs())
         elif path in self.CONTROLS:
             self.send_json(405, {"error": f"use POST for {path}"}, {"Allow": "POST"})
         else:
@@ -173,8 +180,9 @@ class LiveHandler(Handler):
 class LiveServer(PageServer):
     """The live page's server: the LiveTraining it shows, and what is made from its view now and then."""
 
-    def __init__(self, address, live):
+    def __init__(self, address, live, settings, runs_dir=None, record_path=None):
         self.live = live
+        self.settings, self.runs_dir, self.record_path = settings, runs_dir, record_path
         indices = panel_indices(live.test_set.labels, live.test_set.num_classes)
         self.panel = EveryFewSeconds(lambda net: json_bytes(panel_answer(net, live.test_set, indices)), PANEL_EVERY)
         self.pictures = EveryFewSeconds(weight_pictures, PICTURES_EVERY)
@@ -196,6 +204,13 @@ class LiveServer(PageServer):
     def weights_json(self):
         return self.pictures.get(self.live)
 
+    def earlier_runs(self):
+        """The answer to GET /api/runs: the last few finished runs in runs_dir but this run's record (none
+        without a runs_dir). Read from the disk each time: a page opened later sees runs finished since."""
+        if self.runs_dir is None:
+            return {"folder": None, "dataset": self.settings.get("dataset"), "at_most": 0, "runs": [], "skipped": []}
+        return earlier_runs(self.runs_dir, self.settings, self.record_path)
+
     @contextlib.contextmanager
     def stream_open(self):
         """Count an event stream while it is open, so that stop() can wait for the last messages."""
@@ -213,12 +228,15 @@ class LivePage:
     """train.py's side of the live page: the LiveTraining its loop calls (.training), and the
     server, started at once in a thread of its own (.url), stopped by stop()."""
 
-    def __init__(self, net, history, train_set, test_set, settings, host="127.0.0.1", port=8000, paused=False):
-        """Raises OSError with a one-line message when host:port cannot be used (say, the port is taken)."""
+    def __init__(self, net, history, train_set, test_set, settings, host="127.0.0.1", port=8000, paused=False,
+                 runs_dir=None, record_path=None):
+        """runs_dir is where the earlier runs' records are, record_path this run's own record (not
+        an earlier run). Raises OSError with a one-line message when host:port cannot be used
+        (say, the port is taken)."""
         self.training = LiveTraining(net, history, len(train_set), test_set, settings["epochs"],
                                      settings["batch_size"], paused)
         try:
-            self.server = LiveServer((host, port), self.training)
+            self.server = LiveServer((host, port), self.training, settings, runs_dir, record_path)
         except OSError as error:
             raise OSError(f"{cannot_listen(host, port, error)}: choose another --port") from None
         warn_if_open_to_others(host, self.server.server_address[1])

@@ -8,7 +8,7 @@ differ, written as the options of train.py that give them: "--activation sigmoid
 import textwrap
 from collections import Counter
 
-from network.settings import DEFAULTS, STARTING_LR, option, shown
+from network.settings import ADDED_LATER, DEFAULTS, STARTING_LR, option, shown
 
 from .training_text import duration
 
@@ -33,6 +33,21 @@ def differences(records):
         usual = {key: _most_common([s.get(key) for s in settings]) for key in keys}
     return [{key: value for key, value in sorted(s.items())
              if key in usual and key not in NOT_COMPARED and value != usual[key]} for s in settings]
+
+
+def differences_from(settings, reference):
+    """What sets a run with settings apart from a run with the reference settings, as {key: value}:
+    the settings in which it differs, over the reference's keys.
+
+    A setting the run's record lacks, being older than that setting, is the value every run
+    had before it came (ADDED_LATER), or its default. The live page names each earlier run
+    with what differs from the run training now: {"activation": "sigmoid"}.
+    """
+    def value(s, key):
+        return s[key] if key in s else ADDED_LATER.get(key, DEFAULTS.get(key))
+
+    return {key: value(settings, key) for key in sorted(reference)
+            if key not in NOT_COMPARED and value(settings, key) != value(reference, key)}
 
 
 def _most_common(values):

@@ -371,39 +371,158 @@ def test_the_live_page_moves_while_training_stops_when_paused_and_steps(tmp_path
             browser.close()
 
 
-def take_live_screenshot(path):
-    """The live page in the second epoch of a short run, a 3 drawn and a unit open, as a PNG at path."""
-    import tempfile
+CHART_PIXELS = """(() => {
+    const chart = document.getElementById('chart');
+    const pixels = chart.getContext('2d').getImageData(0, 0, chart.width, chart.height).data;
+    let hash = 0;
+    for (let i = 0; i < pixels.length; i++) hash = (hash * 31 + pixels[i]) | 0;
+    return hash;
+})()"""
+
+
+def open_paused_live_page(run):
+    browser = Chromium(run.url)
+    browser.wait_for("document.body?.dataset.state === 'paused' && document.querySelectorAll('.tile').length > 0"
+                     " && document.querySelectorAll('.digit').length > 0", timeout=30)
+    return browser
+
+
+def test_the_live_page_draws_earlier_runs_faintly_and_can_hide_them(tmp_path):
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed")
+    from live_run import LiveRun
+    from test_compare_runs import write_record
+
+    write_record(tmp_path / "runs", "default", [0.90, 0.93])
+    write_record(tmp_path / "runs", "sigmoid", [0.80, 0.86], activation="sigmoid")
+    with open(tmp_path / "runs" / "20000101-000000-broken.json", "w") as f:
+        f.write("{")  # skipped: the page still opens
+    with LiveRun(*LIVE_RUN, "--paused", cwd=tmp_path) as run:
+        browser = open_paused_live_page(run)
+        try:
+            browser.wait_for("document.getElementById('chart').dataset.earlier === '2'")
+            legend = browser.evaluate("[...document.querySelectorAll('#earlier-runs li')].map(li => li.textContent)")
+            # LIVE_RUN changes from the records' settings (the defaults): --hidden 32 and more, all named.
+            assert [line.split(" · ")[0].strip() for line in legend] == ["sigmoid", "default"]  # newest first
+            assert "--activation sigmoid" in legend[0] and "--activation" not in legend[1]
+            assert "--hidden 128" in legend[1] and legend[0].endswith("86.0 % after 2 epochs")
+            assert "last 2 finished runs of MNIST in runs/" in browser.evaluate(
+                "document.getElementById('earlier-rule').textContent")
+            drawn = browser.evaluate(CHART_PIXELS)
+
+            click(browser, "show-earlier")  # hidden
+            browser.wait_for("document.getElementById('chart').dataset.earlier === '0'")
+            hidden = browser.evaluate(CHART_PIXELS)
+            assert hidden != drawn
+            browser.evaluate("document.querySelector('#earlier-runs input').id = 'sigmoid-box'")
+            click(browser, "sigmoid-box")  # while all are hidden, only unticked
+            click(browser, "show-earlier")
+            browser.wait_for("document.getElementById('chart').dataset.earlier === '1'")
+            assert browser.evaluate(CHART_PIXELS) not in (drawn, hidden)
+            click(browser, "sigmoid-box")
+            browser.wait_for("document.getElementById('chart').dataset.earlier === '2'")
+            assert browser.evaluate(CHART_PIXELS) == drawn
+        finally:
+            browser.close()
+
+
+CNN_LIVE_RUN = ["--conv", "3x5", "--hidden", "16", "--limit", "128", "--test-limit", "100", "--batch-size", "64",
+                "--epochs", "1", "--no-plots"]  # 2 mini-batches of a small CNN
+
+TILES = """({
+    sizes: [...document.querySelectorAll('#tiles canvas')].map(c => [c.width, c.height]),
+    painted: [...document.querySelectorAll('#tiles canvas')]
+        .filter(c => c.getContext('2d').getImageData(0, 0, 1, 1).data[3] === 255).length,
+    titles: [...document.querySelectorAll('.tile')].map(t => t.title),
+    heading: document.querySelector('#weights-card h2').innerText,
+})"""
+
+
+def test_the_live_page_of_a_cnn_shows_its_filters_steps_and_reads_a_drawing(tmp_path):
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed")
     from live_run import LiveRun
 
-    args = ["--limit", "12000", "--test-limit", "2000", "--epochs", "3", "--no-plots"]
-    with tempfile.TemporaryDirectory() as folder, LiveRun(*args, cwd=folder) as run:
-        browser = open_live_page(run)
+    with LiveRun(*CNN_LIVE_RUN, "--paused", cwd=tmp_path) as run:
+        browser = open_paused_live_page(run)
         try:
-            run.wait_for(lambda state: state["epoch"] == 2 and state["batch"] >= 20, timeout=600)
-            click(browser, "pause")
-            browser.wait_for("!document.getElementById('step').disabled")
+            tiles = browser.evaluate(TILES)
+            assert tiles == {"sizes": [[5, 5]] * 3, "painted": 3, "titles": ["filter 0", "filter 1", "filter 2"],
+                             "heading": "WHAT EACH FILTER LOOKS FOR"}
+            assert browser.evaluate("document.getElementById('model').textContent").startswith(
+                "Model: 1×28×28 → conv 3 filters 5×5")
+
             click(browser, "step")
-            browser.wait_for("document.querySelector('.step-table') !== null", timeout=30)
-            browser.wait_for("!document.getElementById('resume').disabled")
-            click(browser, "resume")
+            browser.wait_for("document.querySelector('.step-table') !== null")
             click(browser, "show-changes")
-            browser.evaluate("document.querySelector('.tile:nth-child(6)').id = 'unit-5'")
-            click(browser, "unit-5")
+            browser.wait_for("document.getElementById('show-changes').getAttribute('aria-pressed') === 'true'")
+            assert browser.evaluate(TILES)["sizes"] == [[5, 5]] * 3
+
+            browser.evaluate("document.querySelector('.tile:nth-child(3)').id = 'filter-2'")
+            click(browser, "filter-2")  # filter 2's feature map for the first test digit of the panel
+            title = browser.wait_for("document.querySelector('#unit .unit-title')?.textContent")
+            digit = run.get("/api/training/digits")[1]["digits"][0]
+            assert title == f"Filter 2, for test image {digit['index']}, a {digit['label']}"
+            strongest = browser.evaluate("document.querySelector('#unit .terms .num').textContent")
+            status, answer = run.post("/api/predict", {"pixels": digit["pixels"]})
+            assert strongest == f"{max(answer['feature_maps'][2]):.3f}"
+            assert browser.evaluate("[...document.querySelectorAll('#unit canvas')].map(c => [c.width, c.height])") == [
+                [28, 28], [5, 5], [24, 24]]
+
             browser.evaluate("document.getElementById('pad').scrollIntoView({block: 'center'})")
             box = box_of(browser, "pad")
             for stroke in three():
                 browser.drag([(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke])
-            browser.wait_for("document.getElementById('digit').textContent !== '?'")
-            time.sleep(3.5)  # the pictures and the unit drawn again once more
-            browser.evaluate("window.scrollTo(0, 0)")
-            png = screenshot(browser)
-            state = run.state()
+            assert browser.wait_for("document.getElementById('digit').textContent !== '?'"
+                                    " && document.getElementById('digit').textContent") in list("0123456789")
+            assert browser.evaluate("document.querySelector('.unit-title').textContent") == "Filter 2, for your drawing"
+
+            click(browser, "resume")
+            browser.wait_for("document.body.dataset.state === 'finished' && document.querySelector('.confusion') !== null",
+                             timeout=60)
         finally:
             browser.close()
+
+
+def take_live_screenshot(path):
+    """The live page in the second epoch of a short run, two earlier runs of the same length (Adam,
+    sigmoid) faintly behind it, a 3 drawn and a unit open, as a PNG at path."""
+    from live_run import TRAIN, LiveRun
+
+    args = ["--limit", "12000", "--test-limit", "2000", "--epochs", "3", "--no-plots"]
+    with tempfile.TemporaryDirectory() as folder:
+        python = shutil.which("pypy3") or sys.executable  # the same numbers; PyPy is five times faster
+        for earlier in (["--optimizer", "adam", "--name", "adam"], ["--activation", "sigmoid", "--name", "sigmoid"]):
+            subprocess.run([python, TRAIN, *args, *earlier, "--quiet", "--out", "models/earlier.json"], cwd=folder,
+                           check=True, stdout=subprocess.DEVNULL)
+        with LiveRun(*args, cwd=folder) as run:
+            browser = open_live_page(run)
+            try:
+                run.wait_for(lambda state: state["epoch"] == 2 and state["batch"] >= 20, timeout=600)
+                click(browser, "pause")
+                browser.wait_for("!document.getElementById('step').disabled")
+                click(browser, "step")
+                browser.wait_for("document.querySelector('.step-table') !== null", timeout=30)
+                browser.wait_for("!document.getElementById('resume').disabled")
+                click(browser, "resume")
+                click(browser, "show-changes")
+                browser.evaluate("document.querySelector('.tile:nth-child(6)').id = 'unit-5'")
+                click(browser, "unit-5")
+                browser.evaluate("document.getElementById('pad').scrollIntoView({block: 'center'})")
+                box = box_of(browser, "pad")
+                for stroke in three():
+                    browser.drag([(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke])
+                browser.wait_for("document.getElementById('digit').textContent !== '?'")
+                time.sleep(3.5)  # the pictures and the unit drawn again once more
+                browser.evaluate("window.scrollTo(0, 0)")
+                png = screenshot(browser)
+                state = run.state()
+                behind = browser.evaluate("document.getElementById('chart').dataset.earlier")
+            finally:
+                browser.close()
     with open(path, "wb") as f:
         f.write(png)
-    print(f"{path}: the live page at epoch {state['epoch']}, mini-batch {state['batch']}")
+    print(f"{path}: the live page at epoch {state['epoch']}, mini-batch {state['batch']}, {behind} earlier runs behind it")
 
 
 if __name__ == "__main__":

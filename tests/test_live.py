@@ -20,7 +20,9 @@ import network
 from my_math import Matrix, use_fast_forms
 from network import Network
 from network.checkpoint import load_checkpoint
-from network.training import Batch
+from network.run_records import RunRecord, load_record
+from network.settings import DEFAULTS, parse_args, settings_from
+from show.earlier_runs import earlier_runs
 from show.live import LiveTraining, NotNow, view_of
 from show.live_server import LIVE_FILES, EveryFewSeconds, LivePage, change_pictures, panel_indices
 from show.server import WEB_FOLDER
@@ -31,6 +33,9 @@ from tests.test_train import layers, run_train
 RUN = ["--limit", "640", "--test-limit", "100", "--batch-size", "64", "--epochs", "2", "--optimizer", "adam",
        "--lr", "0.003", "--hidden", "32", "--seed", "3", "--no-plots"]
 BATCHES = 10  # mini-batches an epoch: 640 / 64
+# A small CNN: 3 filters of 5 × 5, 2 mini-batches of 64 images an epoch (a CNN trains about 50 images a second).
+CNN_RUN = ["--conv", "3x5", "--hidden", "16", "--limit", "128", "--test-limit", "100", "--batch-size", "64",
+           "--epochs", "1", "--seed", "3", "--no-plots"]
 
 
 @pytest.fixture(scope="module")
@@ -290,6 +295,7 @@ def test_a_port_in_use_is_one_line_and_exit_2_before_training(tmp_path):
     assert result.stderr.strip() == (f"train.py: error: cannot listen on 127.0.0.1:{port}: "
                                      "Address already in use: choose another --port")
     assert result.stdout == "" and not os.path.exists(tmp_path / "models" / "mnist.json")
+    assert os.listdir(tmp_path / "runs") == []  # no record of a run that never began
 
 
 @pytest.mark.parametrize("args, message", [
@@ -374,6 +380,15 @@ def test_change_pictures_are_what_the_weights_have_learnt():
     assert json.loads(change_pictures(Network([4, 2]), Network([4, 2]))) == {"weights": []}
 
 
+def test_a_cnn_s_change_pictures_are_its_first_filters_K_by_K():
+    start = Network([64, 5, 2], seed=0, conv=[(2, 2), (2, 2)], input_shape=(1, 8, 8))
+    net = view_of(start)
+    net.layers[0].W = start.layers[0].W + Matrix([[0.5, 0.0], [0.0, -0.1], [0.25, 0.0], [0.0, 0.2]])
+    net.layers[2].W = start.layers[2].W + Matrix([[1.0, 1.0]] * 8)  # the second convolution: not drawn
+    assert json.loads(change_pictures(net, start)) == {
+        "weights": [], "filters": [[1.0, 0.0, 0.5, 0.0], [0.0, -0.5, 0.0, 1.0]]}
+
+
 def test_stop_tells_open_streams_and_leaves_no_thread_behind(test_set):
     threads_before = threading.active_count()
     net = Network([784, 8, 10])
@@ -404,3 +419,113 @@ def test_a_diverging_run_tells_the_page_why_it_stopped(tmp_path):
     assert messages[-1]["stop_reason"].startswith("the loss rose from 2.")
     assert "try --lr 1e+08" in messages[-1]["stop_reason"]
     assert run.err.startswith("train.py: error: the loss rose from") and "Traceback" not in run.err
+
+
+# ---------------------------------------------------------------------- earlier runs, behind this one
+
+def write_run(folder, name, settings, outcome="finished", accuracies=(0.8, 0.9), **changes):
+    """A run record as train.py leaves it, of a run with settings but for changes; its path."""
+    record = RunRecord.start(str(folder), name, ["--name", name], dict(settings, **changes), "models/mnist.json")
+    record.update([{"epoch": e, "lr": 0.1, "train_loss": 1.0, "train_accuracy": a, "test_loss": 1.0 - a,
+                    "test_accuracy": a, "seconds": 1.0} for e, a in enumerate(accuracies, 1)], outcome)
+    return record.path
+
+
+def rewrite(path, change):
+    """Rewrite the record at path after change(record) has changed it (a dict; json writes a NaN as NaN)."""
+    with open(path, encoding="utf-8") as f:
+        record = json.load(f)
+    change(record)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(record, f)
+
+
+def spoil(path):
+    """Cut the record at path short: it is no longer JSON."""
+    with open(path, "r+", encoding="utf-8") as f:
+        f.truncate(40)
+
+
+def test_the_earlier_runs_are_the_last_five_finished_ones_of_the_same_data_set(tmp_path):
+    folder, settings = tmp_path / "runs", dict(DEFAULTS, lr=0.1, epochs=2)
+    write_run(folder, "beyond", settings)  # a sixth: not drawn
+    write_run(folder, "oldest", settings)
+    old = write_run(folder, "old", settings)
+    rewrite(old, lambda record: [record["settings"].pop(key) for key in ("conv", "augment")])  # from before them
+    write_run(folder, "fashion", settings, dataset="fashion")
+    write_run(folder, "interrupted", settings, outcome="interrupted", accuracies=(0.8,))
+    write_run(folder, "diverged", settings, outcome="diverged", accuracies=(0.1,))
+    write_run(folder, "sigmoid", settings, activation="sigmoid")
+    rewrite(write_run(folder, "not-a-number", settings),
+            lambda record: record["history"][1].update(test_loss=math.nan))
+    spoil(write_run(folder, "broken", settings))
+    this = write_run(folder, "this", settings, accuracies=(0.85, 0.95))  # this run's own record, finished
+    write_run(folder, "adam", settings, optimizer="adam", lr=0.001)
+    write_run(folder, "dropout", settings, dropout=0.5, accuracies=(0.7, 0.8, 0.85), epochs=3)
+
+    answer = earlier_runs(str(folder), settings, this)
+    assert [r["name"] for r in answer["runs"]] == ["dropout", "adam", "sigmoid", "old", "oldest"]  # newest first
+    assert [r["differs"] for r in answer["runs"]] == [
+        "--dropout 0.5, --epochs 3", "--lr 0.001, --optimizer adam", "--activation sigmoid", "", ""]
+    assert answer["runs"][0]["history"] == [{"epoch": 1, "test_accuracy": 0.7, "test_loss": 0.30000000000000004},
+                                            {"epoch": 2, "test_accuracy": 0.8, "test_loss": 0.19999999999999996},
+                                            {"epoch": 3, "test_accuracy": 0.85, "test_loss": 0.15000000000000002}]
+    assert (answer["runs"][0]["epochs"], answer["runs"][0]["final_test_accuracy"]) == (3, 0.85)
+    assert answer["runs"][0]["command"] == "python train.py --name dropout"
+    assert [len(answer["skipped"]), "broken.json: is not valid JSON" in answer["skipped"][0],
+            "not-a-number.json: epoch 2's test figures are not finite numbers" in answer["skipped"][1]] == [2, True, True]
+    json.dumps(answer, allow_nan=False)  # the page can be sent it
+    assert [r["name"] for r in earlier_runs(str(folder), dict(settings, dataset="fashion"), this)["runs"]] == ["fashion"]
+    assert earlier_runs(str(tmp_path / "nowhere"), settings, None)["runs"] == []
+
+
+def test_the_page_draws_earlier_finished_runs_of_its_folder_never_its_own(tmp_path):
+    settings = settings_from(parse_args(RUN))
+    folder = tmp_path / "records"
+    write_run(folder, "sigmoid", settings, activation="sigmoid")
+    write_run(folder, "fashion", settings, dataset="fashion")
+    spoil(write_run(folder, "broken", settings))
+    with LiveRun(*RUN, "--runs-dir", "records", "--name", "this", "--out", "this.json", cwd=tmp_path) as run:
+        run.wait_for(lambda state: state["state"] == "finished")
+        status, answer = run.get("/api/runs")
+    this = [path for path in os.listdir(folder) if path.endswith("-this.json")]
+    assert load_record(str(folder / this[0]))["outcome"] == "finished"  # finished, and still not an earlier run
+    assert status == 200 and (answer["folder"], answer["dataset"], answer["at_most"]) == ("records", "mnist", 5)
+    assert [(r["name"], r["differs"]) for r in answer["runs"]] == [("sigmoid", "--activation sigmoid")]
+    assert len(answer["skipped"]) == 1 and "broken.json: is not valid JSON" in answer["skipped"][0]
+
+    # Resumed with more epochs, the run carries on its own record, which says "finished" until the next epoch.
+    with LiveRun("--resume", "--epochs", "3", "--out", "this.json", "--runs-dir", "records", "--paused",
+                 "--no-plots", cwd=tmp_path) as resumed:
+        status, answer = resumed.get("/api/runs")
+    assert [r["name"] for r in answer["runs"]] == ["sigmoid"]
+
+
+# ---------------------------------------------------------------------- a convolutional network
+
+def test_a_cnn_s_page_shows_its_first_convolution_s_filters(tmp_path):
+    net = Network([784, 16, 10], seed=3, conv=[(3, 5)], input_shape=(1, 28, 28))  # CNN_RUN's before its first update
+    with LiveRun(*CNN_RUN, "--paused", cwd=tmp_path) as run:
+        status, weights = run.get("/api/weights")
+        assert status == 200 and weights == {
+            "weights": [], "filters": [[round(w, 3) for w in pattern] for pattern in input_patterns(net.layers[0].W)]}
+        status, changes = run.get("/api/training/changes")
+        assert changes == {"weights": [], "filters": [[0.0] * 25] * 3}  # nothing learnt yet
+        run.post("/api/training/step")
+        status, changes = run.get("/api/training/changes")
+        assert changes["weights"] == [] and [len(f) for f in changes["filters"]] == [25] * 3
+        assert all(max(map(abs, f)) == 1.0 for f in changes["filters"])  # every filter learnt, scaled to −1 … 1
+
+        status, digits = run.get("/api/training/digits")
+        assert status == 200 and len(digits["digits"]) == 20
+        pixels = digits["digits"][0]["pixels"]
+        status, answer = run.post("/api/predict", {"pixels": pixels})
+        assert status == 200 and [len(m) for m in answer["feature_maps"]] == [24 * 24] * 3
+        status, answer = run.post("/api/predict", {"pixels": pixels, "unit": 0})
+        assert status == 400 and "convolution" in answer["error"]
+        status, model = run.get("/api/model")
+        assert model["convolutions"] == [{"filters": 3, "kernel": 5, "map_height": 24, "map_width": 24}]
+
+        run.post("/api/training/resume")
+        state = run.wait_for(lambda s: s["state"] == "finished")
+        assert len(state["history"]) == 1 and sum(map(sum, state["confusion"])) == 100

@@ -4,15 +4,19 @@
 // Each mini-batch is a point at x = its step / the mini-batches per epoch: faint as
 // measured, and a bold line through their moving average, because one mini-batch of 128
 // images is a noisy measurement. The epochs' figures are dots at x = 1, 2, ...: the
-// training images (averaged while the epoch ran) and the test images (after it).
+// training images (averaged while the epoch ran) and the test images (after it), the test
+// dots joined by a line. Behind them all, faintly, earlier runs' test figures after each
+// epoch, one colour per run, as far as this run's epochs go.
 
 const SMOOTHING = 0.95; // each smoothed point keeps this much of the one before: about the last 20 mini-batches
 const COLOURS = { batch: "#4f46e5", train: "#1f2430", test: "#e07b00", grid: "#e3e5ec", text: "#5d6475" };
+const EARLIER_ALPHA = 0.45; // how faint an earlier run's line is
 const MARGIN = { left: 52, right: 14, top: 10, bottom: 40, gap: 30 };
 
 // Draw the chart on canvas. points: [{step, loss, accuracy}] in order; history: the
-// epochs' results; epochs: how many the run has; batchesPerEpoch: mini-batches in one.
-export function drawChart(canvas, { points, history, epochs, batchesPerEpoch }) {
+// epochs' results; epochs: how many the run has; batchesPerEpoch: mini-batches in one;
+// earlier: the earlier runs to draw behind, [{history: [{epoch, test_loss, test_accuracy}], colour}].
+export function drawChart(canvas, { points, history, epochs, batchesPerEpoch, earlier = [] }) {
   const width = canvas.clientWidth;
   const height = canvas.clientHeight;
   const scale = window.devicePixelRatio || 1; // sharp lines on high-density screens
@@ -28,10 +32,12 @@ export function drawChart(canvas, { points, history, epochs, batchesPerEpoch }) 
   const batches = points.map((p) => ({ ...p, x: x(p.step / batchesPerEpoch) }));
   const lossSmooth = smoothed(points.map((p) => p.loss));
   const accuracySmooth = smoothed(points.map((p) => p.accuracy));
+  const behind = earlier.map((r) => ({ ...r, history: r.history.filter((h) => h.epoch <= epochs) }));
 
   // The loss axis goes up to what the smoothed curve and the epochs reach; single noisy
   // mini-batches above that are clipped at the top.
-  const highest = Math.max(0.5, ...lossSmooth, ...history.flatMap((h) => [h.train_loss, h.test_loss]));
+  const highest = Math.max(0.5, ...lossSmooth, ...history.flatMap((h) => [h.train_loss, h.test_loss]),
+    ...behind.flatMap((r) => r.history.map((h) => h.test_loss)));
   const top = niceCeiling(highest);
   const loss = panel(context, "loss", MARGIN.top, panelHeight, top, niceCeiling(top / 5),
     (v) => String(Number(v.toFixed(2))));
@@ -41,10 +47,17 @@ export function drawChart(canvas, { points, history, epochs, batchesPerEpoch }) 
     p.axes(width, epochs, x);
   }
 
+  for (const r of behind) {
+    const at = (key) => r.history.map((h) => [x(h.epoch), h[key]]);
+    loss.line(at("test_loss"), r.colour, 2, EARLIER_ALPHA, true);
+    accuracy.line(at("test_accuracy"), r.colour, 2, EARLIER_ALPHA, true);
+  }
   loss.line(batches.map((b) => [b.x, b.loss]), COLOURS.batch, 1, 0.25);
   loss.line(batches.map((b, i) => [b.x, lossSmooth[i]]), COLOURS.batch, 2, 1);
   accuracy.line(batches.map((b) => [b.x, b.accuracy]), COLOURS.batch, 1, 0.25);
   accuracy.line(batches.map((b, i) => [b.x, accuracySmooth[i]]), COLOURS.batch, 2, 1);
+  loss.line(history.map((h) => [x(h.epoch), h.test_loss]), COLOURS.test, 1.5, 1);
+  accuracy.line(history.map((h) => [x(h.epoch), h.test_accuracy]), COLOURS.test, 1.5, 1);
   for (const h of history) {
     loss.dot(x(h.epoch), h.train_loss, COLOURS.train);
     loss.dot(x(h.epoch), h.test_loss, COLOURS.test);
@@ -113,16 +126,22 @@ function panel(context, title, top, height, high, tick, label) {
       context.fillText(title, 0, 0);
       context.restore();
     },
-    line(xy, colour, width, alpha) {
-      if (xy.length < 2) return;
+    // A line through the points xy ([x, value]); with marks, a small dot at each (one point: the dot alone).
+    line(xy, colour, width, alpha, marks = false) {
+      if (xy.length < (marks ? 1 : 2)) return;
       context.save();
       context.globalAlpha = alpha;
-      context.strokeStyle = colour;
+      context.strokeStyle = context.fillStyle = colour;
       context.lineWidth = width;
       context.lineJoin = "round";
       context.beginPath();
       xy.forEach(([px, v], i) => (i ? context.lineTo(px, y(v)) : context.moveTo(px, y(v))));
       context.stroke();
+      for (const [px, v] of marks ? xy : []) {
+        context.beginPath();
+        context.arc(px, y(v), 2.5, 0, 2 * Math.PI);
+        context.fill();
+      }
       context.restore();
     },
     dot(px, v, colour) {

@@ -4,28 +4,36 @@
 // Where everything comes from (docs/live.md describes the API):
 //   GET  api/training/events   the run's state, twice a second while it trains (server-sent
 //                              events), with the mini-batches since the last message
-//   GET  api/weights           the first layer's weight pictures  ┐
-//   GET  api/training/changes  or what they have learnt so far    │ asked again every
-//   GET  api/training/digits   the test digits and their answers  │ REFRESH_MS, while
-//   POST api/predict           the drawing; a unit's sum          ┘ the network changes
+//   GET  api/weights           the first layer's weight pictures  ┐ (a CNN's: its first
+//   GET  api/training/changes  or what they have learnt so far    │ convolution's filters)
+//   GET  api/training/digits   the test digits and their answers  │ asked again every
+//   POST api/predict           the drawing; a unit's sum          ┘ REFRESH_MS, while the network changes
+//   GET  api/runs              earlier runs' test curves, drawn faintly behind this one's (once)
 //   POST api/training/pause, resume, step
 // body's data-state is the run's state: connecting, running, paused, finished, stopped, or
 // lost while the server does not answer. The stylesheet and the browser test read it.
 
 import { drawChart } from "./chart.js";
-import { drawingPad, grey, paint, percent, pngOf, predict, probabilityBars, weightColour } from "./draw.js";
+import { drawingPad, grey, paint, percent, pngOf, predict, probabilityBars, SIDE, weightColour } from "./draw.js";
 
 const REFRESH_MS = 4000; // the weight pictures and the answers are asked for again at most this often (as the server makes them)
+// The earlier runs' colours: none of them the current run's (indigo, black, orange).
+const EARLIER_COLOURS = ["#0f9d8a", "#c2255c", "#5c940d", "#b08900", "#8c6d46"];
+const EARLIER_HIDDEN = "live-earlier-runs-hidden"; // remembered in localStorage when they are hidden
 
 let run = null; // the last state the server sent
 const points = []; // every mini-batch received, in order: {step, loss, accuracy}
 let classNames = [..."0123456789"];
 let refreshed = { version: null, at: -Infinity }; // when the pictures and answers were last asked for
 let refreshing = false;
+let askedMeanwhile = null; // a refresh asked for now (a switch pressed, a Step) while one was under way: {anyway}
 let tilesFrom = "api/weights"; // or "api/training/changes"
-let selectedUnit = null; // the hidden unit whose sum is shown
+let selectedUnit = null; // the hidden unit whose sum is shown (a CNN: the filter whose feature map is shown)
 let digitFor = null; // the digit it is shown for: {request: {pixels} or {image}, title}
 let drawing = null; // the drawing's request {image}, once something is drawn
+let convolution = null; // a CNN's first convolution {filters, kernel, map_height, map_width}; null for a dense network
+let activationName = "relu"; // φ, the hidden layers' activation
+let earlier = []; // the earlier runs from api/runs, newest first, each with its colour and whether it is drawn
 
 const $ = (id) => document.getElementById(id);
 
@@ -120,14 +128,72 @@ function redrawChart() {
   requestAnimationFrame(() => {
     chartWanted = false;
     if (run) {
+      const behind = $("show-earlier").checked ? earlier.filter((r) => r.drawn) : [];
       drawChart($("chart"), {
-        points, history: run.history, epochs: run.epochs, batchesPerEpoch: run.batches_per_epoch,
+        points, history: run.history, epochs: run.epochs, batchesPerEpoch: run.batches_per_epoch, earlier: behind,
       });
       $("chart").dataset.points = points.length; // how many mini-batches it shows (the browser test reads it)
+      $("chart").dataset.earlier = behind.length; // and how many earlier runs behind them
     }
   });
 }
 window.addEventListener("resize", redrawChart);
+
+// ---------------------------------------------------------------- earlier runs, behind this one
+
+// Ask once which earlier runs to draw (the server chooses: docs/live.md), and list them
+// under the chart, each with its colour, what differs from this run, and a box to hide it.
+async function loadEarlierRuns() {
+  let answer;
+  try {
+    answer = await (await fetch("api/runs")).json();
+  } catch (error) {
+    return; // no earlier runs, then: the chart is the same without them
+  }
+  earlier = (answer.runs ?? []).map((r, i) => ({ ...r, colour: EARLIER_COLOURS[i % EARLIER_COLOURS.length], drawn: true }));
+  if (!answer.folder) return;
+  $("earlier").hidden = false;
+  $("earlier-runs").replaceChildren(...earlier.map(earlierRunItem));
+  const where = `${answer.folder}/`;
+  const dataset = String(answer.dataset).toUpperCase();
+  $("earlier-rule").textContent = earlier.length
+    ? `The ${earlier.length === 1 ? "last finished run" : `last ${earlier.length} finished runs`} of ${dataset} in ${where}`
+      + ` (at most ${answer.at_most}), newest first, with what they did differently from this one.`
+      + " Hover over a run for its command."
+    : `No finished run of ${dataset} in ${where} yet to draw behind this one. Every run of train.py leaves its`
+      + " record there: the next run's page will draw this one.";
+  $("show-earlier").disabled = earlier.length === 0;
+  redrawChart();
+}
+
+function earlierRunItem(r) {
+  const item = document.createElement("li");
+  const label = document.createElement("label");
+  label.title = `${r.command}\nstarted ${r.started} · ${r.file}`;
+  const box = Object.assign(document.createElement("input"), { type: "checkbox", checked: true });
+  box.addEventListener("change", () => {
+    r.drawn = box.checked;
+    redrawChart();
+  });
+  const swatch = document.createElement("span");
+  swatch.className = "line-swatch";
+  swatch.style.background = r.colour;
+  const name = document.createElement("b");
+  name.textContent = r.name;
+  const after = ` after ${r.epochs} epoch${r.epochs === 1 ? "" : "s"}`;
+  label.append(box, swatch, name, ` · ${r.differs || "the same settings"} · ${percent(r.final_test_accuracy)}${after}`);
+  item.append(label);
+  return item;
+}
+
+$("show-earlier").checked = localStorage.getItem(EARLIER_HIDDEN) === null;
+$("show-earlier").addEventListener("change", () => {
+  if ($("show-earlier").checked) localStorage.removeItem(EARLIER_HIDDEN);
+  else localStorage.setItem(EARLIER_HIDDEN, "yes");
+  $("earlier-runs").classList.toggle("off", !$("show-earlier").checked);
+  redrawChart();
+});
+$("earlier-runs").classList.toggle("off", !$("show-earlier").checked);
 
 function showStep(step) {
   const change = step.loss_after - step.loss_before;
@@ -220,9 +286,14 @@ for (const action of ["pause", "resume", "step"]) $(action).addEventListener("cl
 // ---------------------------------------------------------------- pictures and answers, every few seconds
 
 // Ask again for what changed since the last time, if REFRESH_MS have passed: now, even
-// so, after a Step; and all of it, even while paused, when asked to.
+// so, after a Step; and all of it, even while paused, when asked to. Asked now while a
+// refresh is under way (the switch pressed), it comes right after that one.
 async function refresh(now = false, anyway = false) {
-  if (refreshing || !run || document.hidden) return; // a page out of sight asks for nothing
+  if (!run || document.hidden) return; // a page out of sight asks for nothing
+  if (refreshing) {
+    if (now || anyway) askedMeanwhile = { anyway: anyway || askedMeanwhile?.anyway === true };
+    return;
+  }
   const due = now || anyway || performance.now() - refreshed.at >= REFRESH_MS;
   if (!due || (run.version === refreshed.version && !anyway)) return;
   refreshing = true;
@@ -232,13 +303,18 @@ async function refresh(now = false, anyway = false) {
       fetch(tilesFrom).then((r) => r.json()),
       fetch("api/training/digits").then((r) => r.json()),
     ]);
-    showTiles(weights.weights);
+    showTiles(convolution ? weights.filters : weights.weights);
     showDigits(digits.digits);
     await Promise.all([showUnit(), drawing ? askAboutDrawing() : null]);
   } catch (error) {
     // the event stream says when the server is gone
   }
   refreshing = false;
+  if (askedMeanwhile) {
+    const { anyway: all } = askedMeanwhile;
+    askedMeanwhile = null;
+    refresh(true, all);
+  }
 }
 setInterval(refresh, 500);
 
@@ -253,15 +329,17 @@ for (const [id, from] of [["show-weights", "api/weights"], ["show-changes", "api
   });
 }
 
+// One tile per hidden unit (28 × 28 weights) or, for a CNN, per filter of its first convolution (K × K).
 function showTiles(weights) {
   const tiles = $("tiles");
+  const side = convolution ? convolution.kernel : SIDE;
   if (tiles.children.length !== weights.length) {
     tiles.replaceChildren(...weights.map((_, j) => {
       const tile = document.createElement("button");
       tile.type = "button";
       tile.className = "tile";
-      tile.title = `unit ${j}`;
-      tile.append(Object.assign(document.createElement("canvas"), { width: 28, height: 28 }));
+      tile.title = `${convolution ? "filter" : "unit"} ${j}`;
+      tile.append(Object.assign(document.createElement("canvas"), { width: side, height: side }));
       tile.addEventListener("click", () => {
         selectedUnit = j;
         for (const t of tiles.children) t.classList.toggle("selected", t === tile);
@@ -270,7 +348,7 @@ function showTiles(weights) {
       return tile;
     }));
   }
-  weights.forEach((w, j) => paint(tiles.children[j].firstChild, w, weightColour));
+  weights.forEach((w, j) => paint(tiles.children[j].firstChild, w, weightColour, side, side));
 }
 
 function showDigits(digits) {
@@ -305,6 +383,7 @@ function showDigits(digits) {
 
 async function showUnit() {
   if (selectedUnit === null || !digitFor) return;
+  if (convolution) return showFilter(selectedUnit);
   const { answer, problem } = await predict({ ...digitFor.request, unit: selectedUnit });
   if (problem) {
     $("unit").textContent = problem;
@@ -343,6 +422,50 @@ async function showUnit() {
   paint($("unit-x"), answer.input, grey);
   paint($("unit-w"), u.weights.map((v) => v / w), weightColour);
   paint($("unit-wx"), products.map((v) => v / wx), weightColour);
+}
+
+// ---------------------------------------------------------------- inside one filter (a CNN)
+
+// Filter f's feature map for the current digit: at each place where the K × K filter fits,
+// its weighted sum of the pixels under it, through φ (the answer's feature_maps, as the
+// network computed them), beside the digit and the filter's weights; the place where it
+// found most is framed on the digit.
+async function showFilter(f) {
+  const [{ answer, problem }, pictures] = await Promise.all([
+    predict(digitFor.request), fetch("api/weights").then((r) => r.json()),
+  ]);
+  if (problem) {
+    $("unit").textContent = problem;
+    return;
+  }
+  const { kernel: K, map_height: H, map_width: W } = convolution;
+  const map = answer.feature_maps[f];
+  const strongest = Math.max(...map);
+  const at = map.indexOf(strongest);
+  const [row, column] = [Math.floor(at / W), at % W];
+  const found = map.filter((v) => v > 0).length;
+  const rule = activationName === "relu" ? "relu(z) = max(z, 0)" : `${activationName}(z)`;
+  $("unit").innerHTML = `
+    <p class="unit-title">Filter ${f}, for ${digitFor.title}</p>
+    <div class="unit-pictures">
+      <figure><canvas id="unit-x" width="${SIDE}" height="${SIDE}"></canvas><figcaption>x: the pixels</figcaption></figure>
+      <figure><canvas id="unit-w" width="${K}" height="${K}"></canvas><figcaption>w: its ${K} × ${K} weights</figcaption></figure>
+      <figure><canvas id="unit-map" width="${W}" height="${H}"></canvas><figcaption>its feature map, ${H} × ${W}</figcaption></figure>
+    </div>
+    <p class="formula">At each of the ${H} × ${W} places where the filter fits on the image:
+      z = b + Σ<sub>k</sub> w<sub>k</sub> x<sub>k</sub> over the ${K * K} pixels k under it, and the map holds ${rule}.</p>
+    <table class="terms">
+      <tr><td>strongest, at row ${row}, column ${column} (framed on the digit)</td><td class="num">${strongest.toFixed(3)}</td></tr>
+      <tr><td>places where it found something (above 0)</td><td class="num">${found} of ${H * W}</td></tr>
+    </table>
+    <p class="note">The map is bright where the ink under the filter falls on its blue weights more than on its
+      red ones. The layers after it read these maps, not the pixels: a filter has no single sum to show.</p>`;
+  paint($("unit-x"), answer.input, grey);
+  const pen = $("unit-x").getContext("2d");
+  pen.strokeStyle = "#ffd43b";
+  pen.strokeRect(column - 0.5, row - 0.5, K + 1, K + 1);
+  paint($("unit-w"), pictures.filters[f], weightColour, K, K);
+  paint($("unit-map"), map, (v) => grey(strongest > 0 ? Math.max(v, 0) / strongest : 0), W, H);
 }
 
 // ---------------------------------------------------------------- the drawing
@@ -386,7 +509,14 @@ async function describeModel() {
   try {
     const model = await (await fetch("api/model")).json();
     if (model.class_names) classNames = model.class_names;
-    const parts = [`Model: ${model.sizes.join(" → ")}`, `learning ${String(model.dataset).toUpperCase()}`];
+    activationName = model.activation;
+    convolution = model.convolutions[0] ?? null;
+    document.body.classList.toggle("cnn", convolution !== null); // the words for filters instead of units
+    if (convolution) {
+      for (const each of document.querySelectorAll(".kernel-size")) each.textContent = `${convolution.kernel} × ${convolution.kernel}`;
+    }
+    const layers = convolution ? model.layers : model.sizes.join(" → ");
+    const parts = [`Model: ${layers}`, `learning ${String(model.dataset).toUpperCase()}`];
     $("model").textContent = parts.join(" · ");
     if (model.dataset !== "mnist") document.body.classList.add("not-digits"); // nothing to draw: no pad
   } catch (error) {
@@ -396,3 +526,4 @@ async function describeModel() {
 
 await describeModel();
 listen();
+loadEarlierRuns();
