@@ -49,11 +49,8 @@ SLOT_BYTES = 9
 MAX_SLOT_BYTES = 12
 PIXEL_MAX = 255
 
-# Packing pays off where Python's own loops are slow (CPython), not under a JIT (PyPy), and
-# only for enough non-zero bytes: packing a row of W costs about as much as multiplying it
-# by four bytes the float way (measured: about 20 MNIST images times W1 break even).
+# Packing pays off where Python's own loops are slow (CPython), not under a JIT (PyPy).
 PACKING = sys.implementation.name != "pypy"
-PACKING_PAYS = 4  # non-zero bytes in A, at least, per row of W
 
 FLOAT_OF_BYTE = [byte / PIXEL_MAX for byte in range(PIXEL_MAX + 1)]  # looked up: faster than dividing
 
@@ -92,13 +89,15 @@ class ByteMatrix(Matrix):
         """(m, n): the number of rows and of columns, read off the bytes (no floats needed)."""
         return len(self.byte_rows), len(self.byte_rows[0])
 
+    def columns(self, start, stop):
+        """The columns start to stop − 1 (see Matrix.columns), still a ByteMatrix: a slice of every row of bytes."""
+        self._check_columns(start, stop)
+        return ByteMatrix([row[start:stop] for row in self.byte_rows])
+
     def __setitem__(self, index, value):
         raise TypeError("a ByteMatrix holds the bytes of images and cannot be changed: "
                         "make a Matrix of its floats (Matrix(x.tolist())) to change one")
 
-    def _nonzero_count(self):
-        """How many bytes are not 0."""
-        return sum(len(row) - row.count(0) for row in self.byte_rows)
 
 
 @fast_form(ByteMatrix, "__matmul__", exact=False)
@@ -120,22 +119,30 @@ def matmul(a, w):
     W must hold finite numbers, the largest between 2⁻⁹⁰⁰ and 2⁹⁰⁰ in size (or all
     zeros), or the product is left to Matrix.__matmul__: infinities and NaNs must show in
     the product as they would in the textbook's, and the limits keep γ and the floats
-    _pack and _unpack build far from overflow and underflow. So is a product with fewer
-    than PACKING_PAYS non-zero bytes in A per row of W (a few images), for which packing
-    W would take longer than it saves; one whose sums would outgrow even the widest slots
-    (more than 2⁴⁵ / 255 columns in A: never in practice); and every product on PyPy.
+    _pack and _unpack build far from overflow and underflow. So is a product whose sums
+    would outgrow even the widest slots (more than 2⁴⁵ / 255 columns in A: never in
+    practice), and every product on PyPy.
+
+    Row i of the product depends on row i of A and on W, never on how many other rows A
+    has: every choice here is made from W alone. So the rows of a product computed a few
+    at a time are the rows of the whole product, bit for bit, which is what lets worker
+    processes share a batch's rows out (network/parallel.py). Packing W therefore happens
+    even for a single image, where it costs more than it saves (about 10 ms for the
+    first layer's W: benchmarks/predict_time.py).
     """
     if not isinstance(w, Matrix):
         return NotImplemented
     a._check_product_shapes(w)
-    n = len(w.rows)
-    if not (PACKING and n < _most_terms(MAX_SLOT_BYTES) and a._nonzero_count() >= PACKING_PAYS * n):
+    n, p = w.shape
+    if not (PACKING and n < _most_terms(MAX_SLOT_BYTES)):
         return Matrix.__matmul__(a, w)
     top = _largest_size(w.rows)
     if not (top == 0.0 or 2.0 ** -900 < top < 2.0 ** 900):
         return Matrix.__matmul__(a, w)
-    # (B W) / 255 = B (W / 255), B the bytes: divide whichever of W and the product has fewer rows.
-    if n < len(a.byte_rows):
+    # (B W) / 255 = B (W / 255), B the bytes: divide W (n × p numbers) first when it has no more rows than
+    # columns, else the product (a row of p for each row of A), which for a layer's forward pass, W tall
+    # and A a batch, is the smaller. (Not "whichever is smaller": that would depend on A's rows.)
+    if n <= p:
         return Matrix(_packed_product(a.byte_rows, _divided(w.rows), top / PIXEL_MAX), check=False)
     return Matrix(_divided(_packed_product(a.byte_rows, w.rows, top)), check=False)
 
