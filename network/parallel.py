@@ -21,41 +21,53 @@ One step of mini-batch gradient descent has two kinds of work (docs/math.md, sec
 Then each worker updates its rows of every W, and every b (all of them the same way),
 with its rows of the optimizer's state (its velocities, Adam's moments): the optimizers'
 formulas work element by element, so a row updated apart is the row updated with the
-rest. The new rows go to every worker and to the main process, for the next batch.
+rest. The new rows go to every other worker, for the next batch.
 
 Nothing is ever added in another order than in one process: the same seed gives the
 same weights for any number of workers, by construction, and --workers 1 starts no
 worker at all (network/training.py's batch_gradients and the optimizer, as ever).
 
-The main process keeps everything else: the batches, with their shifts for --augment
+With --workers N, this process is worker 1 and starts N − 1 worker processes. Besides
+its share it keeps everything else: the batches, with their shifts for --augment
 (data/augment.py), the dropout masks, drawn from the run's generator in the order
-batch_gradients draws them (workers never draw a random number), the loss, the
-listeners (the progress line, diagnosis, the live page) and an up-to-date copy of the
-network, the tests and the checkpoints. Per batch it sends every worker the batch's
-bytes, gathers the rows of step 1 and hands all of them to everyone for step 2, then
-gathers the new rows of W and hands them round. Matrices travel as their bytes, an
-array('d') of the floats (the bytes of the images for X), rebuilt into rows at the other
-end: far faster than pickling lists of floats. benchmarks/workers.py measures the
-speed-up and counts the bytes.
+batch_gradients draws them (the other workers never draw a random number), the loss,
+the listeners (the progress line, diagnosis, the live page), the tests and the
+checkpoints; its network, the run's, gets every new weight. Per batch it sends each
+worker the batch's bytes (X, whole: step 2 needs every row of it) and gathers their
+rows of step 1, hands all of those to everyone for step 2, and finally hands each
+worker's new rows of W to the others. Matrices travel as their bytes, an array('d') of
+the floats (the bytes of the images for X), rebuilt into rows at the other end: far
+faster than pickling lists of floats.
+
+One more thing is shared out: the first layer's W is multiplied by the image bytes with
+ByteMatrix's packed product, which first packs all of W into big whole numbers, as
+long as a step of the rest (my_math/fast/byte_matrix.py). Each worker packs the rows of
+W it has just computed, on the grid of the W before (the largest |w| rarely changes
+by a factor of 2 from a step to the next, and when it does, W is packed again whole),
+and they travel packed too (byte_matrix.packed_part and packed_matrix). Packed rows are
+the rows packed, bit for bit, so this changes the speed only. benchmarks/workers.py
+measures the speed-up and counts the bytes that travel.
 
 The workers are started once per run: forked on Linux, where they start at once with a
 copy of everything; started afresh ("spawn") elsewhere, which gives the same numbers,
 only a slower start. They ignore Ctrl-C, which reaches every process of the terminal's
-group: the main process answers it, and close() stops them all. A worker that dies or
-fails stops training with a WorkerError that names it and says what happened.
+group: this process answers it, and close() stops them all. A worker that dies or fails
+stops training with a WorkerError that names it and says what happened.
 """
 
 import contextlib
+import copy
 import multiprocessing
 import signal
 import sys
 from array import array
-from functools import cached_property
 from itertools import chain
 
 from my_math import ByteMatrix, Matrix
 from my_math.fast import fast_forms_in_use, use_fast_forms
+from my_math.fast.byte_matrix import grid_exponent, largest_of, packed_matrix, packed_part
 
+from .dense import Dense
 from .loss import log_likelihoods
 from .network import has_weights
 from .training import batch_gradients
@@ -86,38 +98,40 @@ def steps_on(count, net, optimizer):
 
 
 class Workers:
-    """count worker processes that compute the mini-batch steps of net with optimizer, shared out.
+    """count workers that compute the mini-batch steps of net with optimizer between them: this process
+    and count − 1 worker processes.
 
         with Workers(4, net, optimizer) as workers:
             train_epoch(net, workers.optimizer, data, batch_size, rng, lr, gradients_of=workers.gradients_of)
 
     gradients_of stands in for network.training.batch_gradients, and workers.optimizer for
-    the optimizer: its step has the workers update the weights, each its rows, and gives
-    net its new weights; its state_dict() gathers their optimizer states into the whole
-    optimizer's (for save_checkpoint). net and optimizer are the workers' starting point,
-    net's weights and optimizer's state as they are now.
+    the optimizer: its step has the workers update the weights, each its rows, net's among
+    them (this process is worker 1, and its net is net); its state_dict() gathers their
+    states into the whole optimizer's (for save_checkpoint). net and optimizer are the
+    starting point: net's weights and optimizer's state as they are now.
     """
 
     def __init__(self, count, net, optimizer):
         self.count = count
         # rows[j][w]: the rows of the j-th layer with weights that worker w computes and updates
         self.rows = [shares(layer.W.shape[0], count) for layer in net.weighted_layers]
-        self.processes, self.connections = [], []
+        self.processes, self.connections = [], []  # of workers 2, 3, ..., count
         self.optimizer = SharedOptimizer(self, optimizer.name)
-        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
         state = optimizer.state_dict()
+        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
         sys.stdout.flush()  # a forked worker would write out a copy of what waits in the buffers
         sys.stderr.flush()
         try:
-            for w in range(count):
+            for w in range(1, count):
                 self._start(context, w, net, optimizer, split_state(state, self.rows, w))
         except BaseException:
             self.close()
             raise
+        self.mine = Worker(net, copy.deepcopy(optimizer), split_state(state, self.rows, 0), 0, count)
 
     def _start(self, context, w, net, optimizer, state):
         ours, theirs = context.Pipe()
-        # A forked worker has a copy of the main process's ends of its own connection and of the ones
+        # A forked worker has a copy of this process's ends of its own connection and of the ones
         # before: it closes them, so that each connection reads its end when the other side goes.
         inherited = [ours] + self.connections if context.get_start_method() == "fork" else []
         process = context.Process(target=_work, name=f"worker {w + 1} of {self.count}", daemon=True,
@@ -135,7 +149,7 @@ class Workers:
         self.close()
 
     def close(self):
-        """Stop every worker (at once: nothing of theirs is worth waiting for) and wait for it to end."""
+        """Stop every worker process (at once: nothing of theirs is worth waiting for) and wait for it to end."""
         for connection in self.connections:
             connection.close()
         for process in self.processes:
@@ -153,58 +167,59 @@ class Workers:
         """batch_gradients' (loss, predicted classes, gradients), the work shared out; the gradients stay
         with the workers, each holding its rows, for the optimizer's step (None stands for them here).
 
-        The dropout masks are drawn here, in the main process, as batch_gradients draws them.
-        Then step 1 (the module's docstring): each worker takes its rows of the batch; the loss
-        is the mean of their terms, added in order; step 2 starts at once: every worker gets
-        every row of the layers' inputs and dZ, and computes its rows of each dW.
+        The dropout masks are drawn here, as batch_gradients draws them. Then step 1 (the
+        module's docstring): each worker takes its rows of the batch; the loss is the mean of
+        their terms, added in order; step 2 starts at once: every worker gets every row of
+        the layers' inputs and of their dZ, and computes its rows of each dW.
         """
         m = len(labels)
         masks = net.dropout_masks(m, rng)
         batch = encoded(X)
-        for w, rows in enumerate(shares(m, self.count)):
+        messages = []
+        for rows in shares(m, self.count):
             mask_rows = [encoded(rows_of(M, rows)) for M in masks] if masks and rows else None
-            self._send(w, ("batch", batch, labels, rows, m, mask_rows))
-        answers = [self._receive(w) for w in range(self.count)]
-        answers = [answer for answer in answers if answer[0]]  # those of the workers that had rows
+            messages.append(("batch", batch, labels, rows, m, mask_rows))
+        answers = [answer for answer in self._everyone(messages) if answer[0]]  # the workers that had rows
         terms = list(chain.from_iterable(answer[0] for answer in answers))
         predicted = list(chain.from_iterable(answer[1] for answer in answers))
-        inputs_and_dZ = [(joined([answer[2][j][0] for answer in answers]), joined([answer[2][j][1] for answer in answers]))
+        inputs_and_dZ = [tuple(joined([answer[2][j][k] for answer in answers]) for k in (0, 1))
                          for j in range(len(self.rows))]
-        self._send_all(("gradients", inputs_and_dZ))
+        self._everyone([("gradients", inputs_and_dZ)] * self.count, answers=False)
         return -sum(terms) / m, predicted, None
 
-    def step(self, layers, lr):
-        """Every worker updates its rows of each layer's W (and each b) with learning rate lr; the new rows
-        are handed round, and layers (net.weighted_layers) get the new W and b too."""
-        self._send_all(("update", lr))
-        answers = [self._receive(w) for w in range(self.count)]
-        weights = [(joined([answer[0][j] for answer in answers if answer[0][j]]), answers[0][1][j])
-                   for j in range(len(self.rows))]
-        self._send_all(("weights", weights))
-        for layer, (W, b) in zip(layers, weights):
-            setattr(layer, "W", Arrived(W))
-            setattr(layer, "b", Arrived(b))
+    def step(self, lr):
+        """Every worker updates its rows of each layer's W (and each b) with learning rate lr; then each gets
+        the others' new rows (every worker's network gets them, net among them)."""
+        news = self._everyone([("update", lr)] * self.count)
+        others = [[None if v == w else new for v, new in enumerate(news)] for w in range(self.count)]
+        self._everyone([("weights", news_of_the_others) for news_of_the_others in others], answers=False)
 
     def optimizer_state(self):
         """The state_dict() of the whole optimizer, from the workers' states of their rows."""
-        self._send_all(("state",))
-        return joined_state([self._receive(w) for w in range(self.count)], self.rows)
+        return joined_state(self._everyone([("state",)] * self.count), self.rows)
 
     # ------------------------------------------------------------------ messages
 
-    def _send_all(self, message):
-        for w in range(self.count):
-            self._send(w, message)
+    def _everyone(self, messages, answers=True):
+        """Worker w does messages[w]: the processes are told first, then this process does its own;
+        the answers, worker by worker (or None, when answers is false: there are none)."""
+        for connection, w in zip(self.connections, range(1, self.count)):
+            self._send(connection, w, messages[w])
+        kind, *contents = messages[0]
+        mine = getattr(self.mine, kind)(*contents)
+        if not answers:
+            return None
+        return [mine] + [self._receive(connection, w) for connection, w in zip(self.connections, range(1, self.count))]
 
-    def _send(self, w, message):
+    def _send(self, connection, w, message):
         try:
-            self.connections[w].send(message)
+            connection.send(message)
         except OSError:  # BrokenPipeError among them: the worker is gone
             raise self._lost(w) from None
 
-    def _receive(self, w):
+    def _receive(self, connection, w):
         try:
-            message = self.connections[w].recv()
+            message = connection.recv()
         except (EOFError, OSError):
             raise self._lost(w) from None
         if isinstance(message, WorkerError):
@@ -213,7 +228,7 @@ class Workers:
 
     def _lost(self, w):
         """The WorkerError for worker w, which closed its end: how it ended."""
-        process = self.processes[w]
+        process = self.processes[w - 1]
         process.join(5)
         code = process.exitcode
         if code is None:
@@ -233,8 +248,9 @@ class SharedOptimizer:
         self.name = name
 
     def step(self, layers, gradients, lr):
-        """The workers' update, for the gradients they hold (gradients is gradients_of's None)."""
-        self.workers.step(layers, lr)
+        """The workers' update, for the gradients they hold (gradients is gradients_of's None); layers are
+        the weighted layers of the network of this process, which is one of the workers."""
+        self.workers.step(lr)
 
     def state_dict(self):
         return self.workers.optimizer_state()
@@ -281,6 +297,14 @@ class Worker:
         optimizer.load_state_dict(state)  # the state of its own rows
         self.parts = self._parts()
         self.X = self.gradients_of_parts = None
+        # The first layer's forward pass, times the image bytes, is ByteMatrix's packed product, which
+        # packs the whole of its W when it is a dense layer's (more rows than columns): the rows it
+        # computes, each worker packs, on the grid of the last W's top (the grid rarely changes), and
+        # hands round packed too, so that none packs all of it (my_math/fast/byte_matrix.py: packed_part).
+        first = self.layers[0]
+        self.packs_first = first is net.layers[0] and isinstance(first, Dense) and first.W.shape[0] > first.W.shape[1]
+        self.grid = 0  # the exponent of the last W's grid; a first guess
+        self.first = None  # its rows of the first W, packed: (top, grid, bytes)
 
     def _parts(self):
         """For each layer of which it has rows: those rows of W, and b, as the optimizer sees a layer."""
@@ -312,22 +336,37 @@ class Worker:
                 self.gradients_of_parts.append((layer.weight_gradient(A_prev, dZ, rows), layer.bias_gradient(dZ)))
 
     def update(self, lr):
-        """The optimizer's step for its rows: their new values, and the new b, for each layer (None where none)."""
+        """The optimizer's step for its rows. Its answer, its news: for each layer, the new rows it has (None
+        where none) and the new b; and its rows of the first W packed, (top, grid, bytes), or None."""
         self.optimizer.step(self.parts, self.gradients_of_parts, lr)
         new = iter(self.parts)
         parts = [next(new) if rows else None for rows in self.own_rows]
-        return [part and encoded(part.W) for part in parts], [part and encoded(part.b) for part in parts]
+        self.first = None
+        if self.packs_first and parts[0] and isinstance(self.X, ByteMatrix):
+            top, packed = packed_part(parts[0].W.rows, self.grid, self.layers[0].W.shape[0])
+            self.first = top, self.grid, packed
+        return [part and encoded(part.W) for part in parts], [part and encoded(part.b) for part in parts], self.first
 
-    def weights(self, weights):
-        """Every layer's new W and b, handed round: the rows it has are those it has just computed."""
-        parts = iter(self.parts)
-        for layer, rows, (W, b) in zip(self.layers, self.own_rows, weights):
-            if rows:
-                before, after = decoded_around(W, rows)
-                layer.W = Matrix(before + next(parts).W.rows + after, check=False)
-            else:
-                layer.W = decoded(W)
-            layer.b = decoded(b)
+    def weights(self, news):
+        """Every worker's update answer, None in place of its own: the new W and b of every layer."""
+        own = iter(self.parts)
+        for j, (layer, rows) in enumerate(zip(self.layers, self.own_rows)):
+            part = next(own) if rows else None
+            W_rows = []
+            for new in news:
+                if new is None:
+                    W_rows += part.W.rows if part else []
+                elif new[0][j]:
+                    W_rows += decoded(new[0][j]).rows
+            layer.b = part.b if part else decoded(next(new[1][j] for new in news if new and new[1][j]))
+            layer.W = Matrix(W_rows, check=False)
+        firsts = [self.first if new is None else new[2] for new in news]
+        if any(firsts):  # the first W, packed by its workers on the grid of the W before
+            firsts = [first for first in firsts if first]
+            top = largest_of([first[0] for first in firsts])
+            packed = b"".join(first[2] for first in firsts)
+            self.layers[0].W = packed_matrix(self.layers[0].W.rows, top, self.grid, packed)
+            self.grid = grid_exponent(top)
         self.parts = self._parts()
 
     def state(self):
@@ -349,7 +388,10 @@ def encoded(M):
     (an array('d'): 8 bytes a float, exactly, NaNs and signs of zero included)."""
     if isinstance(M, ByteMatrix):
         return "B", len(M.byte_rows), M.shape[1], b"".join(M.byte_rows)
-    return "d", len(M.rows), len(M.rows[0]), array("d", chain.from_iterable(M.rows)).tobytes()
+    values = array("d")
+    for row in M.rows:
+        values.fromlist(row)
+    return "d", len(M.rows), len(M.rows[0]), values.tobytes()
 
 
 def decoded(encoding):
@@ -361,26 +403,6 @@ def decoded(encoding):
     values.frombytes(data)
     values = values.tolist()
     return Matrix([values[start:start + n] for start in range(0, m * n, n)], check=False)
-
-
-def decoded_around(encoding, rows):
-    """The rows of the floats encoded, but for those in the range rows: (the rows before, the rows after)."""
-    _, m, n, data = encoding
-    start, stop = 8 * n * rows.start, 8 * n * rows.stop  # 8 bytes a float
-    return decoded(("d", rows.start, n, data[:start])).rows if rows.start else [], \
-        decoded(("d", m - rows.stop, n, data[stop:])).rows if rows.stop < m else []
-
-
-class Arrived(Matrix):
-    """A matrix that arrived as bytes (encoded), its floats made the first time they are needed: the main
-    process's copy of the weights, which nothing may look at before the next step replaces them."""
-
-    def __init__(self, encoding):
-        self.encoding = encoding
-
-    @cached_property
-    def rows(self):
-        return decoded(self.encoding).rows
 
 
 def joined(encodings):

@@ -244,6 +244,38 @@ def test_a_column_of_the_product_with_the_bytes_on_the_right_does_not_depend_on_
         assert repr((D @ B.columns(start, stop)).tolist()) == repr([row[start:stop] for row in whole])
 
 
+@pytest.mark.skipif(not byte_module.PACKING, reason="PyPy never packs")
+def test_w_packed_in_parts_gives_the_product_of_w_packed_whole(monkeypatch):
+    """Worker processes each pack their rows of W on the grid of W's top and hand them round
+    (network/parallel.py): with the parts, the product is the product of W packed whole."""
+    rng = random.Random(5)
+    X = ByteMatrix(random_bytes(rng, 6, 12, zeros=0.5))
+    w_rows = random_floats(rng, 12, 4)
+    whole = (X @ Matrix(w_rows)).tolist()
+    parts = [byte_module.packed_part(w_rows[start:stop], byte_module.grid_exponent(5.0), 12)
+             for start, stop in ((0, 5), (5, 12))]
+    top = byte_module.largest_of([top for top, _ in parts])
+    assert top == max(abs(w) for row in w_rows for w in row)
+    exponent = byte_module.grid_exponent(top)
+    W = byte_module.packed_matrix(w_rows, top, exponent, b"".join(
+        byte_module.packed_part(w_rows[start:stop], exponent, 12)[1] for start, stop in ((0, 5), (5, 12))))
+    assert isinstance(W, byte_module.PackedMatrix) and W.tolist() == w_rows
+    calls = []
+    real = byte_module._pack
+    monkeypatch.setattr(byte_module, "_pack", lambda *args: calls.append(args) or real(*args))
+    assert repr((X @ W).tolist()) == repr(whole) and calls == []  # not packed again
+    wrong = byte_module.packed_matrix(w_rows, top, exponent + 1, b"".join(part for _, part in parts))
+    assert repr((X @ wrong).tolist()) == repr(whole) and len(calls) == 1  # another grid: packed anew
+    W[0, 0] = 100.0  # a change forgets the packing
+    assert W.packing is None and (X @ W).tolist() == (X @ Matrix(W.tolist())).tolist()
+
+
+def test_the_top_of_w_is_nan_when_a_part_holds_an_infinity_or_a_nan():
+    assert math.isnan(byte_module.largest_of([1.0, math.nan, 3.0]))
+    assert byte_module.largest_of([1.0, 3.0, 2.0]) == 3.0
+    assert math.isnan(byte_module.packed_part([[1.0, math.inf]], 0, 1)[0])
+
+
 def test_columns_of_a_byte_matrix_are_a_byte_matrix_of_those_bytes():
     X = ByteMatrix([b"\x00\xff\x80", b"\x01\x02\x03"])
     assert isinstance(X.columns(1, 3), ByteMatrix)
