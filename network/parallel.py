@@ -57,11 +57,13 @@ stops training with a WorkerError that names it and says what happened.
 
 import contextlib
 import copy
+import math
 import multiprocessing
 import signal
 import sys
+import time
 from array import array
-from itertools import chain
+from itertools import accumulate, chain
 
 from my_math import ByteMatrix, Matrix
 from my_math.fast import fast_forms_in_use, use_fast_forms
@@ -83,6 +85,34 @@ def shares(total, count):
     size, extra = divmod(total, count)
     starts = [w * size + min(w, extra) for w in range(count + 1)]
     return [range(start, stop) for start, stop in zip(starts, starts[1:])]
+
+
+class Balance:
+    """How many of a batch's images each worker takes: so many that all of them finish together.
+
+    Every worker has its rows of each dW and W to compute for good, but the images can go to
+    anyone, and their numbers never depend on it. A worker on a slower or busier core than
+    the others (a laptop's efficiency cores, a machine shared) gets fewer: after each batch,
+    each worker's share of the images is multiplied by √(mean time / its time), the times
+    of its work on that batch, and the shares made to add up to 1 again. Shares start even.
+    """
+
+    LEAST = 0.02  # the smallest share (of 1/count), so that a worker that gets faster again is seen to
+
+    def __init__(self, count):
+        self.fractions = [1.0 / count] * count
+
+    def shares(self, m):
+        """range(m) cut into one consecutive range for each worker, in order."""
+        stops = [round(m * total) for total in accumulate(self.fractions)]
+        return [range(start, stop) for start, stop in zip([0] + stops, stops)]
+
+    def took(self, seconds):
+        """Each worker's time for its work on the last batch."""
+        mean = sum(seconds) / len(seconds)
+        fractions = [max(self.LEAST / len(seconds), fraction * math.sqrt(mean / time))
+                     for fraction, time in zip(self.fractions, seconds)]
+        self.fractions = [fraction / sum(fractions) for fraction in fractions]
 
 
 @contextlib.contextmanager
@@ -116,6 +146,8 @@ class Workers:
         # rows[j][w]: the rows of the j-th layer with weights that worker w computes and updates
         self.rows = [shares(layer.W.shape[0], count) for layer in net.weighted_layers]
         self.processes, self.connections = [], []  # of workers 2, 3, ..., count
+        self.balance = Balance(count)
+        self.seconds = None  # each worker's time for step 1 of the batch
         self.optimizer = SharedOptimizer(self, optimizer.name)
         state = optimizer.state_dict()
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
@@ -176,10 +208,12 @@ class Workers:
         masks = net.dropout_masks(m, rng)
         batch = encoded(X)
         messages = []
-        for rows in shares(m, self.count):
+        for rows in self.balance.shares(m):
             mask_rows = [encoded(rows_of(M, rows)) for M in masks] if masks and rows else None
             messages.append(("batch", batch, labels, rows, m, mask_rows))
-        answers = [answer for answer in self._everyone(messages) if answer[0]]  # the workers that had rows
+        answers = self._everyone(messages)
+        self.seconds = [answer[3] for answer in answers]
+        answers = [answer for answer in answers if answer[0]]  # the workers that had rows
         terms = list(chain.from_iterable(answer[0] for answer in answers))
         predicted = list(chain.from_iterable(answer[1] for answer in answers))
         inputs_and_dZ = [tuple(joined([answer[2][j][k] for answer in answers]) for k in (0, 1))
@@ -191,6 +225,7 @@ class Workers:
         """Every worker updates its rows of each layer's W (and each b) with learning rate lr; then each gets
         the others' new rows (every worker's network gets them, net among them)."""
         news = self._everyone([("update", lr)] * self.count)
+        self.balance.took([seconds + new[3] for seconds, new in zip(self.seconds, news)])
         others = [[None if v == w else new for v, new in enumerate(news)] for w in range(self.count)]
         self._everyone([("weights", news_of_the_others) for news_of_the_others in others], answers=False)
 
@@ -296,7 +331,7 @@ class Worker:
         self.optimizer = optimizer
         optimizer.load_state_dict(state)  # the state of its own rows
         self.parts = self._parts()
-        self.X = self.gradients_of_parts = None
+        self.X = self.gradients_of_parts = self.began = None
         # The first layer's forward pass, times the image bytes, is ByteMatrix's packed product, which
         # packs the whole of its W when it is a dense layer's (more rows than columns): the rows it
         # computes, each worker packs, on the grid of the last W's top (the grid rarely changes), and
@@ -304,7 +339,7 @@ class Worker:
         first = self.layers[0]
         self.packs_first = first is net.layers[0] and isinstance(first, Dense) and first.W.shape[0] > first.W.shape[1]
         self.grid = 0  # the exponent of the last W's grid; a first guess
-        self.first = None  # its rows of the first W, packed: (top, grid, bytes)
+        self.first = None  # its rows of the first W, packed: (their top, the packed rows)
 
     def _parts(self):
         """For each layer of which it has rows: those rows of W, and b, as the optimizer sees a layer."""
@@ -314,9 +349,10 @@ class Worker:
     def batch(self, batch, labels, rows, m, masks):
         """Step 1 for the batch's rows `rows` (of m): the terms of the loss, the classes predicted and,
         for each layer with weights, the input it read (None for the batch itself) and its dZ."""
+        began = time.perf_counter()
         self.X = decoded(batch)
         if not rows:
-            return (), (), ()
+            return (), (), (), time.perf_counter() - began
         X = rows_of(self.X, rows)
         masks = [decoded(M) for M in masks] if masks else None
         labels = labels[rows.start:rows.stop]
@@ -324,10 +360,11 @@ class Worker:
         inputs_and_dZ = [(None if A_prev is X else encoded(A_prev), encoded(dZ))
                          for layer, A_prev, dZ in self.net.backpropagate(A, labels, masks, m) if has_weights(layer)]
         inputs_and_dZ.reverse()
-        return log_likelihoods(A[-1], labels), A[-1].argmax(axis=1), inputs_and_dZ
+        return log_likelihoods(A[-1], labels), A[-1].argmax(axis=1), inputs_and_dZ, time.perf_counter() - began
 
     def gradients(self, inputs_and_dZ):
         """Step 2: its rows of each dW, from every row of each layer's input and dZ, and each db."""
+        self.began = time.perf_counter()
         self.gradients_of_parts = []
         for layer, rows, (A_prev, dZ) in zip(self.layers, self.own_rows, inputs_and_dZ):
             if rows:
@@ -337,15 +374,17 @@ class Worker:
 
     def update(self, lr):
         """The optimizer's step for its rows. Its answer, its news: for each layer, the new rows it has (None
-        where none) and the new b; and its rows of the first W packed, (top, grid, bytes), or None."""
+        where none) and the new b; its rows of the first W packed, (their top, bytes), or None; and its time
+        for step 2."""
         self.optimizer.step(self.parts, self.gradients_of_parts, lr)
         new = iter(self.parts)
         parts = [next(new) if rows else None for rows in self.own_rows]
-        self.first = None
+        self.first = first = None
         if self.packs_first and parts[0] and isinstance(self.X, ByteMatrix):
-            top, packed = packed_part(parts[0].W.rows, self.grid, self.layers[0].W.shape[0])
-            self.first = top, self.grid, packed
-        return [part and encoded(part.W) for part in parts], [part and encoded(part.b) for part in parts], self.first
+            top, packed, data = packed_part(parts[0].W.rows, self.grid, self.layers[0].W.shape[0])
+            self.first, first = (top, packed), (top, data)
+        return ([part and encoded(part.W) for part in parts], [part and encoded(part.b) for part in parts], first,
+                time.perf_counter() - self.began)
 
     def weights(self, news):
         """Every worker's update answer, None in place of its own: the new W and b of every layer."""
@@ -360,12 +399,10 @@ class Worker:
                     W_rows += decoded(new[0][j]).rows
             layer.b = part.b if part else decoded(next(new[1][j] for new in news if new and new[1][j]))
             layer.W = Matrix(W_rows, check=False)
-        firsts = [self.first if new is None else new[2] for new in news]
-        if any(firsts):  # the first W, packed by its workers on the grid of the W before
-            firsts = [first for first in firsts if first]
+        firsts = [first for first in (self.first if new is None else new[2] for new in news) if first]
+        if firsts:  # the first W, packed by its workers on the grid of the W before: (top, packed rows) of each
             top = largest_of([first[0] for first in firsts])
-            packed = b"".join(first[2] for first in firsts)
-            self.layers[0].W = packed_matrix(self.layers[0].W.rows, top, self.grid, packed)
+            self.layers[0].W = packed_matrix(self.layers[0].W.rows, top, self.grid, [first[1] for first in firsts])
             self.grid = grid_exponent(top)
         self.parts = self._parts()
 

@@ -254,17 +254,18 @@ def test_w_packed_in_parts_gives_the_product_of_w_packed_whole(monkeypatch):
     whole = (X @ Matrix(w_rows)).tolist()
     parts = [byte_module.packed_part(w_rows[start:stop], byte_module.grid_exponent(5.0), 12)
              for start, stop in ((0, 5), (5, 12))]
-    top = byte_module.largest_of([top for top, _ in parts])
+    top = byte_module.largest_of([top for top, _, _ in parts])
     assert top == max(abs(w) for row in w_rows for w in row)
     exponent = byte_module.grid_exponent(top)
-    W = byte_module.packed_matrix(w_rows, top, exponent, b"".join(
-        byte_module.packed_part(w_rows[start:stop], exponent, 12)[1] for start, stop in ((0, 5), (5, 12))))
+    (_, packed, _), (_, _, data) = [byte_module.packed_part(w_rows[start:stop], exponent, 12)
+                                    for start, stop in ((0, 5), (5, 12))]
+    W = byte_module.packed_matrix(w_rows, top, exponent, [packed, data])  # as whole numbers, and as bytes
     assert isinstance(W, byte_module.PackedMatrix) and W.tolist() == w_rows
     calls = []
     real = byte_module._pack
     monkeypatch.setattr(byte_module, "_pack", lambda *args: calls.append(args) or real(*args))
     assert repr((X @ W).tolist()) == repr(whole) and calls == []  # not packed again
-    wrong = byte_module.packed_matrix(w_rows, top, exponent + 1, b"".join(part for _, part in parts))
+    wrong = byte_module.packed_matrix(w_rows, top, exponent + 1, [data for _, _, data in parts])
     assert repr((X @ wrong).tolist()) == repr(whole) and len(calls) == 1  # another grid: packed anew
     W[0, 0] = 100.0  # a change forgets the packing
     assert W.packing is None and (X @ W).tolist() == (X @ Matrix(W.tolist())).tolist()

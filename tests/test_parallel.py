@@ -23,7 +23,7 @@ from my_math import Matrix, textbook
 from my_math.fast import byte_matrix
 from network import SGD, Adam, Network, RMSprop, train_epoch
 from network.checkpoint import load_checkpoint
-from network.parallel import WorkerError, Workers, joined_state, shares, split_state
+from network.parallel import Balance, WorkerError, Workers, joined_state, shares, split_state
 from network.settings import parse_args
 from network.training import batch_gradients
 from tests.interrupt import start_interruptible
@@ -118,6 +118,23 @@ def test_shares_cut_a_range_into_consecutive_parts_of_nearly_equal_sizes():
     assert shares(10, 3) == [range(0, 4), range(4, 7), range(7, 10)]
     assert shares(2, 4) == [range(0, 1), range(1, 2), range(2, 2), range(2, 2)]
     assert shares(8, 1) == [range(0, 8)]
+
+
+def test_a_worker_slower_than_the_others_gets_fewer_images_and_all_of_them_are_shared_out():
+    def batches(balance, per_image, rest=0.05):
+        """Batches of 128 whose workers take rest + per_image[w] seconds an image; the last batch's shares."""
+        for _ in range(30):
+            parts = balance.shares(128)
+            balance.took([rest + seconds * len(part) for seconds, part in zip(per_image, parts)])
+        return parts
+
+    balance = Balance(3)
+    assert [len(part) for part in balance.shares(10)] == [3, 4, 3]  # even, to start with
+    parts = batches(balance, [0.001, 0.003, 0.001])  # worker 2 is three times as slow
+    assert parts[0].start == 0 and parts[-1].stop == 128 and all(a.stop == b.start for a, b in zip(parts, parts[1:]))
+    assert 18 <= len(parts[1]) <= 24 and abs(len(parts[0]) - len(parts[2])) <= 1
+    parts = batches(balance, [0.001, 0.001, 0.001])  # no longer: its share comes back
+    assert [len(part) for part in parts] in ([43, 42, 43], [42, 43, 43], [43, 43, 42])
 
 
 def test_an_optimizer_state_split_among_workers_and_joined_is_the_state_again():

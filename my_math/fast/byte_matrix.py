@@ -229,14 +229,15 @@ class PackedMatrix(Matrix):
 
 
 def packed_part(rows, exponent, total_rows):
-    """(max |w|, the rows packed as matmul packs them, as bytes) for some rows of a W of total_rows rows,
-    on the grid 2^exponent: the grid of the whole W's top (a guess, until that is known: see packed_matrix)."""
+    """Some rows of a W of total_rows rows, packed as matmul packs W, on the grid 2^exponent (the grid of
+    the whole W's top: a guess, until that is known, see packed_matrix): (their max |w|, the packed rows,
+    the same as bytes, to send)."""
     if not PACKING:
-        return _largest_size(rows), b""
+        return _largest_size(rows), [], b""
     slot_bytes = _slot_bytes(total_rows)
     row_bytes = slot_bytes * len(rows[0])
-    packed = b"".join(S.to_bytes(row_bytes, "little", signed=True) for S in _pack(rows, exponent, slot_bytes))
-    return _largest_size(rows), packed
+    packed = _pack(rows, exponent, slot_bytes)
+    return _largest_size(rows), packed, b"".join(S.to_bytes(row_bytes, "little", signed=True) for S in packed)
 
 
 def largest_of(tops):
@@ -244,14 +245,19 @@ def largest_of(tops):
     return math.nan if any(map(math.isnan, tops)) else max(tops)
 
 
-def packed_matrix(rows, top, exponent, packed):
-    """W, its rows as floats, with the packed rows of its parts, joined (packed: packed_part's bytes, one
-    after the other), their top and the exponent of the grid they were packed on. matmul uses them when
-    that is the grid of W's top, and packs W itself when it is not (the guess was wrong)."""
-    row_bytes = len(packed) // len(rows)
-    view = memoryview(packed)
-    return PackedMatrix(rows, Packing(top, exponent, [int.from_bytes(view[start:start + row_bytes], "little", signed=True)
-                                                      for start in range(0, len(packed), row_bytes)]))
+def packed_matrix(rows, top, exponent, parts):
+    """W, its rows as floats, with the packed rows of its parts, in order (packed_part's packed rows, or
+    their bytes), their top and the exponent of the grid they were packed on. matmul uses them when that
+    is the grid of W's top, and packs W itself when it is not (the guess was wrong)."""
+    row_bytes = _slot_bytes(len(rows)) * len(rows[0])
+    packed = []
+    for part in parts:
+        if isinstance(part, bytes):
+            view = memoryview(part)
+            part = [int.from_bytes(view[start:start + row_bytes], "little", signed=True)
+                    for start in range(0, len(part), row_bytes)]
+        packed += part
+    return PackedMatrix(rows, Packing(top, exponent, packed))
 
 
 def grid_exponent(top):
