@@ -32,6 +32,7 @@ from network import SGD, Adam, ModelFileError, Network, RMSprop, TrainingDiverge
 from network.checkpoint import CheckpointError, interrupts_held, load_checkpoint, save_checkpoint, state_path
 from network.metrics import confusion_counts
 from network.model_file import default_model_path
+from network.parallel import WorkerError, steps_on
 from network.run_records import RunRecord, default_name
 from network.schedules import SCHEDULES
 from network.settings import SettingsError, changed_on_resume, conv_layers, parse_args, settings_from
@@ -49,7 +50,7 @@ def main(argv=None):
         return run(args, argv)
     except BrokenPipeError:  # the reader of the output went away: see show/terminal.py
         raise
-    except (DataError, ModelFileError, CheckpointError, SettingsError, TrainingDiverged, OSError) as error:
+    except (DataError, ModelFileError, CheckpointError, SettingsError, TrainingDiverged, WorkerError, OSError) as error:
         print(f"train.py: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # before training started: nothing to keep
@@ -72,41 +73,64 @@ def run(args, argv):
 
     train_set, test_set = load_data(settings)
     net, optimizer, rng, history = resume(checkpoint, settings, train_set) if checkpoint else start(settings, train_set)
-    record = run_record(args, argv, checkpoint, settings, model_path)
-    page = open_live_page(args, net, history, train_set, test_set, settings, record.path)
-    record.update(history)  # written once the page is up: a port in use leaves no record behind
-    try:
-        if not args.quiet:
-            text.say(*text.header(settings, train_set, test_set, net, model_path, state_path(model_path), history))
-            if args.textbook:
-                text.say("Computing with the plain definitions only (--textbook): slowly")
-        if page:
-            text.say(text.live_page(page.url, args.paused))
-        started = time.perf_counter()
+    with steps_on(args.workers, net, optimizer) as (optimizer, gradients_of):  # workers start before the page's threads
+        record = run_record(args, argv, checkpoint, settings, model_path)
+        page = open_live_page(args, net, history, train_set, test_set, settings, record.path)
+        record.update(history)  # written once the page is up: a port in use leaves no record behind
         try:
-            predicted, confidence = train(net, optimizer, rng, history, settings, train_set, test_set, model_path,
-                                          record, args.quiet, page.training if page else None)
-        except KeyboardInterrupt:
-            record.update(history, "interrupted")
-            text.say(*text.interrupted(model_path, len(history), settings["epochs"], resume_command(args, model_path)))
-            return INTERRUPTED
-        except TrainingDiverged as error:  # stopped: say why, what to try, and what is kept
-            kept = f"{model_path} keeps epoch {len(history)}" if history else "no epoch finished, nothing was saved"
-            message = f"{error}: {diagnosis.diverged_advice(settings['lr'])} ({kept})"
-            record.update(history, "diverged", message)
+            say_what_happens(args, settings, train_set, test_set, net, model_path, history, page)
+            started = time.perf_counter()
+            try:
+                predicted, confidence = train(net, optimizer, gradients_of, rng, history, settings, train_set, test_set,
+                                              model_path, record, args.quiet, page.training if page else None)
+            except KeyboardInterrupt:
+                record.update(history, "interrupted")
+                text.say(*text.interrupted(model_path, len(history), settings["epochs"],
+                                           resume_command(args, model_path)))
+                return INTERRUPTED
+            except TrainingDiverged as error:  # stopped: say why, what to try, and what is kept
+                message = f"{error}: {diagnosis.diverged_advice(settings['lr'])} ({kept(model_path, history)})"
+                stopped(record, page, history, "diverged", message)
+                raise TrainingDiverged(message) from None
+            except WorkerError as error:  # a worker died: what is kept, and how to carry on from there
+                carry_on = f"; {resume_command(args, model_path)} carries on" if history else ""
+                message = f"{error} ({kept(model_path, history)}{carry_on})"
+                stopped(record, page, history, "interrupted", message)
+                raise WorkerError(message) from None
+            record.update(history, "finished")
+            report(net, history, test_set, predicted, confidence, model_path, record, plots_dir, started)
             if page:
-                page.training.stopped_because(message)
-            raise TrainingDiverged(message) from None
-        record.update(history, "finished")
-        report(net, history, test_set, predicted, confidence, model_path, record, plots_dir, started)
-        if page:
-            text.say(text.live_page_stays(page.url))
-            page.wait_for_ctrl_c()
-            text.say("\nStopped.")
-        return 0
-    finally:
-        if page:
-            page.stop()
+                text.say(text.live_page_stays(page.url))
+                page.wait_for_ctrl_c()
+                text.say("\nStopped.")
+            return 0
+        finally:
+            if page:
+                page.stop()
+
+
+def kept(model_path, history):
+    """What a run that stopped early keeps, in words."""
+    return f"{model_path} keeps epoch {len(history)}" if history else "no epoch finished, nothing was saved"
+
+
+def stopped(record, page, history, outcome, message):
+    """A run stopped by what message says: into its record, and onto the live page."""
+    record.update(history, outcome, message)
+    if page:
+        page.training.stopped_because(message)
+
+
+def say_what_happens(args, settings, train_set, test_set, net, model_path, history, page):
+    """The header before training (unless --quiet), and the live page's address."""
+    if not args.quiet:
+        text.say(*text.header(settings, train_set, test_set, net, model_path, state_path(model_path), history))
+        if args.textbook:
+            text.say("Computing with the plain definitions only (--textbook): slowly")
+        if args.workers > 1:
+            text.say(text.workers(args.workers))
+    if page:
+        text.say(text.live_page(page.url, args.paused))
 
 
 def report(net, history, test_set, predicted, confidence, model_path, record, plots_dir, started):
@@ -232,15 +256,17 @@ def run_record(args, argv, checkpoint, settings, model_path):
 
 # ---------------------------------------------------------------------- training
 
-def train(net, optimizer, rng, history, settings, train_set, test_set, model_path, record, quiet, live=None):
+def train(net, optimizer, gradients_of, rng, history, settings, train_set, test_set, model_path, record, quiet, live=None):
     """Train from epoch len(history) + 1 to settings["epochs"], testing and saving after each.
 
     history gets one dict per epoch. The learning rate of each epoch comes from the
     schedule, which depends on the total number of epochs: resuming with a larger
     --epochs changes the learning rates of the epochs still to come. live, with --live,
     is the show.live.LiveTraining the page watches: told of each epoch and mini-batch, it
-    holds training between two updates while the page has it paused. Returns the last
-    test's per-image answers (predicted, confidence; see Network.evaluate_in_full).
+    holds training between two updates while the page has it paused. optimizer and
+    gradients_of are train_epoch's: the workers' with --workers (network/parallel.py).
+    Returns the last test's per-image answers (predicted, confidence; see
+    Network.evaluate_in_full).
     """
     epochs = settings["epochs"]
     schedule = SCHEDULES[settings["schedule"]]
@@ -252,8 +278,8 @@ def train(net, optimizer, rng, history, settings, train_set, test_set, model_pat
             live.epoch_begins(epoch, lr)
         began = time.perf_counter()
         listeners = [watch.after_batch] + ([live.after_batch] if live else [])
-        train_loss, train_accuracy = train_one_epoch(net, optimizer, rng, images, settings, lr, epoch, quiet,
-                                                     listeners)
+        train_loss, train_accuracy = train_one_epoch(net, optimizer, gradients_of, rng, images, settings, lr, epoch,
+                                                     quiet, listeners)
         watch.end_of_epoch()
         test_loss, test_accuracy, predicted, confidence = net.evaluate_in_full(test_set)
         result = {"epoch": epoch, "lr": lr, "train_loss": train_loss, "train_accuracy": train_accuracy,
@@ -276,12 +302,12 @@ def train(net, optimizer, rng, history, settings, train_set, test_set, model_pat
     return predicted, confidence
 
 
-def train_one_epoch(net, optimizer, rng, images, settings, lr, epoch, quiet, listeners):
+def train_one_epoch(net, optimizer, gradients_of, rng, images, settings, lr, epoch, quiet, listeners):
     """One epoch of train_epoch, with the progress line (unless quiet): (train loss, train accuracy)."""
     progress = None if quiet else text.Progress(epoch, settings["epochs"], len(images))
     try:
         return train_epoch(net, optimizer, images, settings["batch_size"], rng, lr, epoch,
-                           on_batch=listeners + ([progress] if progress else []))
+                           on_batch=listeners + ([progress] if progress else []), gradients_of=gradients_of)
     finally:
         if progress:
             progress.close()

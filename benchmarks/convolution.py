@@ -45,7 +45,12 @@ def gradient_of_conv_output(conv, X, rng):
     A = relu(conv.forward(X))
     pool = MaxPool(conv.output_shape)
     dP = pool.forward(A).map(lambda _: rng.gauss(0.0, 1e-3))
-    return relu_backward(pool.backward(A, dP)[2], A)
+    return relu_backward(pool.input_gradient(A, dP), A)
+
+
+def backward(conv, X, dZ):
+    """The first convolution's backward pass: its dW and db (its dA_prev, the pixels' gradient, is not needed)."""
+    return conv.weight_gradient(X, dZ), conv.bias_gradient(dZ)
 
 
 def timed(work):
@@ -80,10 +85,10 @@ def main():
         few_dZ = dZ.__class__(dZ.rows[:args.plain_images], check=False)
         with textbook():
             plain_forward = timed(lambda: conv.forward(few)) / args.plain_images
-            plain_backward = timed(lambda: conv.backward(few, few_dZ, need_dA_prev=False)) / args.plain_images
+            plain_backward = timed(lambda: backward(conv, few, few_dZ)) / args.plain_images
         measured = {"plain forward": plain_forward, "plain backward": plain_backward,
                     "fast forward": timed(lambda: conv.forward(X)) / len(labels),
-                    "fast backward": timed(lambda: conv.backward(X, dZ, need_dA_prev=False)) / len(labels)}
+                    "fast backward": timed(lambda: backward(conv, X, dZ)) / len(labels)}
         for name, (net, optimizer) in steps.items():
             measured[name] = timed(lambda: optimizer.step(net.weighted_layers,
                                                           net.backward(net.forward(X), labels), 0.01)) / len(labels)

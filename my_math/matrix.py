@@ -85,6 +85,21 @@ class Matrix:
         flat = [x for row in self.rows for x in row]
         return Matrix([flat[i:i + n_cols] for i in range(0, len(flat), n_cols)], check=False)
 
+    def columns(self, start, stop):
+        """The matrix of the columns start, start + 1, ..., stop − 1: a block of whole columns.
+
+        [[1, 2, 3], [4, 5, 6]].columns(1, 3) = [[2, 3], [5, 6]]
+        """
+        self._check_columns(start, stop)
+        return Matrix([row[start:stop] for row in self.rows], check=False)
+
+    def _check_columns(self, start, stop):
+        """columns(start, stop) needs 0 ≤ start < stop ≤ n; a ValueError saying so otherwise."""
+        n_cols = self.shape[1]
+        if not 0 <= start < stop <= n_cols:
+            raise ValueError(f"columns({start}, {stop}) of a matrix with {n_cols} columns: "
+                             f"need 0 ≤ start < stop ≤ {n_cols}")
+
     def copy(self):
         """A new matrix with the same elements, safe to change without changing this one."""
         return Matrix([row[:] for row in self.rows], check=False)

@@ -100,57 +100,60 @@ class Conv:
             Z.append(z)
         return Matrix(Z, check=False)
 
-    def backward(self, A_prev, dZ, need_dA_prev=True):
-        """Given dZ = ∂L/∂Z, the gradients dW, db and dA_prev, by the chain rule on forward's sum.
-
-        Weight w_(c,kr,kc),f multiplies, at every place (row, col) of every image, the
-        input a_i,(c, row+kr, col+kc), so its gradient adds them all up, weighted by dz:
+    def weight_gradient(self, A_prev, dZ, rows=None):
+        """Given dZ = ∂L/∂Z, dW by the chain rule on forward's sum. Weight w_(c,kr,kc),f multiplies,
+        at every place (row, col) of every image, the input a_i,(c, row+kr, col+kc), so its
+        gradient adds them all up, weighted by dz, in (i, row, col) order:
 
             dw_(c,kr,kc),f = Σ_i Σ_row Σ_col dz_i,(f,row,col) · a_i,(c, row+kr, col+kc)
-            db_f          = Σ_i Σ_row Σ_col dz_i,(f,row,col)
 
-        each sum in (i, row, col) order. An input value is in the patch of every place
-        whose K × K square covers it, and it reaches every filter there, so its gradient
-        collects from each place (row, col), in order, Σ_f dz_i,(f,row,col) · w_(c,kr,kc),f:
-        what the place sends back to the (kr, kc) position of its patch (docs/math.md,
-        section 17). The first layer's dA_prev, the gradient of the pixels, is not needed.
+        rows = range(start, stop) asks for those rows (c, kr, kc) of dW only, each as in the
+        whole dW (network/parallel.py shares the rows of dW out among processes that way).
         """
         channels, height, width = self.input_shape
         K, F = self.kernel, self.filters
         _, out_height, out_width = self.output_shape
-        A, D, W = A_prev.rows, dZ.rows, self.W.rows
-        dW = [[0.0] * F for _ in range(channels * K * K)]
-        for c in range(channels):
-            for kr in range(K):
-                for kc in range(K):
-                    for f in range(F):
-                        total = 0.0
-                        for i in range(len(A)):
-                            for row in range(out_height):
-                                for col in range(out_width):
-                                    total += (D[i][(f * out_height + row) * out_width + col]
-                                              * A[i][(c * height + row + kr) * width + col + kc])
-                        dW[(c * K + kr) * K + kc][f] = total
-        db = [0.0] * F
-        for f in range(F):
+        A, D = A_prev.rows, dZ.rows
+        dW = []
+        for k in rows if rows is not None else range(channels * K * K):  # k = (c · K + kr) · K + kc
+            c, kr, kc = k // (K * K), k // K % K, k % K
+            dW_row = [0.0] * F
+            for f in range(F):
+                total = 0.0
+                for i in range(len(A)):
+                    for row in range(out_height):
+                        for col in range(out_width):
+                            total += (D[i][(f * out_height + row) * out_width + col]
+                                      * A[i][(c * height + row + kr) * width + col + kc])
+                dW_row[f] = total
+            dW.append(dW_row)
+        return Matrix(dW, check=False)
+
+    def bias_gradient(self, dZ):
+        """db_f = Σ_i Σ_row Σ_col dz_i,(f,row,col): b_f is added at every place of every image."""
+        _, out_height, out_width = self.output_shape
+        D = dZ.rows
+        db = [0.0] * self.filters
+        for f in range(self.filters):
             total = 0.0
             for i in range(len(D)):
                 for row in range(out_height):
                     for col in range(out_width):
                         total += D[i][(f * out_height + row) * out_width + col]
             db[f] = total
-        dA_prev = self._input_gradient(D) if need_dA_prev else None
-        return Matrix(dW, check=False), Matrix([db], check=False), dA_prev
+        return Matrix([db], check=False)
 
-    def _input_gradient(self, D):
-        """dA_prev: every place (row, col), in order, sends each position (c, kr, kc) of its patch
-        Σ_f dz_(f,row,col) · w_(c,kr,kc),f, which is added to the input value there."""
+    def input_gradient(self, A_prev, dZ):
+        """dA_prev: an input value is in the patch of every place whose K × K square covers it, and
+        it reaches every filter there, so its gradient collects from each place (row, col), in
+        order, Σ_f dz_i,(f,row,col) · w_(c,kr,kc),f: what the place sends back to the (kr, kc)
+        position of its patch (docs/math.md, section 17). Each image's row from its own dZ."""
         channels, height, width = self.input_shape
         K, F = self.kernel, self.filters
         _, out_height, out_width = self.output_shape
         W = self.W.rows
         dA_prev = []
-        for d in D:  # one image
+        for d in dZ.rows:  # one image
             da = [0.0] * (channels * height * width)
             for row in range(out_height):
                 for col in range(out_width):

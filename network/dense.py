@@ -1,7 +1,8 @@
 """A dense (fully connected) layer: Z = A_prev W + b.
 
-docs/math.md: section 4 (the forward pass), section 5 (the backward pass), section 9 (He
-initialisation), section 13 (Xavier initialisation).
+docs/math.md: section 4 (the forward pass), section 5 (the backward pass: weight_gradient,
+bias_gradient and input_gradient), section 9 (He initialisation), section 13 (Xavier
+initialisation).
 """
 
 import math
@@ -55,15 +56,27 @@ class Dense:
         """Z = A_prev W + b."""
         return A_prev @ self.W + self.b
 
-    def backward(self, A_prev, dZ, need_dA_prev=True):
-        """Given dZ = ∂L/∂Z, the gradients dW = A_prevᵀ dZ, db = the column sums of dZ, and dA_prev = dZ Wᵀ.
+    def weight_gradient(self, A_prev, dZ, rows=None):
+        """Given dZ = ∂L/∂Z, the gradient of the weights: dW = A_prevᵀ dZ.
 
-        Each comes from Z = A_prev W + b by the chain rule: z_ij = Σ_k a_ik w_kj + b_j, so
-        ∂L/∂w_kj = Σ_i a_ik ∂L/∂z_ij (that is A_prevᵀ dZ), ∂L/∂b_j = Σ_i ∂L/∂z_ij, and
-        ∂L/∂a_ik = Σ_j ∂L/∂z_ij w_kj (that is dZ Wᵀ). The first layer's dA_prev would be
-        the gradient with respect to the pixels, which nothing uses: need_dA_prev=False skips it.
+        From z_ij = Σ_k a_ik w_kj + b_j by the chain rule, ∂L/∂w_kj = Σ_i a_ik ∂L/∂z_ij: a
+        sum over the batch's samples i, which is A_prevᵀ dZ. rows = range(start, stop) asks
+        for those rows k of dW only: row k needs column k of A_prev and nothing else of it,
+        so it is (A_prev's columns start to stop − 1)ᵀ dZ, each row as in the whole dW
+        (network/parallel.py shares the rows of dW out among processes that way).
         """
-        dW = A_prev.T @ dZ
-        db = dZ.sum(axis=0)
-        dA_prev = dZ @ self.W.T if need_dA_prev else None
-        return dW, db, dA_prev
+        if rows is not None:
+            A_prev = A_prev.columns(rows.start, rows.stop)
+        return A_prev.T @ dZ
+
+    def bias_gradient(self, dZ):
+        """db = the column sums of dZ: ∂L/∂b_j = Σ_i ∂L/∂z_ij, as b_j is added to every sample's z_ij."""
+        return dZ.sum(axis=0)
+
+    def input_gradient(self, A_prev, dZ):
+        """dA_prev = dZ Wᵀ, the gradient passed down to the layer below: ∂L/∂a_ik = Σ_j ∂L/∂z_ij w_kj.
+
+        Row i of it comes from row i of dZ alone: sample i's own. (A_prev is not needed
+        here; a pooling's input_gradient needs its input.)
+        """
+        return dZ @ self.W.T

@@ -106,30 +106,42 @@ class Network:
     def backward(self, A, labels, masks=None):
         """Backpropagation: the gradient of the mean cross-entropy for every layer, [(dW_1, db_1), ...].
 
-        A is what forward returned, masks the dropout masks forward was given. Starting from
-        the output, dZ = (P − Y) / m; then for each layer l, from the last to the first,
-        dW_l = A_{l−1}ᵀ dZ_l and db_l = the column sums of dZ_l, and the gradient passes down
-        through the weights and φ: dZ_{l−1} = (dZ_l W_lᵀ) ⊙ φ′(Z_{l−1}) (docs/math.md,
-        section 5), and through the masks on the way, where there are some (section 14). A
-        convolution's backward gives its dW, db and dA_prev the same way; a pooling gives
-        only dA_prev, and as no φ follows it, its dA is its dZ. One (dW, db) pair for each
+        A is what forward returned, masks the dropout masks forward was given. The gradient
+        flows down from the output, dZ_l for each layer l from the last to the first
+        (backpropagate, below); each layer with weights turns its dZ_l into
+        dW_l = A_{l−1}ᵀ dZ_l and db_l = the column sums of dZ_l (docs/math.md, section 5),
+        and a convolution into its own dW and db the same way. One (dW, db) pair for each
         layer with weights, in order.
         """
-        dZ = softmax_cross_entropy_gradient(A[-1], labels)
-        gradients = []
+        gradients = [(layer.weight_gradient(A_prev, dZ), layer.bias_gradient(dZ))
+                     for layer, A_prev, dZ in self.backpropagate(A, labels, masks) if has_weights(layer)]
+        gradients.reverse()
+        return gradients
+
+    def backpropagate(self, A, labels, masks=None, m=None):
+        """The gradient flowing down through the layers: for each layer l, from the last to the first,
+        (layer l, A_{l−1} as it read it, dZ_l = ∂L/∂Z_l).
+
+        Starting from the output, dZ = (P − Y) / m; then the gradient passes down through
+        each layer (its input_gradient: dA_{l−1} = dZ_l W_lᵀ for a dense layer) and φ,
+        dZ_{l−1} = dA_{l−1} ⊙ φ′(Z_{l−1}) (docs/math.md, section 5), and through the masks on
+        the way, where there are some (section 14). A pooling has no φ after it: its dA is
+        its dZ. Row i of every dZ_l comes from sample i alone: this is the part of
+        backpropagation that the rows of a batch can go through apart (network/parallel.py,
+        which gives m, the whole batch's size, when A holds only some of its rows).
+        """
+        dZ = softmax_cross_entropy_gradient(A[-1], labels, m)
         for l in range(len(self.layers), 0, -1):
             layer = self.layers[l - 1]
-            dW, db, dA_prev = layer.backward(self._input_of(l, A, masks), dZ, need_dA_prev=l > 1)
-            if has_weights(layer):
-                gradients.append((dW, db))
+            A_prev = self._input_of(l, A, masks)
+            yield layer, A_prev, dZ
             if l > 1:
+                dA_prev = layer.input_gradient(A_prev, dZ)
                 mask = self._mask_of(l, masks)
                 if mask is not None:
                     dA_prev = dropped(dA_prev, mask, self.dropout)
                 below = self.layers[l - 2]
                 dZ = self.activation.backward(dA_prev, A[l - 1]) if has_weights(below) else dA_prev
-        gradients.reverse()
-        return gradients
 
     def loss_and_gradients(self, X, labels, masks=None):
         """The mean cross-entropy over the batch and its gradient [(dW_1, db_1), ...], one pair per layer."""

@@ -45,18 +45,15 @@ class MaxPool:
             Z.append(pooled)
         return Matrix(Z, check=False)
 
-    def backward(self, A_prev, dZ, need_dA_prev=True):
+    def input_gradient(self, A_prev, dZ):
         """The gradient of the pooling's input: each window's dz goes to its largest value; the others get 0.
 
         The output is z = a_(largest), so ∂z/∂a is 1 for that value and 0 for the other
         three: a small change of a value that is not the largest changes nothing. When
         several values share the largest, the first of them (row by row) is the one
         forward took, and it takes the gradient (docs/math.md, section 17). Pooling has
-        no weights, so there is no dW or db: (None, None, dA_prev), and dA_prev is None too
-        when it is not needed (a pooling of the network's inputs).
+        no weights: this is all of its backward pass.
         """
-        if not need_dA_prev:
-            return None, None, None
         channels, height, width = self.input_shape
         _, out_height, out_width = self.output_shape
         dA_prev = []
@@ -67,7 +64,7 @@ class MaxPool:
                     for col in range(out_width):
                         da[self._largest_in_window(a, c, row, col)] = d[(c * out_height + row) * out_width + col]
             dA_prev.append(da)
-        return None, None, Matrix(dA_prev, check=False)
+        return Matrix(dA_prev, check=False)
 
     def _largest_in_window(self, a, c, row, col):
         """The position in a of the largest value of window (row, col) of channel c; the first of equals.

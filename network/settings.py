@@ -7,6 +7,7 @@ as any other change would make a different run from the one being continued.
 
 import argparse
 import math
+import os
 import re
 
 from data.catalog import DATASETS, DEFAULT_DATASET, lookup
@@ -125,6 +126,11 @@ def parse_args(argv=None):
     live.add_argument("--host", help="with --live: the address to listen on (default 127.0.0.1: this machine only)")
     live.add_argument("--paused", action="store_true",
                       help="with --live: wait for Resume or Step on the page before the first update")
+    speed = parser.add_argument_group("speed (not a setting of the run: the weights come out the same whatever it "
+                                      "is; not saved, and free to change on --resume)")
+    speed.add_argument("--workers", type=worker_count, default=1, metavar="N",
+                       help="train with N processes, each mini-batch shared out among them, on as many cores "
+                            f"(network/parallel.py); auto: one per core, here {os.cpu_count() or 1} (default 1)")
     args = parser.parse_args(argv)
     if args.hidden and NO_HIDDEN in args.hidden:
         if len(args.hidden) > 1:
@@ -150,6 +156,13 @@ def _number(text, kind, accept, requirement):
 
 def positive_int(text):
     return _number(text, int, lambda n: n >= 1, "a whole number ≥ 1")
+
+
+def worker_count(text):
+    """A number of worker processes, or auto: one per core."""
+    if text == "auto":
+        return os.cpu_count() or 1
+    return _number(text, int, lambda n: n >= 1, "a whole number ≥ 1 or auto")
 
 
 NO_HIDDEN = "none"

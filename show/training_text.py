@@ -42,6 +42,12 @@ def header(settings, train_set, test_set, net, model_path, state_path, history):
     return lines
 
 
+def workers(count):
+    """The line that says training is shared out among count processes (train.py --workers)."""
+    return (f"Working:  on {count} processes (--workers {count}), each batch shared out among them: "
+            "the same weights as on one")
+
+
 def activation(settings):
     """The hidden activation, for the network's line, when it is not the default ReLU: " (sigmoid)"."""
     return "" if settings.get("activation", "relu") == "relu" else f" ({settings['activation']})"

@@ -48,12 +48,6 @@ def assert_within_the_bound(product, byte_rows, w_rows):
             assert abs(Fraction(z) - exact) <= bound, (z, float(exact), float(bound))
 
 
-@pytest.fixture(autouse=True)
-def always_pack(monkeypatch):
-    """Pack every product, however small: the tests' matrices are far below PACKING_PAYS."""
-    monkeypatch.setattr(byte_module, "PACKING_PAYS", 0)
-
-
 # ---------------------------------------------------------------- what a ByteMatrix is
 
 def test_elements_are_the_bytes_over_255():
@@ -224,17 +218,72 @@ def test_packing_is_used_on_cpython_and_not_on_pypy():
     assert byte_module.PACKING == (sys.implementation.name != "pypy")
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_a_row_of_the_product_does_not_depend_on_the_other_rows(seed):
+    """Row i of B @ W comes out the same, bit for bit, whether B has that row alone, a few rows or all
+    of them: network/parallel.py shares a batch's rows out among processes. Rows of few non-zero
+    bytes, and W with fewer rows than B, as many, and more."""
+    rng = random.Random(seed)
+    byte_rows = random_bytes(rng, 12, 6, zeros=0.6) + [bytes(6), b"\x00\x00\x00\x00\x00\x07"]
+    for p in (3, 6, 20):
+        W = Matrix(random_floats(rng, 6, p))
+        whole = (ByteMatrix(byte_rows) @ W).tolist()
+        for start, stop in [(0, 1), (3, 4), (12, 13), (13, 14), (0, 5), (5, 14), (2, 9)]:
+            assert repr((ByteMatrix(byte_rows[start:stop]) @ W).tolist()) == repr(whole[start:stop])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_column_of_the_product_with_the_bytes_on_the_right_does_not_depend_on_the_other_columns(seed):
+    """D @ B's columns j likewise, B's columns taken alone: a convolution's dW rows computed apart
+    (network/fast/convolution.py) are such products."""
+    rng = random.Random(seed)
+    B = ByteMatrix(random_bytes(rng, 9, 7, zeros=0.5))
+    D = Matrix(random_floats(rng, 4, 9))
+    whole = (D @ B).tolist()
+    for start, stop in [(0, 1), (6, 7), (0, 3), (3, 7)]:
+        assert repr((D @ B.columns(start, stop)).tolist()) == repr([row[start:stop] for row in whole])
+
+
 @pytest.mark.skipif(not byte_module.PACKING, reason="PyPy never packs")
-def test_packing_waits_for_enough_non_zero_bytes(monkeypatch):
+def test_w_packed_in_parts_gives_the_product_of_w_packed_whole(monkeypatch):
+    """Worker processes each pack their rows of W on the grid of W's top and hand them round
+    (network/parallel.py): with the parts, the product is the product of W packed whole."""
+    rng = random.Random(5)
+    X = ByteMatrix(random_bytes(rng, 6, 12, zeros=0.5))
+    w_rows = random_floats(rng, 12, 4)
+    whole = (X @ Matrix(w_rows)).tolist()
+    parts = [byte_module.packed_part(w_rows[start:stop], byte_module.grid_exponent(5.0), 12)
+             for start, stop in ((0, 5), (5, 12))]
+    top = byte_module.largest_of([top for top, _, _ in parts])
+    assert top == max(abs(w) for row in w_rows for w in row)
+    exponent = byte_module.grid_exponent(top)
+    (_, packed, _), (_, _, data) = [byte_module.packed_part(w_rows[start:stop], exponent, 12)
+                                    for start, stop in ((0, 5), (5, 12))]
+    W = byte_module.packed_matrix(w_rows, top, exponent, [packed, data])  # as whole numbers, and as bytes
+    assert isinstance(W, byte_module.PackedMatrix) and W.tolist() == w_rows
     calls = []
-    real = byte_module._packed_product
-    monkeypatch.setattr(byte_module, "_packed_product", lambda *args: calls.append(len(args[0])) or real(*args))
-    monkeypatch.setattr(byte_module, "PACKING_PAYS", 4)
-    W = Matrix([[1.0, -3.0], [7.0, 2.0]] * 2)  # 4 rows: packing needs 16 non-zero bytes
-    ByteMatrix([b"\xff\x00\xfd\xfc"] * 5) @ W  # 15
-    assert calls == []
-    ByteMatrix([b"\xff\x01\xfd\xfc"] * 4) @ W  # 16
-    assert calls == [4]
+    real = byte_module._pack
+    monkeypatch.setattr(byte_module, "_pack", lambda *args: calls.append(args) or real(*args))
+    assert repr((X @ W).tolist()) == repr(whole) and calls == []  # not packed again
+    wrong = byte_module.packed_matrix(w_rows, top, exponent + 1, [data for _, _, data in parts])
+    assert repr((X @ wrong).tolist()) == repr(whole) and len(calls) == 1  # another grid: packed anew
+    W[0, 0] = 100.0  # a change forgets the packing
+    assert W.packing is None and (X @ W).tolist() == (X @ Matrix(W.tolist())).tolist()
+
+
+def test_the_top_of_w_is_nan_when_a_part_holds_an_infinity_or_a_nan():
+    assert math.isnan(byte_module.largest_of([1.0, math.nan, 3.0]))
+    assert byte_module.largest_of([1.0, 3.0, 2.0]) == 3.0
+    assert math.isnan(byte_module.packed_part([[1.0, math.inf]], 0, 1)[0])
+
+
+def test_columns_of_a_byte_matrix_are_a_byte_matrix_of_those_bytes():
+    X = ByteMatrix([b"\x00\xff\x80", b"\x01\x02\x03"])
+    assert isinstance(X.columns(1, 3), ByteMatrix)
+    assert X.columns(1, 3).byte_rows == [b"\xff\x80", b"\x02\x03"]
+    assert X.columns(0, 1).tolist() == Matrix(X.tolist()).columns(0, 1).tolist()
+    with pytest.raises(ValueError, match="columns"):
+        X.columns(2, 4)
 
 
 def test_the_network_learns_the_same_from_bytes_as_from_their_floats():

@@ -67,7 +67,7 @@ def test_the_convolutions_gradients_worked_by_hand(both_ways):
     layer = Conv(Matrix([[2.0], [0.0], [0.0], [-1.0]]), Matrix([[0.0]]), (1, 3, 3))
     image = Matrix([[1, 2, 0, 0, 1, 3, 4, 0, 1]])
     dZ = Matrix([[1.0, 0.0, 0.0, 2.0]])  # the places (0, 0) and (1, 1) only
-    dW, db, dA = layer.backward(image, dZ)
+    dW, db, dA = layer.weight_gradient(image, dZ), layer.bias_gradient(dZ), layer.input_gradient(image, dZ)
     # dw_(kr,kc) = 1 · a(kr, kc) + 2 · a(1 + kr, 1 + kc)
     assert dW.tolist() == [[1 + 2 * 1], [2 + 2 * 3], [0 + 2 * 0], [1 + 2 * 1]]
     assert db.tolist() == [[3.0]]
@@ -88,9 +88,8 @@ def test_pooling_sends_the_gradient_to_the_first_largest_value(both_ways):
     pool = MaxPool((2, 2, 2))
     A = Matrix([[3, 3, 3, 3,  # a tie: the first, top left, takes it
                  0, 1, 2, 2]])  # channel 2: the first 2 (bottom left)
-    _, _, dA = pool.backward(A, Matrix([[10.0, 20.0]]))
+    dA = pool.input_gradient(A, Matrix([[10.0, 20.0]]))
     assert dA.tolist() == [[10, 0, 0, 0, 0, 0, 20, 0]]
-    assert pool.backward(A, Matrix([[10.0, 20.0]]), need_dA_prev=True)[:2] == (None, None)
 
 
 def test_a_nan_in_a_window_wins_only_when_it_comes_first(both_ways):
@@ -231,11 +230,10 @@ def patch_sums(layer, byte_rows):
 
 @pytest.mark.skipif(not byte_module.PACKING, reason="PyPy convolves the image bytes as floats: bit for bit the loops")
 @pytest.mark.parametrize("seed", range(6))
-def test_the_packed_convolution_of_image_bytes_is_within_its_bound(monkeypatch, seed):
+def test_the_packed_convolution_of_image_bytes_is_within_its_bound(seed):
     """|z − exact z| ≤ ((Σ patch bytes + 255) / 255)(γ/2 + 2U top) + 4U |exact z|: ByteMatrix's bound
     (tests/test_byte_matrix.py) for the patch, with the bias as one more weight, times the byte 255;
     top = the largest |w| or |b|, and max top < 2⁵⁰ γ."""
-    monkeypatch.setattr(byte_module, "PACKING_PAYS", 0)
     rng = random.Random(seed)
     channels, K, filters = rng.randint(1, 3), rng.randint(1, 5), rng.randint(1, 4)
     height, width = rng.randint(K + 1, 14), rng.randint(K + 1, 14)
@@ -253,16 +251,16 @@ def test_the_packed_convolution_of_image_bytes_is_within_its_bound(monkeypatch, 
 
 
 @pytest.mark.skipif(not byte_module.PACKING, reason="PyPy convolves the image bytes as floats: bit for bit the loops")
-def test_the_packed_weight_gradient_is_within_its_bound(monkeypatch):
+def test_the_packed_weight_gradient_is_within_its_bound():
     """dW = patchesᵀ dZ by the packed product, dZ on the grid of its largest |dz|: ByteMatrix's bound."""
-    monkeypatch.setattr(byte_module, "PACKING_PAYS", 0)
     rng = random.Random(4)
     layer = Conv(Matrix([[rng.gauss(0, 1) for _ in range(3)] for _ in range(2 * 9)]), Matrix.zeros(1, 3), (2, 7, 8))
     byte_rows = [bytes(rng.choice([0, 0, 255, rng.randrange(256)]) for _ in range(2 * 7 * 8)) for _ in range(4)]
     dZ = Matrix([[rng.gauss(0, 1e-3) if rng.random() < 0.4 else 0.0 for _ in range(3 * 5 * 6)] for _ in range(4)])
-    dW, db, _ = layer.backward(ByteMatrix(byte_rows), dZ, need_dA_prev=False)
+    dW, db = layer.weight_gradient(ByteMatrix(byte_rows), dZ), layer.bias_gradient(dZ)
     with textbook():
-        plain_dW, plain_db, _ = layer.backward(Matrix([[x / 255 for x in a] for a in byte_rows]), dZ, False)
+        floats = Matrix([[x / 255 for x in a] for a in byte_rows])
+        plain_dW, plain_db = layer.weight_gradient(floats, dZ), layer.bias_gradient(dZ)
     assert db == plain_db  # the sums of dZ: no bytes in them
     top = max(abs(d) for row in dZ.rows for d in row)
     grid = math.ldexp(1.0, math.frexp(top)[1] - 50)

@@ -215,18 +215,41 @@ def check_conv_forward():
         same_convolution(plain, lambda: fast_convolution._forward_by_im2col(layer, X))
 
 
-def check_conv_backward():
+def backward_cases():
+    """convolution_cases, and the infinite ones with place 0 without a gradient from any filter:
+    skipping it would skip 0 · ∞."""
     cases = list(convolution_cases())
     for layer, X, dZ in infinite_cases():
         places = layer.output_shape[1] * layer.output_shape[2]
-        # place 0 without a gradient from any filter: skipping it would skip 0 · ∞
         cases.append((layer, X, Matrix([[0.0 if k % places == 0 else d for k, d in enumerate(row)] for row in dZ.tolist()])))
-    for layer, X, dZ in cases:
-        for need_dA_prev in (True, False):
-            plain = lambda: layer.backward(X, dZ, need_dA_prev)  # noqa: E731
+    return cases
+
+
+def check_conv_weight_gradient():
+    """The whole dW, and some of its rows (c, kr, kc) alone, which must be those rows of the whole."""
+    for layer, X, dZ in backward_cases():
+        size = layer.W.shape[0]
+        for rows in (None, range(size), range(0, (size + 1) // 2), range(size // 2, size), range(size - 1, size)):
+            plain = lambda: layer.weight_gradient(X, dZ, rows)  # noqa: E731
             same_convolution(plain, plain)
-            same_convolution(plain, lambda: fast_convolution._backward_by_loops(layer, X, dZ, need_dA_prev))
-            same_convolution(plain, lambda: fast_convolution._backward_by_im2col(layer, X, dZ, need_dA_prev))
+            same_convolution(plain, lambda: fast_convolution._weight_gradient_by_loops(layer, X, dZ, rows))
+            same_convolution(plain, lambda: fast_convolution._weight_gradient_by_im2col(layer, X, dZ, rows))
+            if rows is not None:
+                whole = layer.weight_gradient(X, dZ)
+                assert repr(layer.weight_gradient(X, dZ, rows).tolist()) == repr(whole.tolist()[rows.start:rows.stop])
+
+
+def check_conv_bias_gradient():
+    for layer, _, dZ in backward_cases():
+        same(*both_ways(lambda: layer.bias_gradient(dZ)), sums=True)
+
+
+def check_conv_input_gradient():
+    for layer, X, dZ in backward_cases():
+        plain = lambda: layer.input_gradient(X, dZ)  # noqa: E731
+        same_convolution(plain, plain)
+        same_convolution(plain, lambda: fast_convolution._input_gradient_by_loops(layer, X, dZ))
+        same_convolution(plain, lambda: fast_convolution._input_gradient_by_im2col(layer, X, dZ))
 
 
 def pooling_cases():
@@ -246,9 +269,9 @@ def check_pool_forward():
         same(*both_ways(lambda: pool.forward(A)))
 
 
-def check_pool_backward():
+def check_pool_input_gradient():
     for pool, A, dZ in pooling_cases():
-        same(*both_ways(lambda: pool.backward(A, dZ)[2]))
+        same(*both_ways(lambda: pool.input_gradient(A, dZ)))
 
 
 class Layer:
@@ -313,9 +336,11 @@ CHECKS = {
     ("SGD", "step"): check_sgd_step,
     ("Adam", "step"): check_adam_step,
     ("Conv", "forward"): check_conv_forward,
-    ("Conv", "backward"): check_conv_backward,
+    ("Conv", "weight_gradient"): check_conv_weight_gradient,
+    ("Conv", "bias_gradient"): check_conv_bias_gradient,
+    ("Conv", "input_gradient"): check_conv_input_gradient,
     ("MaxPool", "forward"): check_pool_forward,
-    ("MaxPool", "backward"): check_pool_backward,
+    ("MaxPool", "input_gradient"): check_pool_input_gradient,
     ("RMSprop", "step"): check_rmsprop_step,
     ("data.augment", "shifted"): check_shifted,
 }

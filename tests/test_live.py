@@ -181,9 +181,10 @@ def test_the_page_is_answered_by_the_network_being_trained(paused_run, test_set)
 
     status, digits = paused_run.get("/api/training/digits")
     assert [d["label"] for d in digits["digits"]] == list(range(10)) * 2  # the first two of each class
-    for d in digits["digits"]:
+    # the page's digits are predicted together, as one batch of image bytes (a ByteMatrix's product)
+    together = net.predict_proba(test_set.matrix([d["index"] for d in digits["digits"]])).rows
+    for d, P in zip(digits["digits"], together):
         assert d["pixels"] == list(test_set.image(d["index"]))
-        P = net.predict_proba(Matrix.row([p / 255 for p in d["pixels"]])).rows[0]
         assert d["prediction"] == P.index(max(P)) and d["probability"] == max(P)
 
     paused_run.post("/api/training/step")

@@ -91,9 +91,9 @@ def compute_worked_example(doc):
     shifted = Z2 - Z2.max(axis=1)
     P = softmax(Z2)
     dZ2 = softmax_cross_entropy_gradient(P, labels)
-    dW2, db2, dA1 = output.backward(A1, dZ2)
+    dW2, db2, dA1 = output.weight_gradient(A1, dZ2), output.bias_gradient(dZ2), output.input_gradient(A1, dZ2)
     dZ1 = relu_backward(dA1, A1)
-    dW1, db1, _ = hidden.backward(X, dZ1, need_dA_prev=False)
+    dW1, db1 = hidden.weight_gradient(X, dZ1), hidden.bias_gradient(dZ1)
 
     loss, gradients = net.loss_and_gradients(X, labels)
     # The hand-made chain above and Network.backward must agree exactly.
@@ -255,7 +255,7 @@ def test_shapes_table_matches_a_real_784_128_10_network():
     Z2 = net.layers[1].forward(A1)
     P = softmax(Z2)
     dZ2 = softmax_cross_entropy_gradient(P, labels)
-    _, _, dA1 = net.layers[1].backward(A1, dZ2)
+    dA1 = net.layers[1].input_gradient(A1, dZ2)
     dZ1 = relu_backward(dA1, A1)
     (dW1, db1), (dW2, db2) = net.loss_and_gradients(X, labels)[1]
     Y = one_hot(labels, 10)

@@ -35,6 +35,7 @@ ByteMatrix multiplies as any Matrix does.
 import math
 import sys
 from array import array
+from collections import namedtuple
 from functools import cached_property
 from itertools import chain, compress, repeat
 from operator import add, mul, sub, truediv
@@ -49,11 +50,8 @@ SLOT_BYTES = 9
 MAX_SLOT_BYTES = 12
 PIXEL_MAX = 255
 
-# Packing pays off where Python's own loops are slow (CPython), not under a JIT (PyPy), and
-# only for enough non-zero bytes: packing a row of W costs about as much as multiplying it
-# by four bytes the float way (measured: about 20 MNIST images times W1 break even).
+# Packing pays off where Python's own loops are slow (CPython), not under a JIT (PyPy).
 PACKING = sys.implementation.name != "pypy"
-PACKING_PAYS = 4  # non-zero bytes in A, at least, per row of W
 
 FLOAT_OF_BYTE = [byte / PIXEL_MAX for byte in range(PIXEL_MAX + 1)]  # looked up: faster than dividing
 
@@ -92,13 +90,15 @@ class ByteMatrix(Matrix):
         """(m, n): the number of rows and of columns, read off the bytes (no floats needed)."""
         return len(self.byte_rows), len(self.byte_rows[0])
 
+    def columns(self, start, stop):
+        """The columns start to stop − 1 (see Matrix.columns), still a ByteMatrix: a slice of every row of bytes."""
+        self._check_columns(start, stop)
+        return ByteMatrix([row[start:stop] for row in self.byte_rows])
+
     def __setitem__(self, index, value):
         raise TypeError("a ByteMatrix holds the bytes of images and cannot be changed: "
                         "make a Matrix of its floats (Matrix(x.tolist())) to change one")
 
-    def _nonzero_count(self):
-        """How many bytes are not 0."""
-        return sum(len(row) - row.count(0) for row in self.byte_rows)
 
 
 @fast_form(ByteMatrix, "__matmul__", exact=False)
@@ -120,24 +120,34 @@ def matmul(a, w):
     W must hold finite numbers, the largest between 2⁻⁹⁰⁰ and 2⁹⁰⁰ in size (or all
     zeros), or the product is left to Matrix.__matmul__: infinities and NaNs must show in
     the product as they would in the textbook's, and the limits keep γ and the floats
-    _pack and _unpack build far from overflow and underflow. So is a product with fewer
-    than PACKING_PAYS non-zero bytes in A per row of W (a few images), for which packing
-    W would take longer than it saves; one whose sums would outgrow even the widest slots
-    (more than 2⁴⁵ / 255 columns in A: never in practice); and every product on PyPy.
+    _pack and _unpack build far from overflow and underflow. So is a product whose sums
+    would outgrow even the widest slots (more than 2⁴⁵ / 255 columns in A: never in
+    practice), and every product on PyPy.
+
+    Row i of the product depends on row i of A and on W, never on how many other rows A
+    has: every choice here is made from W alone. So the rows of a product computed a few
+    at a time are the rows of the whole product, bit for bit, which is what lets worker
+    processes share a batch's rows out (network/parallel.py). Packing W therefore happens
+    even for a single image, where it costs more than it saves (about 10 ms for the
+    first layer's W: benchmarks/predict_time.py).
     """
     if not isinstance(w, Matrix):
         return NotImplemented
     a._check_product_shapes(w)
-    n = len(w.rows)
-    if not (PACKING and n < _most_terms(MAX_SLOT_BYTES) and a._nonzero_count() >= PACKING_PAYS * n):
+    n, p = w.shape
+    if not (PACKING and n < _most_terms(MAX_SLOT_BYTES)):
         return Matrix.__matmul__(a, w)
-    top = _largest_size(w.rows)
+    packing = w.packing if isinstance(w, PackedMatrix) else None
+    top = packing.top if packing else _largest_size(w.rows)
     if not (top == 0.0 or 2.0 ** -900 < top < 2.0 ** 900):
         return Matrix.__matmul__(a, w)
-    # (B W) / 255 = B (W / 255), B the bytes: divide whichever of W and the product has fewer rows.
-    if n < len(a.byte_rows):
+    # (B W) / 255 = B (W / 255), B the bytes: divide W (n × p numbers) first when it has no more rows than
+    # columns, else the product (a row of p for each row of A), which for a layer's forward pass, W tall
+    # and A a batch, is the smaller. (Not "whichever is smaller": that would depend on A's rows.)
+    if n <= p:
         return Matrix(_packed_product(a.byte_rows, _divided(w.rows), top / PIXEL_MAX), check=False)
-    return Matrix(_divided(_packed_product(a.byte_rows, w.rows, top)), check=False)
+    packed = packing.rows if packing and packing.exponent == _grid_exponent(top) else None
+    return Matrix(_divided(_packed_product(a.byte_rows, w.rows, top, packed)), check=False)
 
 
 @fast_form(ByteMatrix, "__rmatmul__", exact=False)
@@ -178,22 +188,81 @@ def rmatmul(b, d):
     return Matrix(_divided(_unpack(sums, len(b.byte_rows[0]), exponent, slot_bytes)), check=False)
 
 
-def _packed_product(byte_rows, w_rows, top):
+def _packed_product(byte_rows, w_rows, top, packed=None):
     """The rows of B W for whole numbers byte_ik (0..255, rows of bytes) and floats w_kj, top = max |w_kj|.
 
-    R_k is row k of W packed (see _pack), slot j holding r_kj with w_kj ≈ r_kj γ. Row i
-    of the product is S_i = Σ_k byte_ik R_k, over the non-zero bytes only: slot j holds the
-    whole number Σ_k byte_ik r_kj, which _unpack turns back into Σ_k byte_ik r_kj · γ ≈ Σ_k byte_ik w_kj.
+    R_k is row k of W packed (see _pack; packed, when W's rows come packed already), slot j
+    holding r_kj with w_kj ≈ r_kj γ. Row i of the product is S_i = Σ_k byte_ik R_k, over the
+    non-zero bytes only: slot j holds the whole number Σ_k byte_ik r_kj, which _unpack turns
+    back into Σ_k byte_ik r_kj · γ ≈ Σ_k byte_ik w_kj.
     """
     exponent = _grid_exponent(top)
     slot_bytes = _slot_bytes(len(w_rows))
-    packed = _pack(w_rows, exponent, slot_bytes)
+    packed = packed or _pack(w_rows, exponent, slot_bytes)
     counts = [sum(byte_row) for byte_row in byte_rows]  # a row of zeros (a pixel dark in every image) gives zeros
     sums = [sum(map(mul, compress(byte_row, byte_row), compress(packed, byte_row)))
             for byte_row in compress(byte_rows, counts)]
     p = len(w_rows[0])
     unpacked = iter(_unpack(sums, p, exponent, slot_bytes))
     return [next(unpacked) if count else [0.0] * p for count in counts]
+
+
+# ---------------------------------------------------------------------- W packed ahead, in parts
+
+Packing = namedtuple("Packing", "top exponent rows")
+Packing.__doc__ = """A matrix W's rows packed ahead of a product: top = max |w| (NaN if W holds an infinity or a
+NaN), the exponent e of the grid γ = 2^e they were packed on, and the rows, packed (_pack)."""
+
+
+class PackedMatrix(Matrix):
+    """A Matrix of floats that comes with its rows packed already (a Packing), for matmul: the first layer's
+    W as worker processes hand it round, each having packed the rows it computed (network/parallel.py),
+    so that none of them packs the whole of W. a[i, j] = v forgets the packing."""
+
+    def __init__(self, rows, packing):
+        super().__init__(rows, check=False)
+        self.packing = packing
+
+    def __setitem__(self, index, value):
+        self.packing = None
+        super().__setitem__(index, value)
+
+
+def packed_part(rows, exponent, total_rows):
+    """Some rows of a W of total_rows rows, packed as matmul packs W, on the grid 2^exponent (the grid of
+    the whole W's top: a guess, until that is known, see packed_matrix): (their max |w|, the packed rows,
+    the same as bytes, to send)."""
+    if not PACKING:
+        return _largest_size(rows), [], b""
+    slot_bytes = _slot_bytes(total_rows)
+    row_bytes = slot_bytes * len(rows[0])
+    packed = _pack(rows, exponent, slot_bytes)
+    return _largest_size(rows), packed, b"".join(S.to_bytes(row_bytes, "little", signed=True) for S in packed)
+
+
+def largest_of(tops):
+    """The largest of the tops of W's parts (packed_part's), NaN if one is: the top of W."""
+    return math.nan if any(map(math.isnan, tops)) else max(tops)
+
+
+def packed_matrix(rows, top, exponent, parts):
+    """W, its rows as floats, with the packed rows of its parts, in order (packed_part's packed rows, or
+    their bytes), their top and the exponent of the grid they were packed on. matmul uses them when that
+    is the grid of W's top, and packs W itself when it is not (the guess was wrong)."""
+    row_bytes = _slot_bytes(len(rows)) * len(rows[0])
+    packed = []
+    for part in parts:
+        if isinstance(part, bytes):
+            view = memoryview(part)
+            part = [int.from_bytes(view[start:start + row_bytes], "little", signed=True)
+                    for start in range(0, len(part), row_bytes)]
+        packed += part
+    return PackedMatrix(rows, Packing(top, exponent, packed))
+
+
+def grid_exponent(top):
+    """The exponent e of the grid γ = 2^e on which matmul packs a W of largest |w| top (0 for NaN or 0)."""
+    return _grid_exponent(top) if math.isfinite(top) else 0
 
 
 def _divided(rows):

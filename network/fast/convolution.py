@@ -14,17 +14,18 @@ computed by the fast product of my_math/fast/, which adds the terms of each sum 
 order k = 0, 1, ... of the row, the order of forward's loops over (c, kr, kc). The bias
 comes last, as in forward's total + b_f: each patch ends with one more value, 1, and W
 with one more row, b, so that the last term of each sum is 1 · b_f = b_f. The backward
-pass is two more products, read off forward's loops in the same way:
+pass is two more products, read off the loops in the same way:
 
-    dWᵀ = dZᵀ @ patches   row f of dZᵀ holds dz_i,(f,row,col) for every image and place, in
-                          (i, row, col) order, and column (c, kr, kc) of the patches the
-                          input value at (c, row+kr, col+kc) in that same order;
-    dA_prev = col2im(dZ @ Wᵀ)   row (i, row, col) of dZ Wᵀ holds, for each (c, kr, kc), the
-                          Σ_f dz · w that the place sends back to its patch; col2im adds it
-                          onto the input value at (c, row+kr, col+kc).
+    dWᵀ = dZᵀ @ patches   (weight_gradient) row f of dZᵀ holds dz_i,(f,row,col) for every
+                          image and place, in (i, row, col) order, and column (c, kr, kc) of
+                          the patches the input value at (c, row+kr, col+kc) in that same order;
+    dA_prev = col2im(dZ @ Wᵀ)   (input_gradient) row (i, row, col) of dZ Wᵀ holds, for each
+                          (c, kr, kc), the Σ_f dz · w that the place sends back to its patch;
+                          col2im adds it onto the input value at (c, row+kr, col+kc).
 
 (dWᵀ rather than dW = patchesᵀ @ dZ: the same sums, and the patches, bytes for the first
-layer, can then stay on the right of a packed product, below.)
+layer, can then stay on the right of a packed product, below. Rows (c, kr, kc) of dW
+asked for alone are columns of the patches: only those are taken out.)
 
 Each sum gets the same terms in the same order as in network/convolution.py, so these
 are its numbers bit for bit (with Python ≤ 3.11 and PyPy, as products.py explains),
@@ -51,7 +52,7 @@ packed row of the band now serves G · F outputs at a time.
 On PyPy, whose compiler turns plain loops into machine code, building all those patches
 costs more than the loops: there the loops of network/convolution.py stay, arranged
 so that the innermost one runs along a row of the image (_forward_by_loops,
-_backward_by_loops). Each sum still receives its terms in the same order, so they are
+_weight_gradient_by_loops, _input_gradient_by_loops). Each sum still receives its terms in the same order, so they are
 the plain loops' numbers bit for bit.
 """
 
@@ -77,10 +78,24 @@ def forward(self, A_prev):
     return (_forward_by_loops if PYPY else _forward_by_im2col)(self, A_prev)
 
 
-@fast_form(Conv, "backward")
-def backward(self, A_prev, dZ, need_dA_prev=True):
-    """Conv.backward by this Python's engine: im2col on CPython, loops on PyPy."""
-    return (_backward_by_loops if PYPY else _backward_by_im2col)(self, A_prev, dZ, need_dA_prev)
+@fast_form(Conv, "weight_gradient")
+def weight_gradient(self, A_prev, dZ, rows=None):
+    """Conv.weight_gradient by this Python's engine: im2col on CPython, loops on PyPy."""
+    return (_weight_gradient_by_loops if PYPY else _weight_gradient_by_im2col)(self, A_prev, dZ, rows)
+
+
+@fast_form(Conv, "bias_gradient")
+def bias_gradient(self, dZ):
+    """Conv.bias_gradient: each filter's dz of every image and place, (i, row, col) order, summed by the built-in sum."""
+    places = self.output_shape[1] * self.output_shape[2]
+    return Matrix([[sum(chain.from_iterable([d[f * places:(f + 1) * places] for d in dZ.rows]))
+                    for f in range(self.filters)]], check=False)
+
+
+@fast_form(Conv, "input_gradient")
+def input_gradient(self, A_prev, dZ):
+    """Conv.input_gradient by this Python's engine: im2col on CPython, loops on PyPy."""
+    return (_input_gradient_by_loops if PYPY else _input_gradient_by_im2col)(self, A_prev, dZ)
 
 
 def _forward_by_im2col(self, A_prev):
@@ -115,39 +130,48 @@ def _forward_by_im2col(self, A_prev):
                    for start in range(0, len(product), per_image)], check=False)
 
 
-def _backward_by_im2col(self, A_prev, dZ, need_dA_prev):
-    """Conv.backward by im2col: dW = (dZᵀ @ patches)ᵀ, db = the sums of dZ, dA_prev = col2im(dZ @ Wᵀ)."""
+def _weight_gradient_by_im2col(self, A_prev, dZ, rows):
+    """Conv.weight_gradient by im2col: dW = (dZᵀ @ patches)ᵀ, the patches of the positions (c, kr, kc) in rows."""
     F = self.filters
     places = self.output_shape[1] * self.output_shape[2]
     is_bytes = isinstance(A_prev, ByteMatrix)
-    rows = A_prev.byte_rows if is_bytes else A_prev.rows
+    inputs = A_prev.byte_rows if is_bytes else A_prev.rows
+    positions = rows if rows is not None else range(self.W.shape[0])
     # dZᵀ: row f holds filter f's dz of every image and place, in (i, row, col) order.
     dZ_T = [list(chain.from_iterable([d[f * places:(f + 1) * places] for d in dZ.rows])) for f in range(F)]
-    db = Matrix([[sum(row) for row in dZ_T]], check=False)
-    dA_prev = None
-    if need_dA_prev:
-        by_place = Matrix([list(values) for values in zip(*dZ_T)], check=False)
-        dA_prev = _col2im(by_place @ self.W.T, self.input_shape, self.kernel, len(rows))
     # dWᵀ = dZᵀ @ patches, the patches a row per place: with image bytes, ByteMatrix's packed product
     # the other way round. The places where no filter has a gradient (all dz = 0: more than half of
     # them after a pooling) add only 0 to every sum, and are left out of both (unless the input
     # holds an infinity or a NaN, which 0 times makes NaN).
-    live = list(map(any, zip(*dZ_T))) if is_bytes or all_finite(rows) else [True] * len(dZ_T[0])
+    live = list(map(any, zip(*dZ_T))) if is_bytes or all_finite(inputs) else [True] * len(dZ_T[0])
     if not any(live):
-        return Matrix.zeros(*self.W.shape), db, dA_prev
-    patches = _patches(rows, self.input_shape, self.kernel, 1, is_bytes, with_one=False, keep=live)
+        return Matrix.zeros(len(positions), F)
+    patches = _patches(inputs, self.input_shape, self.kernel, 1, is_bytes, with_one=False, keep=live,
+                       positions=positions)
     patches = ByteMatrix(patches) if is_bytes else Matrix(patches, check=False)
     dW_T = Matrix([list(compress(row, live)) for row in dZ_T], check=False) @ patches
-    return dW_T.T, db, dA_prev
+    return dW_T.T
+
+
+def _input_gradient_by_im2col(self, A_prev, dZ):
+    """Conv.input_gradient by im2col: col2im(dZ @ Wᵀ), dZ laid out a row per image and place."""
+    F = self.filters
+    places = self.output_shape[1] * self.output_shape[2]
+    # Row (i, place) holds the dz of every filter f at that place of image i.
+    by_place = Matrix([list(values) for d in dZ.rows for values in zip(*[d[f * places:(f + 1) * places] for f in range(F)])],
+                      check=False)
+    return _col2im(by_place @ self.W.T, self.input_shape, self.kernel, len(dZ.rows))
 
 
 @functools.lru_cache(maxsize=None)
-def _patch_getter(input_shape, K, G, with_one):
-    """A function that takes every patch out of an image, one after another, in (row, patch) order.
+def _patch_getter(input_shape, K, G, with_one, positions=None):
+    """A function that takes every patch out of an image, one after another, in (row, patch) order, and
+    the size of a patch.
 
     A patch is K rows of G + K − 1 values for each channel, in (c, kr, j) order, and then,
-    with_one, the 1 for the bias. A column past the image's right edge reads the 0, and the
-    1 is read from, the two values appended to each image (index channels · height · width, and the next).
+    with_one, the 1 for the bias; with positions (a range of (c, kr, kc) positions, for G = 1),
+    only the values at those. A column past the image's right edge reads the 0, and the 1 is
+    read from, the two values appended to each image (index channels · height · width, and the next).
     """
     channels, height, width = input_shape
     out_height, out_width = height - K + 1, width - K + 1
@@ -155,18 +179,20 @@ def _patch_getter(input_shape, K, G, with_one):
     indices = []
     for row in range(out_height):
         for first in range(0, out_width, G):
-            indices += [(c * height + row + kr) * width + x if x < width else beyond
-                        for c in range(channels) for kr in range(K) for x in range(first, first + G + K - 1)]
+            patch = [(c * height + row + kr) * width + x if x < width else beyond
+                     for c in range(channels) for kr in range(K) for x in range(first, first + G + K - 1)]
+            indices += [patch[k] for k in positions] if positions is not None else patch
             indices += [beyond + 1] * with_one
-    return gather(indices)
+    size = (len(positions) if positions is not None else channels * K * (G + K - 1)) + with_one
+    return gather(indices), size
 
 
-def _patches(rows, input_shape, K, G, is_bytes, with_one, keep=None):
+def _patches(rows, input_shape, K, G, is_bytes, with_one, keep=None, positions=None):
     """Every patch of every image, as bytes or as a list of floats: the rows of im2col's matrix, (i, row, patch)
-    order; only those whose flag in keep (one for each, in that order) is true, when keep is given."""
+    order; only those whose flag in keep (one for each, in that order) is true, when keep is given; only
+    the values at positions (see _patch_getter), when they are given."""
     ends = b"\x00\xff" if is_bytes else [0.0, 1.0]  # the 0 past the edge, and the 1 (a byte 255) for the bias
-    size = input_shape[0] * K * (G + K - 1) + with_one
-    get = _patch_getter(input_shape, K, G, with_one)
+    get, size = _patch_getter(input_shape, K, G, with_one, positions)
     keep = iter(keep) if keep is not None else None
     patches = []
     for a in rows:
@@ -259,39 +285,37 @@ def _forward_by_loops(self, A_prev):
     return Matrix(Z, check=False)
 
 
-def _backward_by_loops(self, A_prev, dZ, need_dA_prev):
-    """Conv.backward for PyPy: each place of each image, in order, adds dz times its patch to the
-    sums of dW, and dz to db; a dz of 0 adds nothing and is skipped (unless the inputs hold
-    an infinity or a NaN, which 0 times makes NaN). dA_prev by the loops of Conv._input_gradient,
-    a place whose dz are all 0 skipped the same way (unless W holds an infinity or a NaN)."""
+def _weight_gradient_by_loops(self, A_prev, dZ, rows):
+    """Conv.weight_gradient for PyPy: each place of each image, in order, adds dz times the values of its
+    patch at the positions (c, kr, kc) in rows to the sums of dW; a dz of 0 adds nothing and is
+    skipped (unless the inputs hold an infinity or a NaN, which 0 times makes NaN)."""
     channels, height, width = self.input_shape
     K, F = self.kernel, self.filters
     _, out_height, out_width = self.output_shape
-    size = channels * K * K
-    offsets = [(c * height + kr) * width + kc for c in range(channels) for kr in range(K) for kc in range(K)]
-    sums = [[0.0] * size for _ in range(F)]  # sums[f][(c, kr, kc)]: dW's column f
-    db = [0.0] * F
+    positions = rows if rows is not None else range(channels * K * K)
+    offsets = [(k // (K * K) * height + k // K % K) * width + k % K for k in positions]
+    size = len(offsets)
+    sums = [[0.0] * size for _ in range(F)]  # sums[f][k]: dW's column f
     skip = all_finite(A_prev.rows)
     for a, d in zip(A_prev.rows, dZ.rows):
         for f in range(F):
-            column, total = sums[f], db[f]
+            column = sums[f]
             for row in range(out_height):
                 for col in range(out_width):
                     dz = d[(f * out_height + row) * out_width + col]
                     if dz != 0.0 or not skip:
-                        total += dz
                         corner = row * width + col
                         for k in range(size):
                             column[k] += dz * a[corner + offsets[k]]
-            db[f] = total
-    dA_prev = _input_gradient_by_loops(self, dZ, offsets) if need_dA_prev else None
-    return Matrix([list(row) for row in zip(*sums)], check=False), Matrix([db], check=False), dA_prev
+    return Matrix([list(row) for row in zip(*sums)], check=False)
 
 
-def _input_gradient_by_loops(self, dZ, offsets):
-    """Conv._input_gradient for PyPy, the places whose dz are all 0 skipped (when W is finite)."""
+def _input_gradient_by_loops(self, A_prev, dZ):
+    """Conv.input_gradient for PyPy: each place sends Σ_f dz · w to its patch, as there; a place whose dz
+    are all 0 is skipped (unless W holds an infinity or a NaN)."""
     channels, height, width = self.input_shape
-    F = self.filters
+    K, F = self.kernel, self.filters
+    offsets = [(c * height + kr) * width + kc for c in range(channels) for kr in range(K) for kc in range(K)]
     _, out_height, out_width = self.output_shape
     W = self.W.rows
     skip = all_finite(W)

@@ -9,10 +9,11 @@ as the plain loop does: it replaces its answer only by a larger value (so a NaN 
 only when it comes first, as there), and it reads its arguments in the order of the
 plain loop, row by row. So the result is bit for bit MaxPool.forward's.
 
-backward needs to know which corner that was: it compares each window's four values
-in the plain loop's order, the corners taken out the same way, with the plain loop's
-rule (a value replaces the largest so far only when it is larger), in one Python loop
-over the windows rather than the plain definition's nested loops and index arithmetic.
+The backward pass, input_gradient, needs to know which corner that was: it compares each
+window's four values in the plain loop's order, the corners taken out the same way, with
+the plain loop's rule (a value replaces the largest so far only when it is larger), in
+one Python loop over the windows rather than the plain definition's nested loops and
+index arithmetic.
 
 On PyPy, whose compiler turns plain loops into machine code, MaxPool's own loops are the
 fastest way: there the fast forms are the plain definitions themselves.
@@ -27,7 +28,7 @@ from ..pooling import SIZE, MaxPool
 from .gather import gather
 
 PYPY = sys.implementation.name == "pypy"
-_PLAIN_FORWARD, _PLAIN_BACKWARD = MaxPool.forward, MaxPool.backward
+_PLAIN_FORWARD, _PLAIN_INPUT_GRADIENT = MaxPool.forward, MaxPool.input_gradient
 
 
 @fast_form(MaxPool, "forward")
@@ -39,13 +40,11 @@ def forward(self, A_prev):
     return Matrix([list(map(max, *[take(a) for take in corners])) for a in A_prev.rows], check=False)
 
 
-@fast_form(MaxPool, "backward")
-def backward(self, A_prev, dZ, need_dA_prev=True):
-    """MaxPool.backward: each window's dz to the corner max chose, the first of equals (the loops on PyPy)."""
+@fast_form(MaxPool, "input_gradient")
+def input_gradient(self, A_prev, dZ):
+    """MaxPool.input_gradient: each window's dz to the corner max chose, the first of equals (the loops on PyPy)."""
     if PYPY:
-        return _PLAIN_BACKWARD(self, A_prev, dZ, need_dA_prev)
-    if not need_dA_prev:
-        return None, None, None
+        return _PLAIN_INPUT_GRADIENT(self, A_prev, dZ)
     channels, height, width = self.input_shape
     top_left, top_right, bottom_left, bottom_right = _corners(self.input_shape)
     top_lefts = _top_lefts(self.input_shape)
@@ -63,7 +62,7 @@ def backward(self, A_prev, dZ, need_dA_prev=True):
                 at = position + width + 1
             da[at] = dz
         dA_prev.append(da)
-    return None, None, Matrix(dA_prev, check=False)
+    return Matrix(dA_prev, check=False)
 
 
 @functools.lru_cache(maxsize=None)

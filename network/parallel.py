@@ -1,0 +1,512 @@
+"""Training on every core: worker processes share each mini-batch out, and the weights come out
+bit for bit those of one process, whatever their number (train.py --workers N).
+
+One step of mini-batch gradient descent has two kinds of work (docs/math.md, section 18):
+
+1. Work for each sample alone. The forward pass and the gradient flowing down through the
+   layers, dZ_l of every layer (Network.backpropagate): row i of each of them comes from
+   sample i and nothing else. The batch's rows are shared out: each worker takes its
+   rows of X (and of the dropout masks) and computes exactly the rows that one process
+   would, because every operation on the way computes a row from that row alone. (The
+   packed product of image bytes decides how to compute from W alone for that reason:
+   my_math/fast/byte_matrix.py.)
+2. Sums over the samples: dW_l = A_{l−1}ᵀ dZ_l, and db_l. Element (k, j) of dW adds up a
+   term for every sample of the batch, and float addition is not associative: cut into
+   parts summed apart, the parts then added, the sum would round differently. So a sum
+   is never cut. The ROWS of dW are shared out instead: each worker computes its rows k
+   of dW whole, from column k of A_{l−1} for every sample and all of dZ_l
+   (layer.weight_gradient(A_prev, dZ, rows)), each sum in the one process's order. db_l,
+   a row of sums and cheap, is computed whole by every worker.
+
+Then each worker updates its rows of every W, and every b (all of them the same way),
+with its rows of the optimizer's state (its velocities, Adam's moments): the optimizers'
+formulas work element by element, so a row updated apart is the row updated with the
+rest. The new rows go to every other worker, for the next batch.
+
+Nothing is ever added in another order than in one process: the same seed gives the
+same weights for any number of workers, by construction, and --workers 1 starts no
+worker at all (network/training.py's batch_gradients and the optimizer, as ever).
+
+With --workers N, this process is worker 1 and starts N − 1 worker processes. Besides
+its share it keeps everything else: the batches, with their shifts for --augment
+(data/augment.py), the dropout masks, drawn from the run's generator in the order
+batch_gradients draws them (the other workers never draw a random number), the loss,
+the listeners (the progress line, diagnosis, the live page), the tests and the
+checkpoints; its network, the run's, gets every new weight. Per batch it sends each
+worker the batch's bytes (X, whole: step 2 needs every row of it) and gathers their
+rows of step 1, hands all of those to everyone for step 2, and finally hands each
+worker's new rows of W to the others. Matrices travel as their bytes, an array('d') of
+the floats (the bytes of the images for X), rebuilt into rows at the other end: far
+faster than pickling lists of floats.
+
+One more thing is shared out: the first layer's W is multiplied by the image bytes with
+ByteMatrix's packed product, which first packs all of W into big whole numbers, as
+long as a step of the rest (my_math/fast/byte_matrix.py). Each worker packs the rows of
+W it has just computed, on the grid of the W before (the largest |w| rarely changes
+by a factor of 2 from a step to the next, and when it does, W is packed again whole),
+and they travel packed too (byte_matrix.packed_part and packed_matrix). Packed rows are
+the rows packed, bit for bit, so this changes the speed only. benchmarks/workers.py
+measures the speed-up and counts the bytes that travel.
+
+The workers are started once per run: forked on Linux, where they start at once with a
+copy of everything; started afresh ("spawn") elsewhere, which gives the same numbers,
+only a slower start. They ignore Ctrl-C, which reaches every process of the terminal's
+group: this process answers it, and close() stops them all. A worker that dies or fails
+stops training with a WorkerError that names it and says what happened.
+"""
+
+import contextlib
+import copy
+import math
+import multiprocessing
+import signal
+import sys
+import time
+from array import array
+from itertools import accumulate, chain
+
+from my_math import ByteMatrix, Matrix
+from my_math.fast import fast_forms_in_use, use_fast_forms
+from my_math.fast.byte_matrix import grid_exponent, largest_of, packed_matrix, packed_part
+
+from .dense import Dense
+from .loss import log_likelihoods
+from .network import has_weights
+from .training import batch_gradients
+
+
+class WorkerError(RuntimeError):
+    """A worker process died or failed, and training cannot go on; the message is one line."""
+
+
+def shares(total, count):
+    """range(total) cut into count consecutive ranges, in order, of sizes that differ by at most 1
+    (the first ones one longer): shares(10, 3) = [range(0, 4), range(4, 7), range(7, 10)]."""
+    size, extra = divmod(total, count)
+    starts = [w * size + min(w, extra) for w in range(count + 1)]
+    return [range(start, stop) for start, stop in zip(starts, starts[1:])]
+
+
+class Balance:
+    """How many of a batch's images each worker takes: so many that all of them finish together.
+
+    Every worker has its rows of each dW and W to compute for good, but the images can go to
+    anyone, and their numbers never depend on it. A worker on a slower or busier core than
+    the others (a laptop's efficiency cores, a machine shared) gets fewer: after each batch,
+    each worker's share of the images is multiplied by √(mean time / its time), the times
+    of its work on that batch, and the shares made to add up to 1 again. Shares start even.
+    """
+
+    LEAST = 0.02  # the smallest share (of 1/count), so that a worker that gets faster again is seen to
+
+    def __init__(self, count):
+        self.fractions = [1.0 / count] * count
+
+    def shares(self, m):
+        """range(m) cut into one consecutive range for each worker, in order."""
+        stops = [round(m * total) for total in accumulate(self.fractions)]
+        return [range(start, stop) for start, stop in zip([0] + stops, stops)]
+
+    def took(self, seconds):
+        """Each worker's time for its work on the last batch."""
+        mean = sum(seconds) / len(seconds)
+        fractions = [max(self.LEAST / len(seconds), fraction * math.sqrt(mean / time))
+                     for fraction, time in zip(self.fractions, seconds)]
+        self.fractions = [fraction / sum(fractions) for fraction in fractions]
+
+
+@contextlib.contextmanager
+def steps_on(count, net, optimizer):
+    """(optimizer, gradients_of) for train_epoch's steps on count processes: with 1, optimizer and
+    batch_gradients themselves, and no worker at all; with more, those of count Workers, which
+    are stopped when the with block ends, however it ends."""
+    if count == 1:
+        yield optimizer, batch_gradients
+        return
+    with Workers(count, net, optimizer) as workers:
+        yield workers.optimizer, workers.gradients_of
+
+
+class Workers:
+    """count workers that compute the mini-batch steps of net with optimizer between them: this process
+    and count − 1 worker processes.
+
+        with Workers(4, net, optimizer) as workers:
+            train_epoch(net, workers.optimizer, data, batch_size, rng, lr, gradients_of=workers.gradients_of)
+
+    gradients_of stands in for network.training.batch_gradients, and workers.optimizer for
+    the optimizer: its step has the workers update the weights, each its rows, net's among
+    them (this process is worker 1, and its net is net); its state_dict() gathers their
+    states into the whole optimizer's (for save_checkpoint). net and optimizer are the
+    starting point: net's weights and optimizer's state as they are now.
+    """
+
+    def __init__(self, count, net, optimizer):
+        self.count = count
+        # rows[j][w]: the rows of the j-th layer with weights that worker w computes and updates
+        self.rows = [shares(layer.W.shape[0], count) for layer in net.weighted_layers]
+        self.processes, self.connections = [], []  # of workers 2, 3, ..., count
+        self.balance = Balance(count)
+        self.seconds = None  # each worker's time for step 1 of the batch
+        self.optimizer = SharedOptimizer(self, optimizer.name)
+        state = optimizer.state_dict()
+        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+        sys.stdout.flush()  # a forked worker would write out a copy of what waits in the buffers
+        sys.stderr.flush()
+        try:
+            for w in range(1, count):
+                self._start(context, w, net, optimizer, split_state(state, self.rows, w))
+        except BaseException:
+            self.close()
+            raise
+        self.mine = Worker(net, copy.deepcopy(optimizer), split_state(state, self.rows, 0), 0, count)
+
+    def _start(self, context, w, net, optimizer, state):
+        ours, theirs = context.Pipe()
+        # A forked worker has a copy of this process's ends of its own connection and of the ones
+        # before: it closes them, so that each connection reads its end when the other side goes.
+        inherited = [ours] + self.connections if context.get_start_method() == "fork" else []
+        process = context.Process(target=_work, name=f"worker {w + 1} of {self.count}", daemon=True,
+                                  args=(theirs, inherited, w, self.count, net, optimizer, state, fast_forms_in_use()))
+        with _ctrl_c_held():  # until the worker ignores it
+            process.start()
+        theirs.close()  # the worker's end is the worker's alone: when it dies, ours reads the end
+        self.processes.append(process)
+        self.connections.append(ours)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception):
+        self.close()
+
+    def close(self):
+        """Stop every worker process (at once: nothing of theirs is worth waiting for) and wait for it to end."""
+        for connection in self.connections:
+            connection.close()
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+        for process in self.processes:
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+    # ------------------------------------------------------------------ one step
+
+    def gradients_of(self, net, X, labels, rng):
+        """batch_gradients' (loss, predicted classes, gradients), the work shared out; the gradients stay
+        with the workers, each holding its rows, for the optimizer's step (None stands for them here).
+
+        The dropout masks are drawn here, as batch_gradients draws them. Then step 1 (the
+        module's docstring): each worker takes its rows of the batch; the loss is the mean of
+        their terms, added in order; step 2 starts at once: every worker gets every row of
+        the layers' inputs and of their dZ, and computes its rows of each dW.
+        """
+        m = len(labels)
+        masks = net.dropout_masks(m, rng)
+        batch = encoded(X)
+        messages = []
+        for rows in self.balance.shares(m):
+            mask_rows = [encoded(rows_of(M, rows)) for M in masks] if masks and rows else None
+            messages.append(("batch", batch, labels, rows, m, mask_rows))
+        answers = self._everyone(messages)
+        self.seconds = [answer[3] for answer in answers]
+        answers = [answer for answer in answers if answer[0]]  # the workers that had rows
+        terms = list(chain.from_iterable(answer[0] for answer in answers))
+        predicted = list(chain.from_iterable(answer[1] for answer in answers))
+        inputs_and_dZ = [tuple(joined([answer[2][j][k] for answer in answers]) for k in (0, 1))
+                         for j in range(len(self.rows))]
+        self._everyone([("gradients", inputs_and_dZ)] * self.count, answers=False)
+        return -sum(terms) / m, predicted, None
+
+    def step(self, lr):
+        """Every worker updates its rows of each layer's W (and each b) with learning rate lr; then each gets
+        the others' new rows (every worker's network gets them, net among them)."""
+        news = self._everyone([("update", lr)] * self.count)
+        self.balance.took([seconds + new[3] for seconds, new in zip(self.seconds, news)])
+        others = [[None if v == w else new for v, new in enumerate(news)] for w in range(self.count)]
+        self._everyone([("weights", news_of_the_others) for news_of_the_others in others], answers=False)
+
+    def optimizer_state(self):
+        """The state_dict() of the whole optimizer, from the workers' states of their rows."""
+        return joined_state(self._everyone([("state",)] * self.count), self.rows)
+
+    # ------------------------------------------------------------------ messages
+
+    def _everyone(self, messages, answers=True):
+        """Worker w does messages[w]: the processes are told first, then this process does its own;
+        the answers, worker by worker (or None, when answers is false: there are none)."""
+        for connection, w in zip(self.connections, range(1, self.count)):
+            self._send(connection, w, messages[w])
+        kind, *contents = messages[0]
+        mine = getattr(self.mine, kind)(*contents)
+        if not answers:
+            return None
+        return [mine] + [self._receive(connection, w) for connection, w in zip(self.connections, range(1, self.count))]
+
+    def _send(self, connection, w, message):
+        try:
+            connection.send(message)
+        except OSError:  # BrokenPipeError among them: the worker is gone
+            raise self._lost(w) from None
+
+    def _receive(self, connection, w):
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            raise self._lost(w) from None
+        if isinstance(message, WorkerError):
+            raise WorkerError(f"worker {w + 1} of {self.count} failed: {message}")
+        return message
+
+    def _lost(self, w):
+        """The WorkerError for worker w, which closed its end: how it ended."""
+        process = self.processes[w - 1]
+        process.join(5)
+        code = process.exitcode
+        if code is None:
+            how = "stopped answering"
+        elif code < 0:
+            how = f"killed by signal {-code}, {_signal_name(-code)}"
+        else:
+            how = f"exited with status {code}"
+        return WorkerError(f"worker {w + 1} of {self.count} died ({how})")
+
+
+class SharedOptimizer:
+    """What train_epoch and save_checkpoint see of the optimizer when Workers update the weights."""
+
+    def __init__(self, workers, name):
+        self.workers = workers
+        self.name = name
+
+    def step(self, layers, gradients, lr):
+        """The workers' update, for the gradients they hold (gradients is gradients_of's None); layers are
+        the weighted layers of the network of this process, which is one of the workers."""
+        self.workers.step(lr)
+
+    def state_dict(self):
+        return self.workers.optimizer_state()
+
+
+# ---------------------------------------------------------------------- in a worker process
+
+def _work(connection, inherited, index, count, net, optimizer, state, fast_forms):
+    """A worker's life: answer the main process's messages until it goes away (or stops it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the main process to answer
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    for other_end in inherited:
+        other_end.close()
+    use_fast_forms(*fast_forms)  # --textbook reaches the workers too
+    try:
+        worker = Worker(net, optimizer, state, index, count)
+        while True:
+            try:
+                kind, *contents = connection.recv()
+            except (EOFError, OSError):  # the main process has gone, or closed our connection: nothing to do
+                return
+            answer = getattr(worker, kind)(*contents)
+            if answer is not None:
+                connection.send(answer)
+    except BaseException as error:  # whatever it is, the main process must hear of it
+        with contextlib.suppress(OSError):
+            connection.send(WorkerError(f"{type(error).__name__}: {error}"))
+        sys.exit(1)
+
+
+class Worker:
+    """One worker's part: its rows of each batch (step 1), its rows of each dW and of each W (step 2).
+
+    Each method answers one kind of message from the main process (Workers above), with
+    the answer to send back, or None for none.
+    """
+
+    def __init__(self, net, optimizer, state, index, count):
+        self.net = net
+        self.layers = net.weighted_layers
+        self.own_rows = [shares(layer.W.shape[0], count)[index] for layer in self.layers]
+        self.optimizer = optimizer
+        optimizer.load_state_dict(state)  # the state of its own rows
+        self.parts = self._parts()
+        self.X = self.gradients_of_parts = self.began = None
+        # The first layer's forward pass, times the image bytes, is ByteMatrix's packed product, which
+        # packs the whole of its W when it is a dense layer's (more rows than columns): the rows it
+        # computes, each worker packs, on the grid of the last W's top (the grid rarely changes), and
+        # hands round packed too, so that none packs all of it (my_math/fast/byte_matrix.py: packed_part).
+        first = self.layers[0]
+        self.packs_first = first is net.layers[0] and isinstance(first, Dense) and first.W.shape[0] > first.W.shape[1]
+        self.grid = 0  # the exponent of the last W's grid; a first guess
+        self.first = None  # its rows of the first W, packed: (their top, the packed rows)
+
+    def _parts(self):
+        """For each layer of which it has rows: those rows of W, and b, as the optimizer sees a layer."""
+        return [Part(Matrix(layer.W.rows[rows.start:rows.stop], check=False), layer.b)
+                for layer, rows in zip(self.layers, self.own_rows) if rows]
+
+    def batch(self, batch, labels, rows, m, masks):
+        """Step 1 for the batch's rows `rows` (of m): the terms of the loss, the classes predicted and,
+        for each layer with weights, the input it read (None for the batch itself) and its dZ."""
+        began = time.perf_counter()
+        self.X = decoded(batch)
+        if not rows:
+            return (), (), (), time.perf_counter() - began
+        X = rows_of(self.X, rows)
+        masks = [decoded(M) for M in masks] if masks else None
+        labels = labels[rows.start:rows.stop]
+        A = self.net.forward(X, masks)
+        inputs_and_dZ = [(None if A_prev is X else encoded(A_prev), encoded(dZ))
+                         for layer, A_prev, dZ in self.net.backpropagate(A, labels, masks, m) if has_weights(layer)]
+        inputs_and_dZ.reverse()
+        return log_likelihoods(A[-1], labels), A[-1].argmax(axis=1), inputs_and_dZ, time.perf_counter() - began
+
+    def gradients(self, inputs_and_dZ):
+        """Step 2: its rows of each dW, from every row of each layer's input and dZ, and each db."""
+        self.began = time.perf_counter()
+        self.gradients_of_parts = []
+        for layer, rows, (A_prev, dZ) in zip(self.layers, self.own_rows, inputs_and_dZ):
+            if rows:
+                A_prev = self.X if A_prev is None else decoded(A_prev)
+                dZ = decoded(dZ)
+                self.gradients_of_parts.append((layer.weight_gradient(A_prev, dZ, rows), layer.bias_gradient(dZ)))
+
+    def update(self, lr):
+        """The optimizer's step for its rows. Its answer, its news: for each layer, the new rows it has (None
+        where none) and the new b; its rows of the first W packed, (their top, bytes), or None; and its time
+        for step 2."""
+        self.optimizer.step(self.parts, self.gradients_of_parts, lr)
+        new = iter(self.parts)
+        parts = [next(new) if rows else None for rows in self.own_rows]
+        self.first = first = None
+        if self.packs_first and parts[0] and isinstance(self.X, ByteMatrix):
+            top, packed, data = packed_part(parts[0].W.rows, self.grid, self.layers[0].W.shape[0])
+            self.first, first = (top, packed), (top, data)
+        return ([part and encoded(part.W) for part in parts], [part and encoded(part.b) for part in parts], first,
+                time.perf_counter() - self.began)
+
+    def weights(self, news):
+        """Every worker's update answer, None in place of its own: the new W and b of every layer."""
+        own = iter(self.parts)
+        for j, (layer, rows) in enumerate(zip(self.layers, self.own_rows)):
+            part = next(own) if rows else None
+            W_rows = []
+            for new in news:
+                if new is None:
+                    W_rows += part.W.rows if part else []
+                elif new[0][j]:
+                    W_rows += decoded(new[0][j]).rows
+            layer.b = part.b if part else decoded(next(new[1][j] for new in news if new and new[1][j]))
+            layer.W = Matrix(W_rows, check=False)
+        firsts = [first for first in (self.first if new is None else new[2] for new in news) if first]
+        if firsts:  # the first W, packed by its workers on the grid of the W before: (top, packed rows) of each
+            top = largest_of([first[0] for first in firsts])
+            self.layers[0].W = packed_matrix(self.layers[0].W.rows, top, self.grid, [first[1] for first in firsts])
+            self.grid = grid_exponent(top)
+        self.parts = self._parts()
+
+    def state(self):
+        return self.optimizer.state_dict()
+
+
+class Part:
+    """Some rows of a layer's W, and its b: what a worker's optimizer updates, as it would a layer."""
+
+    def __init__(self, W, b):
+        self.W = W
+        self.b = b
+
+
+# ---------------------------------------------------------------------- matrices as bytes, states in rows
+
+def encoded(M):
+    """A matrix as (kind, rows, columns, bytes): "B" for a ByteMatrix (its bytes), "d" for floats
+    (an array('d'): 8 bytes a float, exactly, NaNs and signs of zero included)."""
+    if isinstance(M, ByteMatrix):
+        return "B", len(M.byte_rows), M.shape[1], b"".join(M.byte_rows)
+    values = array("d")
+    for row in M.rows:
+        values.fromlist(row)
+    return "d", len(M.rows), len(M.rows[0]), values.tobytes()
+
+
+def decoded(encoding):
+    """The matrix of encoded(M): M again."""
+    kind, m, n, data = encoding
+    if kind == "B":
+        return ByteMatrix([data[start:start + n] for start in range(0, m * n, n)])
+    values = array("d")
+    values.frombytes(data)
+    values = values.tolist()
+    return Matrix([values[start:start + n] for start in range(0, m * n, n)], check=False)
+
+
+def joined(encodings):
+    """The encoding of the matrices of encodings (of the same kind and columns, None for none) one
+    under the other; None when there are none."""
+    encodings = [encoding for encoding in encodings if encoding]
+    if not encodings:
+        return None
+    kind, _, n, _ = encodings[0]
+    return kind, sum(encoding[1] for encoding in encodings), n, b"".join(encoding[3] for encoding in encodings)
+
+
+def rows_of(M, rows):
+    """The matrix of M's rows in the range rows, a ByteMatrix if M is one."""
+    if isinstance(M, ByteMatrix):
+        return ByteMatrix(M.byte_rows[rows.start:rows.stop])
+    return Matrix(M.rows[rows.start:rows.stop], check=False)
+
+
+def split_state(state, rows, w):
+    """Worker w's part of an optimizer's state_dict(): in each list of it (one matrix, as rows, per
+    parameter: W_1, b_1, W_2, ...; network/optimizers.py), the rows[j][w] of each W_j it has rows
+    of, and that layer's b; everything else as it is."""
+    part = {}
+    for key, value in state.items():
+        if isinstance(value, list):
+            value = [matrix for j, layer_rows in enumerate(rows) if layer_rows[w]
+                     for matrix in (value[2 * j][layer_rows[w].start:layer_rows[w].stop], value[2 * j + 1])]
+        part[key] = value
+    return part
+
+
+def joined_state(states, rows):
+    """The whole optimizer's state_dict() from the workers' states (split_state's parts, worker by worker)."""
+    whole = dict(states[0])
+    for key, value in states[0].items():
+        if isinstance(value, list):
+            whole[key] = []
+            for j, layer_rows in enumerate(rows):
+                W = []
+                for w, state in enumerate(states):
+                    if layer_rows[w]:
+                        W += state[key][2 * _position(rows, j, w)]
+                whole[key] += [W, value[2 * j + 1]]  # b: worker 0's, which has rows of every layer
+    return whole
+
+
+def _position(rows, j, w):
+    """Where layer j comes among the layers worker w has rows of."""
+    return sum(1 for layer_rows in rows[:j] if layer_rows[w])
+
+
+def _signal_name(number):
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "an unknown signal"
+
+
+@contextlib.contextmanager
+def _ctrl_c_held():
+    """Ctrl-C (SIGINT) held back in the with block, and delivered after it (where the system can)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -1,0 +1,292 @@
+"""network/parallel.py and train.py --workers: the same numbers from any number of worker processes,
+and no process left behind, however training ends.
+
+The gradient is held to the one process's bit for bit through the optimizer's state: one
+step of SGD with momentum and learning rate 1 from a velocity of 0 leaves v = 0.0 − g, the
+gradient itself, negated, which the workers' state_dict() gathers from their rows.
+"""
+
+import copy
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+import train
+from data.augment import Shifted
+from my_math import Matrix, textbook
+from my_math.fast import byte_matrix
+from network import SGD, Adam, Network, RMSprop, train_epoch
+from network.checkpoint import load_checkpoint
+from network.parallel import Balance, WorkerError, Workers, joined_state, shares, split_state
+from network.settings import parse_args
+from network.training import batch_gradients
+from tests.interrupt import start_interruptible
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TRAIN = os.path.join(ROOT, "train.py")
+
+
+def small_mlp():
+    return Network([784, 24, 12, 10], seed=3, dropout=0.3)
+
+
+def small_cnn():
+    return Network([784, 16, 10], seed=4, conv=[(3, 5)])
+
+
+def gradients_in_one_process(net, X, labels):
+    """batch_gradients' (loss, predicted, gradients), the masks drawn from Random(5)."""
+    return batch_gradients(net, X, labels, random.Random(5))
+
+
+def gradients_from_workers(count, net, X, labels):
+    """The same, from count workers: the gradients read off one SGD step with lr 1 (the module's docstring)."""
+    net = copy.deepcopy(net)
+    with Workers(count, net, SGD(momentum=0.9)) as workers:
+        loss, predicted, _ = workers.gradients_of(net, X, labels, random.Random(5))
+        workers.optimizer.step(net.weighted_layers, None, 1.0)
+        velocity = workers.optimizer.state_dict()["velocity"]
+    return loss, predicted, [(Matrix(v_W), Matrix(v_b)) for v_W, v_b in zip(velocity[::2], velocity[1::2])]
+
+
+def same_numbers(a, b):
+    """Whether a and b hold the same numbers, bit for bit (compared by repr: NaNs and −0.0 too). A plain bool,
+    so that pytest does not spend minutes showing how two long reprs differ."""
+    return repr(a) == repr(b)
+
+
+def negated(gradients):
+    """0.0 − g for every number of every (dW, db): the velocity after the first step with lr 1."""
+    return [tuple(Matrix([[0.0 - g for g in row] for row in M.rows]) for M in pair) for pair in gradients]
+
+
+@pytest.mark.parametrize("make_net", [small_mlp, small_cnn], ids=["mlp with dropout", "cnn"])
+@pytest.mark.parametrize("count", [2, 3, 4])
+@pytest.mark.parametrize("m", [1, 7, 12])
+def test_the_gradient_from_workers_is_the_one_process_gradient_bit_for_bit(mnist_sets, make_net, count, m):
+    """Batches of 1 (fewer images than workers), 7 and 12 (not divisible by 2, 3 or 4 alike)."""
+    train_set, _ = mnist_sets
+    X, labels = next(Shifted(train_set.take(40), 2).batches(m, random.Random(count)))  # shifted images, as --augment
+    net = make_net()
+    loss, predicted, gradients = gradients_in_one_process(net, X, labels)
+    shared_loss, shared_predicted, velocity = gradients_from_workers(count, net, X, labels)
+    assert (shared_loss, shared_predicted) == (loss, predicted)
+    assert same_numbers([(v_W.rows, v_b.rows) for v_W, v_b in velocity], [(W.rows, b.rows) for W, b in negated(gradients)])
+
+
+@pytest.mark.parametrize("make_optimizer", [lambda: SGD(momentum=0.9, weight_decay=0.01), Adam, RMSprop],
+                         ids=["sgd", "adam", "rmsprop"])
+def test_an_epoch_on_workers_ends_with_the_weights_and_state_of_one_process(mnist_sets, make_optimizer):
+    train_set, _ = mnist_sets
+    data = Shifted(train_set.take(60), 1)
+    results = []
+    for count in (1, 3):
+        net, optimizer = small_mlp(), make_optimizer()
+        rng = random.Random(8)
+        if count == 1:
+            figures = train_epoch(net, optimizer, data, 25, rng, 0.01)
+            state = optimizer.state_dict()
+        else:
+            with Workers(count, net, optimizer) as workers:
+                figures = train_epoch(net, workers.optimizer, data, 25, rng, 0.01, gradients_of=workers.gradients_of)
+                state = workers.optimizer.state_dict()
+            if byte_matrix.PACKING:  # the first W came packed by its workers, on its grid (after the first step)
+                packing = net.layers[0].W.packing
+                assert packing.exponent == byte_matrix.grid_exponent(packing.top)
+        results.append((figures, [(layer.W.rows, layer.b.rows) for layer in net.weighted_layers], state,
+                        rng.getstate()))
+    assert same_numbers(*results)
+
+
+def test_workers_compute_with_the_plain_definitions_under_textbook(mnist_sets):
+    train_set, _ = mnist_sets
+    X, labels = next(train_set.batches(5))
+    with textbook():
+        net = Network([784, 6, 10], seed=1)
+        expected = negated(gradients_in_one_process(net, X, labels)[2])
+        _, _, velocity = gradients_from_workers(2, net, X, labels)
+    assert same_numbers([(v_W.rows, v_b.rows) for v_W, v_b in velocity], [(W.rows, b.rows) for W, b in expected])
+
+
+def test_shares_cut_a_range_into_consecutive_parts_of_nearly_equal_sizes():
+    assert shares(10, 3) == [range(0, 4), range(4, 7), range(7, 10)]
+    assert shares(2, 4) == [range(0, 1), range(1, 2), range(2, 2), range(2, 2)]
+    assert shares(8, 1) == [range(0, 8)]
+
+
+def test_a_worker_slower_than_the_others_gets_fewer_images_and_all_of_them_are_shared_out():
+    def batches(balance, per_image, rest=0.05):
+        """Batches of 128 whose workers take rest + per_image[w] seconds an image; the last batch's shares."""
+        for _ in range(30):
+            parts = balance.shares(128)
+            balance.took([rest + seconds * len(part) for seconds, part in zip(per_image, parts)])
+        return parts
+
+    balance = Balance(3)
+    assert [len(part) for part in balance.shares(10)] == [3, 4, 3]  # even, to start with
+    parts = batches(balance, [0.001, 0.003, 0.001])  # worker 2 is three times as slow
+    assert parts[0].start == 0 and parts[-1].stop == 128 and all(a.stop == b.start for a, b in zip(parts, parts[1:]))
+    assert 18 <= len(parts[1]) <= 24 and abs(len(parts[0]) - len(parts[2])) <= 1
+    parts = batches(balance, [0.001, 0.001, 0.001])  # no longer: its share comes back
+    assert [len(part) for part in parts] in ([43, 42, 43], [42, 43, 43], [43, 43, 42])
+
+
+def test_an_optimizer_state_split_among_workers_and_joined_is_the_state_again():
+    rows = [shares(5, 3), shares(2, 3)]  # the second layer has fewer rows than there are workers
+    matrix = lambda n, p, x: [[x + 10 * i + j for j in range(p)] for i in range(n)]  # noqa: E731
+    state = {"name": "adam", "t": 7, "u": [matrix(5, 2, 0), matrix(1, 2, 100), matrix(2, 3, 200), matrix(1, 3, 300)],
+             "s": None}
+    parts = [split_state(state, rows, w) for w in range(3)]
+    assert parts[2]["u"] == [matrix(5, 2, 0)[4:5], matrix(1, 2, 100)]  # no rows of the second layer
+    assert joined_state(parts, rows) == state
+
+
+def test_a_worker_that_fails_is_named_and_all_of_them_stop(mnist_sets):
+    train_set, _ = mnist_sets
+    X, _ = next(train_set.batches(6))
+    net = small_mlp()
+    workers = Workers(2, net, SGD())
+    try:
+        with pytest.raises(WorkerError, match=r"^worker 2 of 2 failed: IndexError: list index out of range$"):
+            workers.gradients_of(net, X, [0, 1, 2, 3, 4, 99], random.Random(0))  # no class 99
+    finally:
+        workers.close()
+    assert not any(process.is_alive() for process in workers.processes)
+
+
+def test_a_worker_killed_is_named_with_its_signal(mnist_sets):
+    train_set, _ = mnist_sets
+    X, labels = next(train_set.batches(6))
+    net = small_mlp()
+    with Workers(3, net, SGD()) as workers:  # this process and two more
+        os.kill(workers.processes[1].pid, signal.SIGKILL)
+        with pytest.raises(WorkerError, match=r"^worker 3 of 3 died \(killed by signal 9, SIGKILL\)$"):
+            workers.gradients_of(net, X, labels, random.Random(0))
+    assert not any(process.is_alive() for process in workers.processes)
+
+
+# ---------------------------------------------------------------------- train.py --workers
+
+QUICK = ["--limit", "200", "--test-limit", "50", "--batch-size", "30", "--hidden", "16", "--dropout", "0.2",
+         "--augment", "--optimizer", "adam", "--lr", "0.003", "--no-plots", "--quiet"]
+
+
+def run_train(*args, cwd):
+    return subprocess.run([sys.executable, TRAIN, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def saved(tmp_path, name):
+    """The model's layers and the training state's optimizer state, as train.py saved them."""
+    model = json.loads((tmp_path / f"{name}.json").read_text())
+    state = json.loads((tmp_path / f"{name}.state.json").read_text())
+    return model["layers"], state["optimizer"], state["rng"]
+
+
+def test_train_py_gives_the_same_weights_for_1_2_and_3_workers_and_resumes_on_any(tmp_path):
+    for count in (1, 2, 3):
+        result = run_train(*QUICK, "--epochs", "2", "--workers", str(count), "--out", f"w{count}.json", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    assert same_numbers(saved(tmp_path, "w2"), saved(tmp_path, "w1"))
+    assert same_numbers(saved(tmp_path, "w3"), saved(tmp_path, "w1"))
+    assert run_train(*QUICK, "--epochs", "1", "--workers", "3", "--out", "r.json", cwd=tmp_path).returncode == 0
+    resumed = run_train("--resume", "--epochs", "2", "--workers", "2", "--out", "r.json", "--quiet", "--no-plots",
+                        cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert same_numbers(saved(tmp_path, "r"), saved(tmp_path, "w1"))
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "2.5"])
+def test_workers_must_be_a_whole_number_of_at_least_1_or_auto(value, capsys):
+    with pytest.raises(SystemExit) as stop:
+        parse_args(["--workers", value])
+    assert stop.value.code == 2
+    assert f"train.py: error: argument --workers: must be a whole number ≥ 1 or auto, not '{value}'" in \
+        capsys.readouterr().err
+
+
+def test_workers_auto_is_one_per_core():
+    assert parse_args(["--workers", "auto"]).workers == os.cpu_count()
+    assert parse_args([]).workers == 1
+
+
+def start_in_its_own_group(*args, cwd):
+    """train.py started as a terminal starts a command: in a process group of its own, which Ctrl-C reaches whole."""
+    return start_interruptible([sys.executable, TRAIN, *args], cwd=cwd, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def live_processes(group):
+    """The processes of a process group that have not ended (zombies, ended but not yet reaped, left out)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            found.append(int(pid))
+    return found
+
+
+def after_the_first_epoch(process):
+    """Read train.py's output up to its first epoch line; the worker processes then running (all but train.py's)."""
+    for line in process.stdout:
+        if line.startswith("epoch 1/"):
+            return [pid for pid in live_processes(process.pid) if pid != process.pid]
+    raise AssertionError(f"no epoch finished: {process.communicate()[1]}")
+
+
+LONG = ["--limit", "1200", "--test-limit", "50", "--batch-size", "100", "--epochs", "6", "--no-plots", "--quiet"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_stops_every_process_and_keeps_a_loadable_checkpoint(tmp_path):
+    process = start_in_its_own_group(*LONG, "--workers", "3", "--out", "m.json", cwd=tmp_path)
+    workers = after_the_first_epoch(process)
+    assert len(workers) == 2  # and train.py itself
+    for pid in workers:  # the workers leave Ctrl-C to the main process
+        os.kill(pid, signal.SIGINT)
+    time.sleep(1)
+    assert sorted(live_processes(process.pid)) == sorted(workers + [process.pid])
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in a terminal: every process of the group gets it
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == train.INTERRUPTED, err
+    assert "Traceback" not in err and "holds the network after epoch" in out
+    assert live_processes(process.pid) == []
+    assert len(load_checkpoint(str(tmp_path / "m.json")).history) >= 1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_killed_worker_stops_training_with_one_line_and_keeps_the_last_epoch(tmp_path):
+    process = start_in_its_own_group(*LONG, "--workers", "2", "--out", "m.json", "--runs-dir", "runs", cwd=tmp_path)
+    workers = after_the_first_epoch(process)
+    os.kill(workers[-1], signal.SIGKILL)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("train.py: error: worker "), err
+    assert "died (killed by signal 9, SIGKILL)" in lines[0] and "m.json keeps epoch" in lines[0]
+    assert live_processes(process.pid) == []
+    checkpoint = load_checkpoint(str(tmp_path / "m.json"))
+    assert f"keeps epoch {len(checkpoint.history)};" in lines[0]
+    (record,) = [json.loads((tmp_path / "runs" / name).read_text()) for name in os.listdir(tmp_path / "runs")]
+    assert record["outcome"] == "interrupted" and "died" in record["messages"][-1]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_end_when_the_main_process_is_killed(tmp_path):
+    process = start_in_its_own_group(*LONG, "--workers", "3", "--out", "m.json", cwd=tmp_path)
+    workers = after_the_first_epoch(process)
+    process.kill()
+    process.communicate(timeout=60)
+    deadline = time.monotonic() + 30
+    while live_processes(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert live_processes(process.pid) == [], workers
