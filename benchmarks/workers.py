@@ -1,6 +1,6 @@
 """How much faster does training go on more cores? Training images per second with train.py --workers N.
 
-    python benchmarks/workers.py [--rounds 5] [--network mlp|cnn|both] [--workers 1 2] [--before REV]
+    python benchmarks/workers.py [--rounds 5] [--network mlp|cnn|both] [--workers 1 2] [--before REV] [--batches N]
     python benchmarks/workers.py --bytes [--workers 2 4 8]
 
 Times train_epoch (network/training.py) on MNIST batches of 128, as train.py trains:
@@ -39,7 +39,7 @@ NETWORKS = {  # the Network's arguments, --augment's pixels, batches timed in a 
     "cnn": ({"sizes": [784, 128, 10], "conv": [(8, 5)]}, 1, 2),
 }
 
-# Run in a fresh process with sys.argv = [tree, network, workers]: prints the images/s.
+# Run in a fresh process with sys.argv = [tree, network, workers, batches]: prints the images/s.
 MEASURE = """
 import random, sys, time
 sys.path.insert(0, sys.argv[1])
@@ -47,7 +47,7 @@ from data import load_mnist
 from data.augment import Shifted
 from network import SGD, Network, train_epoch
 arguments, shift, batches = {networks}[sys.argv[2]]
-workers = int(sys.argv[3])
+workers, batches = int(sys.argv[3]), int(sys.argv[4]) or batches
 train_set, _ = load_mnist()
 
 def images(count):
@@ -104,11 +104,11 @@ print(sum(sent) / 4, sum(received) / 4)
 """
 
 
-def measure(tree, network, workers):
-    """Images/s of one way, in a fresh process running the code in tree."""
+def measure(tree, network, workers, batches):
+    """Images/s of one way, in a fresh process running the code in tree (batches timed in a turn, 0: the network's)."""
     code = MEASURE.format(networks=NETWORKS, batch=BATCH)
-    result = subprocess.run([sys.executable, "-c", code, tree, network, str(workers)], capture_output=True,
-                            text=True, cwd=tree, check=True)
+    result = subprocess.run([sys.executable, "-c", code, tree, network, str(workers), str(batches)],
+                            capture_output=True, text=True, cwd=tree, check=True)
     return float(result.stdout)
 
 
@@ -116,13 +116,13 @@ def load():
     return "load average {:.2f}, {:.2f}, {:.2f}".format(*os.getloadavg())
 
 
-def rounds_of(network, counts, rounds, before_tree):
+def rounds_of(network, counts, rounds, before_tree, batches):
     """{way: [images/s of each round]}: "before" (when before_tree) and each number of workers, in turns."""
     ways = ([("before", before_tree, 1)] if before_tree else []) + [(n, ROOT, n) for n in counts]
     seen = {way: [] for way, _, _ in ways}
     for _ in range(rounds):
         for way, tree, workers in ways:
-            seen[way].append(measure(tree, network, workers))
+            seen[way].append(measure(tree, network, workers, batches))
     return seen
 
 
@@ -159,6 +159,8 @@ def main():
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="numbers of workers (default 1 2)")
     parser.add_argument("--before", metavar="REV", help="also time the code of this git revision, without workers")
     parser.add_argument("--bytes", action="store_true", help="count the bytes that travel instead of timing")
+    parser.add_argument("--batches", type=int, default=0, metavar="N",
+                        help=f"batches timed in a turn (default: {NETWORKS['mlp'][2]} for mlp, {NETWORKS['cnn'][2]} for cnn)")
     args = parser.parse_args()
     networks = ["mlp", "cnn"] if args.network == "both" else [args.network]
     counts = sorted(set(args.workers) | {1})
@@ -171,7 +173,8 @@ def main():
             subprocess.run(["tar", "-x", "-C", before_tree], input=archive.stdout, check=True)
         print(f"{os.cpu_count()} cores; {load()}")
         for network in networks:
-            report(network, rounds_of(network, counts, args.rounds, args.before and before_tree), args.before)
+            report(network, rounds_of(network, counts, args.rounds, args.before and before_tree, args.batches),
+                   args.before)
         print(load())
 
 

@@ -9,7 +9,8 @@ become better weights), training.py (one epoch of mini-batch gradient descent), 
 train.py. Around them: metrics.py (right answers counted), diagnosis.py (when training
 goes wrong: the signs, and what to try), settings.py (a run's settings
 and train.py's command line), model_file.py (the saved network) and checkpoint.py (the
-training state, for --resume). Last, fast/: the chapter "making it fast".
+training state, for --resume). Last, fast/: the chapter "making it fast", and parallel.py
+(train.py --workers: each mini-batch shared out among processes, the same weights).
 """
 
 from . import diagnosis, fast

@@ -9,7 +9,8 @@ One step of mini-batch gradient descent has two kinds of work (docs/math.md, sec
    rows of X (and of the dropout masks) and computes exactly the rows that one process
    would, because every operation on the way computes a row from that row alone. (The
    packed product of image bytes decides how to compute from W alone for that reason:
-   my_math/fast/byte_matrix.py.)
+   my_math/fast/byte_matrix.py.) So any worker can take any image: a worker that has
+   been slower than the others gets fewer (Balance, below).
 2. Sums over the samples: dW_l = A_{l−1}ᵀ dZ_l, and db_l. Element (k, j) of dW adds up a
    term for every sample of the batch, and float addition is not associative: cut into
    parts summed apart, the parts then added, the sum would round differently. So a sum
@@ -40,8 +41,8 @@ the floats (the bytes of the images for X), rebuilt into rows at the other end: 
 faster than pickling lists of floats.
 
 One more thing is shared out: the first layer's W is multiplied by the image bytes with
-ByteMatrix's packed product, which first packs all of W into big whole numbers, as
-long as a step of the rest (my_math/fast/byte_matrix.py). Each worker packs the rows of
+ByteMatrix's packed product, which first packs all of W into big whole numbers, about a
+tenth of a step (my_math/fast/byte_matrix.py). Each worker packs the rows of
 W it has just computed, on the grid of the W before (the largest |w| rarely changes
 by a factor of 2 from a step to the next, and when it does, W is packed again whole),
 and they travel packed too (byte_matrix.packed_part and packed_matrix). Packed rows are
@@ -88,13 +89,14 @@ def shares(total, count):
 
 
 class Balance:
-    """How many of a batch's images each worker takes: so many that all of them finish together.
+    """How many of a batch's images each worker takes: so many that all of them finish step 1 together.
 
     Every worker has its rows of each dW and W to compute for good, but the images can go to
-    anyone, and their numbers never depend on it. A worker on a slower or busier core than
-    the others (a laptop's efficiency cores, a machine shared) gets fewer: after each batch,
-    each worker's share of the images is multiplied by √(mean time / its time), the times
-    of its work on that batch, and the shares made to add up to 1 again. Shares start even.
+    anyone, and the numbers never depend on who takes them. Step 1 ends when the last worker
+    is done with its images: one on a slower or busier core than the others (a laptop's
+    efficiency cores, a machine shared) should get fewer. After each batch, each worker's
+    share of the images is multiplied by √(mean time / its time), its time for step 1 of
+    that batch, and the shares made to add up to 1 again. They start even.
     """
 
     LEAST = 0.02  # the smallest share (of 1/count), so that a worker that gets faster again is seen to
@@ -108,10 +110,11 @@ class Balance:
         return [range(start, stop) for start, stop in zip([0] + stops, stops)]
 
     def took(self, seconds):
-        """Each worker's time for its work on the last batch."""
+        """Each worker's time for step 1 of the last batch."""
+        seconds = [max(taken, 1e-6) for taken in seconds]
         mean = sum(seconds) / len(seconds)
-        fractions = [max(self.LEAST / len(seconds), fraction * math.sqrt(mean / time))
-                     for fraction, time in zip(self.fractions, seconds)]
+        fractions = [max(self.LEAST / len(seconds), fraction * math.sqrt(mean / taken))
+                     for fraction, taken in zip(self.fractions, seconds)]
         self.fractions = [fraction / sum(fractions) for fraction in fractions]
 
 
@@ -147,7 +150,6 @@ class Workers:
         self.rows = [shares(layer.W.shape[0], count) for layer in net.weighted_layers]
         self.processes, self.connections = [], []  # of workers 2, 3, ..., count
         self.balance = Balance(count)
-        self.seconds = None  # each worker's time for step 1 of the batch
         self.optimizer = SharedOptimizer(self, optimizer.name)
         state = optimizer.state_dict()
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
@@ -212,7 +214,7 @@ class Workers:
             mask_rows = [encoded(rows_of(M, rows)) for M in masks] if masks and rows else None
             messages.append(("batch", batch, labels, rows, m, mask_rows))
         answers = self._everyone(messages)
-        self.seconds = [answer[3] for answer in answers]
+        self.balance.took([answer[3] for answer in answers])
         answers = [answer for answer in answers if answer[0]]  # the workers that had rows
         terms = list(chain.from_iterable(answer[0] for answer in answers))
         predicted = list(chain.from_iterable(answer[1] for answer in answers))
@@ -225,7 +227,6 @@ class Workers:
         """Every worker updates its rows of each layer's W (and each b) with learning rate lr; then each gets
         the others' new rows (every worker's network gets them, net among them)."""
         news = self._everyone([("update", lr)] * self.count)
-        self.balance.took([seconds + new[3] for seconds, new in zip(self.seconds, news)])
         others = [[None if v == w else new for v, new in enumerate(news)] for w in range(self.count)]
         self._everyone([("weights", news_of_the_others) for news_of_the_others in others], answers=False)
 
@@ -331,7 +332,7 @@ class Worker:
         self.optimizer = optimizer
         optimizer.load_state_dict(state)  # the state of its own rows
         self.parts = self._parts()
-        self.X = self.gradients_of_parts = self.began = None
+        self.X = self.gradients_of_parts = None
         # The first layer's forward pass, times the image bytes, is ByteMatrix's packed product, which
         # packs the whole of its W when it is a dense layer's (more rows than columns): the rows it
         # computes, each worker packs, on the grid of the last W's top (the grid rarely changes), and
@@ -364,7 +365,6 @@ class Worker:
 
     def gradients(self, inputs_and_dZ):
         """Step 2: its rows of each dW, from every row of each layer's input and dZ, and each db."""
-        self.began = time.perf_counter()
         self.gradients_of_parts = []
         for layer, rows, (A_prev, dZ) in zip(self.layers, self.own_rows, inputs_and_dZ):
             if rows:
@@ -374,8 +374,7 @@ class Worker:
 
     def update(self, lr):
         """The optimizer's step for its rows. Its answer, its news: for each layer, the new rows it has (None
-        where none) and the new b; its rows of the first W packed, (their top, bytes), or None; and its time
-        for step 2."""
+        where none) and the new b; and its rows of the first W packed, (their top, bytes), or None."""
         self.optimizer.step(self.parts, self.gradients_of_parts, lr)
         new = iter(self.parts)
         parts = [next(new) if rows else None for rows in self.own_rows]
@@ -383,8 +382,7 @@ class Worker:
         if self.packs_first and parts[0] and isinstance(self.X, ByteMatrix):
             top, packed, data = packed_part(parts[0].W.rows, self.grid, self.layers[0].W.shape[0])
             self.first, first = (top, packed), (top, data)
-        return ([part and encoded(part.W) for part in parts], [part and encoded(part.b) for part in parts], first,
-                time.perf_counter() - self.began)
+        return [part and encoded(part.W) for part in parts], [part and encoded(part.b) for part in parts], first
 
     def weights(self, news):
         """Every worker's update answer, None in place of its own: the new W and b of every layer."""

@@ -146,8 +146,9 @@ def test_a_step_across_the_end_of_an_epoch(paused_run):
 
 # ---------------------------------------------------------------------- training is not changed
 
-def test_a_live_run_paused_and_stepped_ends_with_the_weights_of_the_run_without_it(tmp_path, without_live):
-    with LiveRun(*RUN, "--paused", "--out", "live.json", cwd=tmp_path) as run:
+@pytest.mark.parametrize("workers", [[], ["--workers", "2"]], ids=["one process", "two workers"])
+def test_a_live_run_paused_and_stepped_ends_with_the_weights_of_the_run_without_it(tmp_path, without_live, workers):
+    with LiveRun(*RUN, *workers, "--paused", "--out", "live.json", cwd=tmp_path) as run:
         for _ in range(3):
             run.post("/api/training/step")
         run.post("/api/training/resume")

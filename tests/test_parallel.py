@@ -192,6 +192,9 @@ def test_train_py_gives_the_same_weights_for_1_2_and_3_workers_and_resumes_on_an
     for count in (1, 2, 3):
         result = run_train(*QUICK, "--epochs", "2", "--workers", str(count), "--out", f"w{count}.json", cwd=tmp_path)
         assert result.returncode == 0, result.stderr
+    assert "Working:" not in result.stdout  # --quiet
+    loud = run_train(*QUICK[:-1], "--epochs", "1", "--workers", "2", "--out", "loud.json", cwd=tmp_path)
+    assert "Working:  on 2 processes (--workers 2), each batch shared out among them" in loud.stdout
     assert same_numbers(saved(tmp_path, "w2"), saved(tmp_path, "w1"))
     assert same_numbers(saved(tmp_path, "w3"), saved(tmp_path, "w1"))
     assert run_train(*QUICK, "--epochs", "1", "--workers", "3", "--out", "r.json", cwd=tmp_path).returncode == 0

@@ -42,6 +42,7 @@ QUICK = {
     "benchmarks/accuracy.py": ["--limit", "300"],
     "benchmarks/convolution.py": ["--rounds", "2", "--plain-images", "1"],
     "benchmarks/augment_cost.py": ["--rounds", "2"],
+    "benchmarks/workers.py": ["--rounds", "1", "--network", "mlp", "--batches", "1"],
     "benchmarks/experiments.py": ["--limit", "100", "--epochs", "1", "--only", "default", "augment",
                                   "--doc", "lab-book.md"],
 }

@@ -330,7 +330,7 @@ def test_help_lists_every_option():
     for flag in ("--epochs", "--batch-size", "--lr", "--optimizer", "--momentum", "--weight-decay",
                  "--schedule", "--hidden", "--seed", "--limit", "--test-limit", "--dataset", "--data-dir",
                  "--out", "--plots-dir", "--no-plots", "--resume", "--quiet", "--activation", "--dropout",
-                 "--augment", "--name", "--runs-dir"):
+                 "--augment", "--name", "--runs-dir", "--workers"):
         assert flag in result.stdout
     assert f"(default {DEFAULTS['epochs']})" in result.stdout  # defaults are shown
 
