@@ -160,7 +160,8 @@ def main():
     parser.add_argument("--before", metavar="REV", help="also time the code of this git revision, without workers")
     parser.add_argument("--bytes", action="store_true", help="count the bytes that travel instead of timing")
     parser.add_argument("--batches", type=int, default=0, metavar="N",
-                        help=f"batches timed in a turn (default: {NETWORKS['mlp'][2]} for mlp, {NETWORKS['cnn'][2]} for cnn)")
+                        help=f"batches timed in a turn (default: {NETWORKS['mlp'][2]} for mlp, "
+                             f"{NETWORKS['cnn'][2]} for cnn)")
     args = parser.parse_args()
     networks = ["mlp", "cnn"] if args.network == "both" else [args.network]
     counts = sorted(set(args.workers) | {1})

@@ -78,7 +78,8 @@ def test_the_gradient_from_workers_is_the_one_process_gradient_bit_for_bit(mnist
     loss, predicted, gradients = gradients_in_one_process(net, X, labels)
     shared_loss, shared_predicted, velocity = gradients_from_workers(count, net, X, labels)
     assert (shared_loss, shared_predicted) == (loss, predicted)
-    assert same_numbers([(v_W.rows, v_b.rows) for v_W, v_b in velocity], [(W.rows, b.rows) for W, b in negated(gradients)])
+    assert same_numbers([(v_W.rows, v_b.rows) for v_W, v_b in velocity],
+                        [(W.rows, b.rows) for W, b in negated(gradients)])
 
 
 @pytest.mark.parametrize("make_optimizer", [lambda: SGD(momentum=0.9, weight_decay=0.01), Adam, RMSprop],
