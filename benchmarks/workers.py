@@ -154,7 +154,7 @@ def count_bytes(networks, counts):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5, help="rounds, each a fresh process (default 5)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds: each way once, in a fresh process (default 5)")
     parser.add_argument("--network", choices=["mlp", "cnn", "both"], default="both", help="(default both)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="numbers of workers (default 1 2)")
     parser.add_argument("--before", metavar="REV", help="also time the code of this git revision, without workers")
