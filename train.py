@@ -50,7 +50,8 @@ def main(argv=None):
         return run(args, argv)
     except BrokenPipeError:  # the reader of the output went away: see show/terminal.py
         raise
-    except (DataError, ModelFileError, CheckpointError, SettingsError, TrainingDiverged, WorkerError, OSError) as error:
+    except (DataError, ModelFileError, CheckpointError, SettingsError, TrainingDiverged, WorkerError,
+            OSError) as error:
         print(f"train.py: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # before training started: nothing to keep
@@ -256,7 +257,8 @@ def run_record(args, argv, checkpoint, settings, model_path):
 
 # ---------------------------------------------------------------------- training
 
-def train(net, optimizer, gradients_of, rng, history, settings, train_set, test_set, model_path, record, quiet, live=None):
+def train(net, optimizer, gradients_of, rng, history, settings, train_set, test_set, model_path, record, quiet,
+          live=None):
     """Train from epoch len(history) + 1 to settings["epochs"], testing and saving after each.
 
     history gets one dict per epoch. The learning rate of each epoch comes from the

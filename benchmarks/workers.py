@@ -154,13 +154,14 @@ def count_bytes(networks, counts):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5, help="rounds, each a fresh process (default 5)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds: each way once, in a fresh process (default 5)")
     parser.add_argument("--network", choices=["mlp", "cnn", "both"], default="both", help="(default both)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="numbers of workers (default 1 2)")
     parser.add_argument("--before", metavar="REV", help="also time the code of this git revision, without workers")
     parser.add_argument("--bytes", action="store_true", help="count the bytes that travel instead of timing")
     parser.add_argument("--batches", type=int, default=0, metavar="N",
-                        help=f"batches timed in a turn (default: {NETWORKS['mlp'][2]} for mlp, {NETWORKS['cnn'][2]} for cnn)")
+                        help=f"batches timed in a turn (default: {NETWORKS['mlp'][2]} for mlp, "
+                             f"{NETWORKS['cnn'][2]} for cnn)")
     args = parser.parse_args()
     networks = ["mlp", "cnn"] if args.network == "both" else [args.network]
     counts = sorted(set(args.workers) | {1})

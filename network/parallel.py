@@ -76,6 +76,11 @@ from .network import has_weights
 from .training import batch_gradients
 
 
+# How the worker processes start: forked on Linux (at once, with a copy of everything), the system's own
+# way elsewhere ("spawn" on macOS and Windows: a fresh Python, handed what it needs; a slower start).
+START_METHOD = "fork" if sys.platform.startswith("linux") else None
+
+
 class WorkerError(RuntimeError):
     """A worker process died or failed, and training cannot go on; the message is one line."""
 
@@ -152,7 +157,7 @@ class Workers:
         self.balance = Balance(count)
         self.optimizer = SharedOptimizer(self, optimizer.name)
         state = optimizer.state_dict()
-        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+        context = multiprocessing.get_context(START_METHOD)
         sys.stdout.flush()  # a forked worker would write out a copy of what waits in the buffers
         sys.stderr.flush()
         try:

@@ -23,7 +23,8 @@ from my_math import Matrix, textbook
 from my_math.fast import byte_matrix
 from network import SGD, Adam, Network, RMSprop, train_epoch
 from network.checkpoint import load_checkpoint
-from network.parallel import Balance, WorkerError, Workers, joined_state, shares, split_state
+from network import parallel
+from network.parallel import Balance, WorkerError, Workers, joined_state, shares, split_state, steps_on
 from network.settings import parse_args
 from network.training import batch_gradients
 from tests.interrupt import start_interruptible
@@ -77,7 +78,8 @@ def test_the_gradient_from_workers_is_the_one_process_gradient_bit_for_bit(mnist
     loss, predicted, gradients = gradients_in_one_process(net, X, labels)
     shared_loss, shared_predicted, velocity = gradients_from_workers(count, net, X, labels)
     assert (shared_loss, shared_predicted) == (loss, predicted)
-    assert same_numbers([(v_W.rows, v_b.rows) for v_W, v_b in velocity], [(W.rows, b.rows) for W, b in negated(gradients)])
+    assert same_numbers([(v_W.rows, v_b.rows) for v_W, v_b in velocity],
+                        [(W.rows, b.rows) for W, b in negated(gradients)])
 
 
 @pytest.mark.parametrize("make_optimizer", [lambda: SGD(momentum=0.9, weight_decay=0.01), Adam, RMSprop],
@@ -104,7 +106,9 @@ def test_an_epoch_on_workers_ends_with_the_weights_and_state_of_one_process(mnis
     assert same_numbers(*results)
 
 
-def test_workers_compute_with_the_plain_definitions_under_textbook(mnist_sets):
+def test_workers_compute_with_the_plain_definitions_under_textbook(mnist_sets, monkeypatch):
+    """Started afresh ("spawn", as on macOS and Windows), a worker is told to use the plain definitions."""
+    monkeypatch.setattr(parallel, "START_METHOD", "spawn")
     train_set, _ = mnist_sets
     X, labels = next(train_set.batches(5))
     with textbook():
@@ -112,6 +116,12 @@ def test_workers_compute_with_the_plain_definitions_under_textbook(mnist_sets):
         expected = negated(gradients_in_one_process(net, X, labels)[2])
         _, _, velocity = gradients_from_workers(2, net, X, labels)
     assert same_numbers([(v_W.rows, v_b.rows) for v_W, v_b in velocity], [(W.rows, b.rows) for W, b in expected])
+
+
+def test_one_worker_is_the_one_process_itself():
+    net, optimizer = small_mlp(), SGD()
+    with steps_on(1, net, optimizer) as (stand_in, gradients_of):
+        assert stand_in is optimizer and gradients_of is batch_gradients
 
 
 def test_shares_cut_a_range_into_consecutive_parts_of_nearly_equal_sizes():
