@@ -348,6 +348,8 @@ def test_the_live_page_moves_while_training_stops_when_paused_and_steps(tmp_path
 
             click(browser, "step")
             browser.wait_for("document.querySelector('.step-table') !== null")
+            # the step's point comes by the event stream, which may trail the Step button's answer
+            browser.wait_for(f"Number(document.getElementById('chart').dataset.points) > {int(paused['points'])}")
             stepped = browser.evaluate(MOVING)
             assert stepped["batch"] == f"{state['batch'] + 1} / {state['batches_per_epoch']}"
             assert int(stepped["points"]) == int(paused["points"]) + 1  # one more point: a fraction of a pixel
