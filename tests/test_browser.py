@@ -304,20 +304,24 @@ def take_screenshot(path, model):
 LIVE_RUN = ["--limit", "20000", "--test-limit", "200", "--batch-size", "16", "--hidden", "32", "--epochs", "2",
             "--no-plots"]  # ended by Ctrl-C long before it finishes
 
-MOVING = """(() => {
+CHART_PIXELS = """(() => {
     const chart = document.getElementById('chart');
     const pixels = chart.getContext('2d').getImageData(0, 0, chart.width, chart.height).data;
     let hash = 0;
     for (let i = 0; i < pixels.length; i++) hash = (hash * 31 + pixels[i]) | 0;
-    return {state: document.body.dataset.state, batch: document.getElementById('batch').textContent,
-            seen: document.getElementById('images-seen').textContent, chart: hash, points: chart.dataset.points};
+    return hash;
 })()"""
 
+MOVING = f"""({{state: document.body.dataset.state, batch: document.getElementById('batch').textContent,
+              seen: document.getElementById('images-seen').textContent, chart: {CHART_PIXELS},
+              points: document.getElementById('chart').dataset.points}})"""
 
-def open_live_page(run):
+
+def open_live_page(run, state="running"):
+    """Chromium on the live page of run, once it is in state with its tiles and test digits drawn."""
     browser = Chromium(run.url)
     # about:blank comes first, with no body
-    browser.wait_for("document.body?.dataset.state === 'running' && document.querySelectorAll('.tile').length > 0"
+    browser.wait_for(f"document.body?.dataset.state === '{state}' && document.querySelectorAll('.tile').length > 0"
                      " && document.querySelectorAll('.digit').length > 0", timeout=30)
     return browser
 
@@ -373,22 +377,6 @@ def test_the_live_page_moves_while_training_stops_when_paused_and_steps(tmp_path
             browser.close()
 
 
-CHART_PIXELS = """(() => {
-    const chart = document.getElementById('chart');
-    const pixels = chart.getContext('2d').getImageData(0, 0, chart.width, chart.height).data;
-    let hash = 0;
-    for (let i = 0; i < pixels.length; i++) hash = (hash * 31 + pixels[i]) | 0;
-    return hash;
-})()"""
-
-
-def open_paused_live_page(run):
-    browser = Chromium(run.url)
-    browser.wait_for("document.body?.dataset.state === 'paused' && document.querySelectorAll('.tile').length > 0"
-                     " && document.querySelectorAll('.digit').length > 0", timeout=30)
-    return browser
-
-
 def test_the_live_page_draws_earlier_runs_faintly_and_can_hide_them(tmp_path):
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed")
@@ -400,7 +388,7 @@ def test_the_live_page_draws_earlier_runs_faintly_and_can_hide_them(tmp_path):
     with open(tmp_path / "runs" / "20000101-000000-broken.json", "w") as f:
         f.write("{")  # skipped: the page still opens
     with LiveRun(*LIVE_RUN, "--paused", cwd=tmp_path) as run:
-        browser = open_paused_live_page(run)
+        browser = open_live_page(run, "paused")
         try:
             browser.wait_for("document.getElementById('chart').dataset.earlier === '2'")
             legend = browser.evaluate("[...document.querySelectorAll('#earlier-runs li')].map(li => li.textContent)")
@@ -446,7 +434,7 @@ def test_the_live_page_of_a_cnn_shows_its_filters_steps_and_reads_a_drawing(tmp_
     from live_run import LiveRun
 
     with LiveRun(*CNN_LIVE_RUN, "--paused", cwd=tmp_path) as run:
-        browser = open_paused_live_page(run)
+        browser = open_live_page(run, "paused")
         try:
             tiles = browser.evaluate(TILES)
             assert tiles == {"sizes": [[5, 5]] * 3, "painted": 3, "titles": ["filter 0", "filter 1", "filter 2"],
