@@ -181,16 +181,9 @@ def unit_computation(net, activations, j):
         "others": {"count": len(others), "sum": sum(terms[i] for i in others)},
         "z": z,
         "activation": activations[1].rows[0][j],
-        "function": activation_name(net),
+        "function": net.activation.name,
         "weights": weights,
     }
-
-
-def activation_name(net):
-    """The name of φ, the hidden layers' activation: the one the network records (net.activation.name),
-    or relu, the activation of a network that records none."""
-    activation = getattr(net, "activation", None)
-    return "relu" if activation is None else activation.name
 
 
 def model_description(net):
