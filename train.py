@@ -100,7 +100,8 @@ def run(args, argv):
                 raise WorkerError(message) from None
             record.update(history, "finished")
             report(net, history, test_set, predicted, confidence, model_path, record, plots_dir, started)
-            if page:
+            if page:  # only now, with every file written, may a Ctrl-C from the page's reader end the run
+                page.training.finish()
                 text.say(text.live_page_stays(page.url))
                 page.wait_for_ctrl_c()
                 text.say("\nStopped.")

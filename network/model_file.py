@@ -71,7 +71,8 @@ def write_json_atomically(path, obj):
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp made it private (0600); give it a new file's usual mode
         os.replace(temporary, path)
     except BaseException:
-        os.unlink(temporary)
+        if os.path.exists(temporary):  # a Ctrl-C just after os.replace finds it gone
+            os.unlink(temporary)
         raise
 
 

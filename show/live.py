@@ -4,7 +4,7 @@ train.py --live calls, from its training loop:
     live.epoch_begins(epoch, lr)          before each epoch's first update
     live.after_batch(batch)               after every update (a train_epoch listener)
     live.epoch_ended(result, predicted)   after each epoch's test and checkpoint
-    live.finish()                         after the last epoch
+    live.finish()                         once training is over and its files are written
 and the page's web server (show/live_server.py) reads what these record (state(), view)
 and asks for pause(), resume() and step() from threads of its own.
 

@@ -489,9 +489,9 @@ def test_the_page_draws_earlier_finished_runs_of_its_folder_never_its_own(tmp_pa
     spoil(write_run(folder, "broken", settings))
     with LiveRun(*RUN, "--runs-dir", "records", "--name", "this", "--out", "this.json", cwd=tmp_path) as run:
         run.wait_for(lambda state: state["state"] == "finished")
-        status, answer = run.get("/api/runs")
-    this = [path for path in os.listdir(folder) if path.endswith("-this.json")]
-    assert load_record(str(folder / this[0]))["outcome"] == "finished"  # finished, and still not an earlier run
+        this = [path for path in os.listdir(folder) if path.endswith("-this.json")]
+        assert load_record(str(folder / this[0]))["outcome"] == "finished"  # the page says so only once it is written
+        status, answer = run.get("/api/runs")  # finished, and still not an earlier run
     assert status == 200 and (answer["folder"], answer["dataset"], answer["at_most"]) == ("records", "mnist", 5)
     assert [(r["name"], r["differs"]) for r in answer["runs"]] == [("sigmoid", "--activation sigmoid")]
     assert len(answer["skipped"]) == 1 and "broken.json: is not valid JSON" in answer["skipped"][0]

@@ -322,6 +322,23 @@ def test_a_failed_save_leaves_the_old_file_untouched(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
 
 
+def test_ctrl_c_just_after_the_file_is_replaced_is_still_a_ctrl_c(tmp_path, monkeypatch):
+    """A KeyboardInterrupt arriving right after os.replace must reach the caller as itself,
+    not as an error about the temporary file, which is already gone."""
+    replace = os.replace
+
+    def replace_then_ctrl_c(source, target):
+        replace(source, target)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", replace_then_ctrl_c)
+    path = tmp_path / "model.json"
+    with pytest.raises(KeyboardInterrupt):
+        Network([3, 2, 2], seed=0).save(str(path))
+    assert Network.load(str(path)).sizes == [3, 2, 2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
+
+
 def test_a_saved_model_gets_the_usual_file_mode(tmp_path):
     mask = os.umask(0o022)
     try:
