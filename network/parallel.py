@@ -24,9 +24,10 @@ with its rows of the optimizer's state (its velocities, Adam's moments): the opt
 formulas work element by element, so a row updated apart is the row updated with the
 rest. The new rows go to every other worker, for the next batch.
 
-Nothing is ever added in another order than in one process: the same seed gives the
-same weights for any number of workers, by construction, and --workers 1 starts no
-worker at all (network/training.py's batch_gradients and the optimizer, as ever).
+Nothing made of floats is ever added in another order than in one process (whole numbers
+are, below: they add exactly in any order): the same seed gives the same weights for any
+number of workers, by construction, and --workers 1 starts no worker at all
+(network/training.py's batch_gradients and the optimizer, as ever).
 
 With --workers N, this process is worker 1 and starts N − 1 worker processes. Besides
 its share it keeps everything else: the batches, with their shifts for --augment
@@ -34,9 +35,9 @@ its share it keeps everything else: the batches, with their shifts for --augment
 batch_gradients draws them (the other workers never draw a random number), the loss,
 the listeners (the progress line, diagnosis, the live page), the tests and the
 checkpoints; its network, the run's, gets every new weight. Per batch it sends each
-worker the batch's bytes (X, whole: step 2 needs every row of it) and gathers their
-rows of step 1, hands all of those to everyone for step 2, and finally hands each
-worker's new rows of W to the others. Matrices travel as their bytes, an array('d') of
+worker the batch's bytes (X, whole: step 2 needs every row of it), adds up their sums of
+X W₁ (below), gathers their rows of step 1, hands all of those to everyone for step 2,
+and finally hands each worker's new rows of W to the others (but W₁'s, below). Matrices travel as their bytes, an array('d') of
 the floats (the bytes of the images for X), rebuilt into rows at the other end: far
 faster than pickling lists of floats.
 
@@ -66,6 +67,7 @@ import signal
 import sys
 import time
 from array import array
+from functools import cached_property
 from itertools import accumulate, chain
 
 from my_math import ByteMatrix, Matrix
@@ -435,29 +437,50 @@ class Worker:
     def weights(self, news):
         """Every worker's update answer, None in place of its own: the new W and b of every layer, but for
         rows not sent (the others' rows of W₁, to a worker that multiplies by its own only), which stay
-        as they were."""
+        as they were. The rows that came stay bytes until something reads them (RowsInBytes)."""
         own = iter(self.parts)
         for j, (layer, rows) in enumerate(zip(self.layers, self.own_rows)):
             part = next(own) if rows else None
-            W_rows = []
+            pieces = []
             for new, theirs in zip(news, shares(layer.W.shape[0], len(news))):
                 if new is None:
-                    W_rows += part.W.rows if part else []
+                    pieces.append(part.W.rows if part else [])
                 elif new[0][j]:
-                    W_rows += decoded(new[0][j]).rows
+                    pieces.append(new[0][j])
                 else:
-                    W_rows += layer.W.rows[theirs.start:theirs.stop]
+                    pieces.append(layer.W.rows[theirs.start:theirs.stop])
             layer.b = part.b if part else decoded(next(new[1][j] for new in news if new and new[1][j]))
-            layer.W = Matrix(W_rows, check=False)
-        self.parts = self._parts()
+            layer.W = RowsInBytes(pieces, layer.W.shape)
 
     def whole_first(self, W):
         """The whole of W₁ (encoded), for a batch whose X W₁ cannot be computed in parts."""
         self.layers[0].W = decoded(W)
-        self.parts = self._parts()
 
     def state(self):
         return self.optimizer.state_dict()
+
+
+class RowsInBytes(Matrix):
+    """A matrix of rows that came from other workers as bytes (encoded) and stay bytes until something
+    reads them: then they become floats, once. A layer's W here, pieces of it its own rows (lists),
+    others' rows as they came. This process's W₁, of which it computes with its own rows only, is
+    read by nothing during an epoch but the live page: the test and the checkpoint read it after,
+    and this process, the busiest, is spared making 50 000 floats and more at every step."""
+
+    def __init__(self, pieces, shape):
+        self.pieces = pieces
+        self._shape = shape
+
+    @cached_property
+    def rows(self):
+        rows = []
+        for piece in self.pieces:
+            rows += piece if isinstance(piece, list) else decoded(piece).rows
+        return rows
+
+    @property
+    def shape(self):
+        return self._shape
 
 
 class KnownProduct:
