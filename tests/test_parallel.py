@@ -103,6 +103,8 @@ def test_an_epoch_on_workers_ends_with_the_weights_and_state_of_one_process(mnis
                 figures = train_epoch(net, workers.optimizer, data, 25, rng, 0.01, gradients_of=workers.gradients_of)
                 state = workers.optimizer.state_dict()
             assert len(summed) == (3 if byte_matrix.PACKING else 0)  # every batch's, where ByteMatrix packs
+            first = net.layers[0].W  # the other workers' rows of it came as bytes, and nothing has read them yet
+            assert isinstance(first, parallel.RowsInBytes) and "rows" not in vars(first)
         results.append((figures, [(layer.W.rows, layer.b.rows) for layer in net.weighted_layers], state,
                         rng.getstate()))
     assert same_numbers(*results)
