@@ -16,6 +16,12 @@ way alike when something else runs for a while. The medians and the spread are o
 rounds; the load average before and after is printed. The speed-up of N workers is the
 median images/s of N workers over the median of 1.
 
+What the machine itself gives is measured in the same rounds: a job with nothing to share
+(pure-Python arithmetic, as much as one core does in about a second) run by N processes at
+once against one alone, N × its time alone ÷ the time of the slowest of the N. On a
+machine whose cores are all there for us that is N; on a shared one it is less, and no
+number of workers can beat it.
+
 --before REV also times the code of the git revision REV (say, the commit before --workers
 came), with no workers, taken out with git archive into a temporary folder: --workers 1
 must be as fast as that.
@@ -26,11 +32,13 @@ for a batch (every pickled message, both ways), for each network and number of w
 
 import argparse
 import json
+import multiprocessing
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BATCH = 128
@@ -104,6 +112,25 @@ print(sum(sent) / 4, sum(received) / 4)
 """
 
 
+def nothing_to_share(_=None):
+    """Seconds for a fixed amount of pure-Python arithmetic on lists of floats (as an optimizer's step does)."""
+    began = time.perf_counter()
+    rows = [[float(i + j) for j in range(128)] for i in range(400)]
+    for _ in range(100):
+        rows = [[w * 0.9 - 0.1 * v for w, v in zip(row, row)] for row in rows]
+    return time.perf_counter() - began
+
+
+def machine_speed_up(count):
+    """count × the time of nothing_to_share alone (the mean of a run before and one after) ÷ that of the
+    slowest of count processes running it at once."""
+    before = nothing_to_share()
+    with multiprocessing.Pool(count) as pool:
+        together = pool.map(nothing_to_share, range(count))
+    alone = (before + nothing_to_share()) / 2
+    return count * alone / max(together)
+
+
 def measure(tree, network, workers, batches):
     """Images/s of one way, in a fresh process running the code in tree (batches timed in a turn, 0: the network's)."""
     code = MEASURE.format(networks=NETWORKS, batch=BATCH)
@@ -120,9 +147,12 @@ def rounds_of(network, counts, rounds, before_tree, batches):
     """{way: [images/s of each round]}: "before" (when before_tree) and each number of workers, in turns."""
     ways = ([("before", before_tree, 1)] if before_tree else []) + [(n, ROOT, n) for n in counts]
     seen = {way: [] for way, _, _ in ways}
+    seen.update({("machine", n): [] for n in counts if n > 1})
     for _ in range(rounds):
         for way, tree, workers in ways:
             seen[way].append(measure(tree, network, workers, batches))
+            if ("machine", workers) in seen and tree == ROOT:
+                seen["machine", workers].append(machine_speed_up(workers))
     return seen
 
 
@@ -131,11 +161,16 @@ def report(network, seen, before):
     print(f"{network}: training images per second, median (min–max) of {rounds} rounds")
     medians = {way: statistics.median(values) for way, values in seen.items()}
     for way, values in seen.items():
-        name = f"before ({before})" if way == "before" else f"--workers {way}"
-        print(f"  {name:18} {medians[way]:7.1f}  ({min(values):.1f}–{max(values):.1f})")
+        if not isinstance(way, tuple):
+            name = f"before ({before})" if way == "before" else f"--workers {way}"
+            print(f"  {name:18} {medians[way]:7.1f}  ({min(values):.1f}–{max(values):.1f})")
     for way, median in medians.items():
         if way == "before":
             print(f"  --workers 1 ÷ before: {medians[1] / median:.3f}")
+        elif isinstance(way, tuple):
+            values = seen[way]
+            print(f"  the machine, {way[1]} processes with nothing to share ÷ 1: {median:.2f} "
+                  f"({min(values):.2f}–{max(values):.2f})")
         elif way != 1:
             print(f"  --workers {way} ÷ --workers 1: {median / medians[1]:.2f}")
 

@@ -24,9 +24,10 @@ with its rows of the optimizer's state (its velocities, Adam's moments): the opt
 formulas work element by element, so a row updated apart is the row updated with the
 rest. The new rows go to every other worker, for the next batch.
 
-Nothing is ever added in another order than in one process: the same seed gives the
-same weights for any number of workers, by construction, and --workers 1 starts no
-worker at all (network/training.py's batch_gradients and the optimizer, as ever).
+Nothing made of floats is ever added in another order than in one process (whole numbers
+are, below: they add exactly in any order): the same seed gives the same weights for any
+number of workers, by construction, and --workers 1 starts no worker at all
+(network/training.py's batch_gradients and the optimizer, as ever).
 
 With --workers N, this process is worker 1 and starts N − 1 worker processes. Besides
 its share it keeps everything else: the batches, with their shifts for --augment
@@ -34,20 +35,22 @@ its share it keeps everything else: the batches, with their shifts for --augment
 batch_gradients draws them (the other workers never draw a random number), the loss,
 the listeners (the progress line, diagnosis, the live page), the tests and the
 checkpoints; its network, the run's, gets every new weight. Per batch it sends each
-worker the batch's bytes (X, whole: step 2 needs every row of it) and gathers their
-rows of step 1, hands all of those to everyone for step 2, and finally hands each
-worker's new rows of W to the others. Matrices travel as their bytes, an array('d') of
+worker the batch's bytes (X, whole: step 2 needs every row of it), adds up their sums of
+X W₁ (below), gathers their rows of step 1, hands all of those to everyone for step 2,
+and finally hands each worker's new rows of W to the others (but W₁'s, below). Matrices travel as their bytes, an array('d') of
 the floats (the bytes of the images for X), rebuilt into rows at the other end: far
 faster than pickling lists of floats.
 
-One more thing is shared out: the first layer's W is multiplied by the image bytes with
-ByteMatrix's packed product, which first packs all of W into big whole numbers, about a
-tenth of a step (my_math/fast/byte_matrix.py). Each worker packs the rows of
-W it has just computed, on the grid of the W before (the largest |w| rarely changes
-by a factor of 2 from a step to the next, and when it does, W is packed again whole),
-and they travel packed too (byte_matrix.packed_part and packed_matrix). Packed rows are
-the rows packed, bit for bit, so this changes the speed only. benchmarks/workers.py
-measures the speed-up and counts the bytes that travel.
+One more thing is shared out: the first layer's product X W₁, the costliest of a step, when
+W₁ is a dense layer's and ByteMatrix multiplies it by the image bytes with its packed
+product. Its sums are whole numbers, exact in any order (my_math/fast/byte_matrix.py, "the
+product in parts"). So each worker packs only its own rows of W₁ and multiplies every image
+of the batch by them; this process adds up the workers' sums for each image, and each
+worker makes its images' rows of X W₁ from them: bit for bit the product with the whole W₁,
+which then never travels to the workers, only from them to this process (whose network has
+every weight). When that product cannot be used (--textbook, PyPy, a W₁ holding an
+infinity or a NaN), the workers are given the whole W₁ first and compute with it, as for
+any other layer. benchmarks/workers.py measures the speed-up and counts the bytes that travel.
 
 The workers are started once per run: forked on Linux, where they start at once with a
 copy of everything; started afresh ("spawn") elsewhere, which gives the same numbers,
@@ -64,11 +67,12 @@ import signal
 import sys
 import time
 from array import array
+from functools import cached_property
 from itertools import accumulate, chain
 
 from my_math import ByteMatrix, Matrix
 from my_math.fast import fast_forms_in_use, use_fast_forms
-from my_math.fast.byte_matrix import grid_exponent, largest_of, packed_matrix, packed_part
+from my_math.fast.byte_matrix import largest_size, packed_rows, partial_sums, product_from_sums, summed_in_parts
 
 from .dense import Dense
 from .loss import log_likelihoods
@@ -94,20 +98,26 @@ def shares(total, count):
 
 
 class Balance:
-    """How many of a batch's images each worker takes: so many that all of them finish step 1 together.
+    """How many of a batch's images each worker takes: shares in proportion to each worker's speed, so
+    that all of them finish step 1 together.
 
     Every worker has its rows of each dW and W to compute for good, but the images can go to
     anyone, and the numbers never depend on who takes them. Step 1 ends when the last worker
     is done with its images: one on a slower or busier core than the others (a laptop's
     efficiency cores, a machine shared) should get fewer. After each batch, each worker's
-    share of the images is multiplied by √(mean time / its time), its time for step 1 of
-    that batch, and the shares made to add up to 1 again. They start even.
+    time for step 1 over its share of the batch says how long it would take for a whole
+    batch; that figure is averaged over the batches, each new one weighing WEIGHT, and the
+    shares are made proportional to speed, 1 / that time. One batch's time alone says as
+    much about what else the machine was doing at that moment as about the worker: shares
+    that follow it jump about, and every step waits for the unlucky one. They start even.
     """
 
+    WEIGHT = 0.2  # of the latest batch in the average
     LEAST = 0.02  # the smallest share (of 1/count), so that a worker that gets faster again is seen to
 
     def __init__(self, count):
         self.fractions = [1.0 / count] * count
+        self.seconds = None  # for each worker, the time a whole batch would take it: the average so far
 
     def shares(self, m):
         """range(m) cut into one consecutive range for each worker, in order."""
@@ -116,10 +126,13 @@ class Balance:
 
     def took(self, seconds):
         """Each worker's time for step 1 of the last batch."""
-        seconds = [max(taken, 1e-6) for taken in seconds]
-        mean = sum(seconds) / len(seconds)
-        fractions = [max(self.LEAST / len(seconds), fraction * math.sqrt(mean / taken))
-                     for fraction, taken in zip(self.fractions, seconds)]
+        whole = [max(taken, 1e-6) / fraction for taken, fraction in zip(seconds, self.fractions)]
+        if self.seconds is None:
+            self.seconds = whole
+        else:
+            self.seconds = [(1 - self.WEIGHT) * mean + self.WEIGHT * new for mean, new in zip(self.seconds, whole)]
+        speeds = [1 / taken for taken in self.seconds]
+        fractions = [max(self.LEAST / len(speeds), speed / sum(speeds)) for speed in speeds]
         self.fractions = [fraction / sum(fractions) for fraction in fractions]
 
 
@@ -155,6 +168,10 @@ class Workers:
         self.rows = [shares(layer.W.shape[0], count) for layer in net.weighted_layers]
         self.processes, self.connections = [], []  # of workers 2, 3, ..., count
         self.balance = Balance(count)
+        first = net.layers[0]
+        self.first_dense = isinstance(first, Dense)
+        self.first_top = largest_size(first.W.rows) if self.first_dense else None  # max |w| of W₁
+        self.first_stale = False  # whether the other workers' W₁ lacks rows of theirs (see gradients_of)
         self.optimizer = SharedOptimizer(self, optimizer.name)
         state = optimizer.state_dict()
         context = multiprocessing.get_context(START_METHOD)
@@ -206,18 +223,28 @@ class Workers:
         """batch_gradients' (loss, predicted classes, gradients), the work shared out; the gradients stay
         with the workers, each holding its rows, for the optimizer's step (None stands for them here).
 
-        The dropout masks are drawn here, as batch_gradients draws them. Then step 1 (the
-        module's docstring): each worker takes its rows of the batch; the loss is the mean of
-        their terms, added in order; step 2 starts at once: every worker gets every row of
-        the layers' inputs and of their dZ, and computes its rows of each dW.
+        The dropout masks are drawn here, as batch_gradients draws them. Then X W₁ in parts,
+        where it can be (the module's docstring): every worker's sums for every image, added
+        up here. Then step 1: each worker takes its rows of the batch (and their sums); the
+        loss is the mean of their terms, added in order; step 2 starts at once: every worker
+        gets every row of the layers' inputs and of their dZ, and computes its rows of each dW.
         """
         m = len(labels)
         masks = net.dropout_masks(m, rng)
         batch = encoded(X)
+        sums = None
+        if self.first_dense and isinstance(X, ByteMatrix) and summed_in_parts(*net.layers[0].W.shape, self.first_top):
+            parts = self._everyone([("first_sums", batch, self.first_top)] * self.count)
+            sums, batch = [sum(parts_of_one_image) for parts_of_one_image in zip(*parts)], None  # every worker has X
+        elif self.first_stale:
+            W = encoded(net.layers[0].W)
+            for connection, w in zip(self.connections, range(1, self.count)):
+                self._send(connection, w, ("whole_first", W))
+            self.first_stale = False
         messages = []
         for rows in self.balance.shares(m):
             mask_rows = [encoded(rows_of(M, rows)) for M in masks] if masks and rows else None
-            messages.append(("batch", batch, labels, rows, m, mask_rows))
+            messages.append(("batch", batch, labels, rows, m, mask_rows, sums and sums[rows.start:rows.stop]))
         answers = self._everyone(messages)
         self.balance.took([answer[3] for answer in answers])
         answers = [answer for answer in answers if answer[0]]  # the workers that had rows
@@ -230,10 +257,19 @@ class Workers:
 
     def step(self, lr):
         """Every worker updates its rows of each layer's W (and each b) with learning rate lr; then each gets
-        the others' new rows (every worker's network gets them, net among them)."""
+        the others' new rows (every worker's network gets them, net among them), but for W₁, which only
+        this process gets: the other workers multiply by their own rows of it (the module's docstring)."""
         news = self._everyone([("update", lr)] * self.count)
-        others = [[None if v == w else new for v, new in enumerate(news)] for w in range(self.count)]
-        self._everyone([("weights", news_of_the_others) for news_of_the_others in others], answers=False)
+        if self.first_dense:
+            self.first_top = largest_size([[new[2] for new in news if new[2] is not None]])
+        messages = []
+        for w in range(self.count):
+            others = [None if v == w else new for v, new in enumerate(news)]
+            if w > 0 and self.first_dense:
+                others = [new and ([None] + new[0][1:], new[1]) for new in others]
+            messages.append(("weights", others))
+        self.first_stale = self.first_dense
+        self._everyone(messages, answers=False)
 
     def optimizer_state(self):
         """The state_dict() of the whole optimizer, from the workers' states of their rows."""
@@ -338,28 +374,38 @@ class Worker:
         optimizer.load_state_dict(state)  # the state of its own rows
         self.parts = self._parts()
         self.X = self.gradients_of_parts = None
-        # The first layer's forward pass, times the image bytes, is ByteMatrix's packed product, which
-        # packs the whole of its W when it is a dense layer's (more rows than columns): the rows it
-        # computes, each worker packs, on the grid of the last W's top (the grid rarely changes), and
-        # hands round packed too, so that none packs all of it (my_math/fast/byte_matrix.py: packed_part).
-        first = self.layers[0]
-        self.packs_first = first is net.layers[0] and isinstance(first, Dense) and first.W.shape[0] > first.W.shape[1]
-        self.grid = 0  # the exponent of the last W's grid; a first guess
-        self.first = None  # its rows of the first W, packed: (their top, the packed rows)
+        self.first_dense = isinstance(net.layers[0], Dense)
+        self.first_top = None  # the largest |w| of the W₁ that X W₁ is computed in parts for
+        self.sends_first = not (self.first_dense and index == 0)  # W₁'s new rows go to the main process only
 
     def _parts(self):
         """For each layer of which it has rows: those rows of W, and b, as the optimizer sees a layer."""
         return [Part(Matrix(layer.W.rows[rows.start:rows.stop], check=False), layer.b)
                 for layer, rows in zip(self.layers, self.own_rows) if rows]
 
-    def batch(self, batch, labels, rows, m, masks):
-        """Step 1 for the batch's rows `rows` (of m): the terms of the loss, the classes predicted and,
-        for each layer with weights, the input it read (None for the batch itself) and its dZ."""
-        began = time.perf_counter()
+    def first_sums(self, batch, top):
+        """The batch, and, for each of its images, the whole number Σ_k byte_ik R_k over its own rows k of W₁
+        packed (top: the largest |w| of all of W₁), for the main process to add up with the others'."""
         self.X = decoded(batch)
+        self.first_top = top
+        rows = self.own_rows[0]
+        if not rows:
+            return [0] * len(self.X.byte_rows)
+        n = self.layers[0].W.shape[0]
+        return partial_sums(self.X.columns(rows.start, rows.stop).byte_rows, packed_rows(self.parts[0].W.rows, top, n))
+
+    def batch(self, batch, labels, rows, m, masks, sums):
+        """Step 1 for the batch's rows `rows` (of m): the terms of the loss, the classes predicted and,
+        for each layer with weights, the input it read (None for the batch itself) and its dZ. batch is
+        None when first_sums had it, and then sums are the whole numbers of X W₁ for these rows."""
+        began = time.perf_counter()
+        if batch is not None:
+            self.X = decoded(batch)
         if not rows:
             return (), (), (), time.perf_counter() - began
         X = rows_of(self.X, rows)
+        if sums is not None:
+            X = KnownProduct(product_from_sums(sums, X.byte_rows, self.first_top, *self.layers[0].W.shape))
         masks = [decoded(M) for M in masks] if masks else None
         labels = labels[rows.start:rows.stop]
         A = self.net.forward(X, masks)
@@ -379,38 +425,73 @@ class Worker:
 
     def update(self, lr):
         """The optimizer's step for its rows. Its answer, its news: for each layer, the new rows it has (None
-        where none) and the new b; and its rows of the first W packed, (their top, bytes), or None."""
+        where none, and for W₁ from the main process, where they are already) and the new b; and the
+        largest |w| of its rows of W₁ (None if it has none, or W₁ is not a dense layer's)."""
         self.optimizer.step(self.parts, self.gradients_of_parts, lr)
         new = iter(self.parts)
         parts = [next(new) if rows else None for rows in self.own_rows]
-        self.first = first = None
-        if self.packs_first and parts[0] and isinstance(self.X, ByteMatrix):
-            top, packed, data = packed_part(parts[0].W.rows, self.grid, self.layers[0].W.shape[0])
-            self.first, first = (top, packed), (top, data)
-        return [part and encoded(part.W) for part in parts], [part and encoded(part.b) for part in parts], first
+        top = largest_size(parts[0].W.rows) if self.first_dense and parts[0] else None
+        rows = [encoded(part.W) if part and (j > 0 or self.sends_first) else None for j, part in enumerate(parts)]
+        return rows, [part and encoded(part.b) for part in parts], top
 
     def weights(self, news):
-        """Every worker's update answer, None in place of its own: the new W and b of every layer."""
+        """Every worker's update answer, None in place of its own: the new W and b of every layer, but for
+        rows not sent (the others' rows of W₁, to a worker that multiplies by its own only), which stay
+        as they were. The rows that came stay bytes until something reads them (RowsInBytes)."""
         own = iter(self.parts)
         for j, (layer, rows) in enumerate(zip(self.layers, self.own_rows)):
             part = next(own) if rows else None
-            W_rows = []
-            for new in news:
+            pieces = []
+            for new, theirs in zip(news, shares(layer.W.shape[0], len(news))):
                 if new is None:
-                    W_rows += part.W.rows if part else []
+                    pieces.append(part.W.rows if part else [])
                 elif new[0][j]:
-                    W_rows += decoded(new[0][j]).rows
+                    pieces.append(new[0][j])
+                else:
+                    pieces.append(layer.W.rows[theirs.start:theirs.stop])
             layer.b = part.b if part else decoded(next(new[1][j] for new in news if new and new[1][j]))
-            layer.W = Matrix(W_rows, check=False)
-        firsts = [first for first in (self.first if new is None else new[2] for new in news) if first]
-        if firsts:  # the first W, packed by its workers on the grid of the W before: (top, packed rows) of each
-            top = largest_of([first[0] for first in firsts])
-            self.layers[0].W = packed_matrix(self.layers[0].W.rows, top, self.grid, [first[1] for first in firsts])
-            self.grid = grid_exponent(top)
-        self.parts = self._parts()
+            layer.W = RowsInBytes(pieces, layer.W.shape)
+
+    def whole_first(self, W):
+        """The whole of W₁ (encoded), for a batch whose X W₁ cannot be computed in parts."""
+        self.layers[0].W = decoded(W)
 
     def state(self):
         return self.optimizer.state_dict()
+
+
+class RowsInBytes(Matrix):
+    """A matrix of rows that came from other workers as bytes (encoded) and stay bytes until something
+    reads them: then they become floats, once. A layer's W here, pieces of it its own rows (lists),
+    others' rows as they came. This process's W₁, of which it computes with its own rows only, is
+    read by nothing during an epoch but the live page: the test and the checkpoint read it after,
+    and this process, the busiest, is spared making 50 000 floats and more at every step."""
+
+    def __init__(self, pieces, shape):
+        self.pieces = pieces
+        self._shape = shape
+
+    @cached_property
+    def rows(self):
+        rows = []
+        for piece in self.pieces:
+            rows += piece if isinstance(piece, list) else decoded(piece).rows
+        return rows
+
+    @property
+    def shape(self):
+        return self._shape
+
+
+class KnownProduct:
+    """Stands for the batch's rows X as the first layer's input when X W₁ is known already (made from the
+    workers' sums): in Dense.forward, X @ W₁ is that product; the rest of the forward pass is as ever."""
+
+    def __init__(self, XW):
+        self.XW = XW
+
+    def __matmul__(self, W):
+        return self.XW
 
 
 class Part:

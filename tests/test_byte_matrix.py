@@ -245,36 +245,34 @@ def test_a_column_of_the_product_with_the_bytes_on_the_right_does_not_depend_on_
 
 
 @pytest.mark.skipif(not byte_module.PACKING, reason="PyPy never packs")
-def test_w_packed_in_parts_gives_the_product_of_w_packed_whole(monkeypatch):
-    """Worker processes each pack their rows of W on the grid of W's top and hand them round
-    (network/parallel.py): with the parts, the product is the product of W packed whole."""
+@pytest.mark.parametrize("cuts", [(5,), (1, 11), (4, 4, 9), (12,)], ids=["two parts", "three", "an empty part", "one"])
+def test_the_product_in_parts_of_w_is_the_product_bit_for_bit(cuts):
+    """Worker processes each multiply by their own rows of W, and the sums are added (network/parallel.py)."""
     rng = random.Random(5)
-    X = ByteMatrix(random_bytes(rng, 6, 12, zeros=0.5))
+    byte_rows = random_bytes(rng, 6, 12, zeros=0.5)
+    byte_rows[2] = bytes(12)  # an image all black: a row of zeros, as matmul gives it
+    X = ByteMatrix(byte_rows)
     w_rows = random_floats(rng, 12, 4)
-    whole = (X @ Matrix(w_rows)).tolist()
-    parts = [byte_module.packed_part(w_rows[start:stop], byte_module.grid_exponent(5.0), 12)
-             for start, stop in ((0, 5), (5, 12))]
-    top = byte_module.largest_of([top for top, _, _ in parts])
-    assert top == max(abs(w) for row in w_rows for w in row)
-    exponent = byte_module.grid_exponent(top)
-    (_, packed, _), (_, _, data) = [byte_module.packed_part(w_rows[start:stop], exponent, 12)
-                                    for start, stop in ((0, 5), (5, 12))]
-    W = byte_module.packed_matrix(w_rows, top, exponent, [packed, data])  # as whole numbers, and as bytes
-    assert isinstance(W, byte_module.PackedMatrix) and W.tolist() == w_rows
-    calls = []
-    real = byte_module._pack
-    monkeypatch.setattr(byte_module, "_pack", lambda *args: calls.append(args) or real(*args))
-    assert repr((X @ W).tolist()) == repr(whole) and calls == []  # not packed again
-    wrong = byte_module.packed_matrix(w_rows, top, exponent + 1, [data for _, _, data in parts])
-    assert repr((X @ wrong).tolist()) == repr(whole) and len(calls) == 1  # another grid: packed anew
-    W[0, 0] = 100.0  # a change forgets the packing
-    assert W.packing is None and (X @ W).tolist() == (X @ Matrix(W.tolist())).tolist()
+    top = byte_module.largest_size(w_rows)
+    assert byte_module.summed_in_parts(12, 4, top)
+    sums = [0] * 6
+    for start, stop in zip((0,) + cuts, cuts + (12,)):
+        if start < stop:
+            part = byte_module.partial_sums(X.columns(start, stop).byte_rows,
+                                            byte_module.packed_rows(w_rows[start:stop], top, 12))
+            sums = [S + s for S, s in zip(sums, part)]
+    product = byte_module.product_from_sums(sums, byte_rows, top, 12, 4)
+    assert repr(product.tolist()) == repr((X @ Matrix(w_rows)).tolist())
 
 
-def test_the_top_of_w_is_nan_when_a_part_holds_an_infinity_or_a_nan():
-    assert math.isnan(byte_module.largest_of([1.0, math.nan, 3.0]))
-    assert byte_module.largest_of([1.0, 3.0, 2.0]) == 3.0
-    assert math.isnan(byte_module.packed_part([[1.0, math.inf]], 0, 1)[0])
+def test_a_product_is_summed_in_parts_only_where_matmul_packs_a_tall_w():
+    assert not byte_module.summed_in_parts(4, 4, 1.0)  # W as wide as tall: matmul divides W first
+    assert not byte_module.summed_in_parts(12, 4, math.nan)  # a NaN or an infinity: Matrix.__matmul__
+    assert not byte_module.summed_in_parts(12, 4, 2.0 ** 950)
+    assert math.isnan(byte_module.largest_size([[1.0, math.inf]]))
+    with textbook():
+        assert not byte_module.summed_in_parts(12, 4, 1.0)
+    assert byte_module.summed_in_parts(12, 4, 1.0) == byte_module.PACKING
 
 
 def test_columns_of_a_byte_matrix_are_a_byte_matrix_of_those_bytes():

@@ -8,6 +8,7 @@ gradient itself, negated, which the workers' state_dict() gathers from their row
 
 import copy
 import json
+import math
 import os
 import random
 import signal
@@ -84,8 +85,11 @@ def test_the_gradient_from_workers_is_the_one_process_gradient_bit_for_bit(mnist
 
 @pytest.mark.parametrize("make_optimizer", [lambda: SGD(momentum=0.9, weight_decay=0.01), Adam, RMSprop],
                          ids=["sgd", "adam", "rmsprop"])
-def test_an_epoch_on_workers_ends_with_the_weights_and_state_of_one_process(mnist_sets, make_optimizer):
+def test_an_epoch_on_workers_ends_with_the_weights_and_state_of_one_process(mnist_sets, make_optimizer, monkeypatch):
     train_set, _ = mnist_sets
+    summed = []  # the batches whose X W₁ this process's worker summed in parts
+    first_sums = parallel.Worker.first_sums
+    monkeypatch.setattr(parallel.Worker, "first_sums", lambda *args: summed.append(1) or first_sums(*args))
     data = Shifted(train_set.take(60), 1)
     results = []
     for count in (1, 3):
@@ -98,12 +102,36 @@ def test_an_epoch_on_workers_ends_with_the_weights_and_state_of_one_process(mnis
             with Workers(count, net, optimizer) as workers:
                 figures = train_epoch(net, workers.optimizer, data, 25, rng, 0.01, gradients_of=workers.gradients_of)
                 state = workers.optimizer.state_dict()
-            if byte_matrix.PACKING:  # the first W came packed by its workers, on its grid (after the first step)
-                packing = net.layers[0].W.packing
-                assert packing.exponent == byte_matrix.grid_exponent(packing.top)
+            assert len(summed) == (3 if byte_matrix.PACKING else 0)  # every batch's, where ByteMatrix packs
+            first = net.layers[0].W  # the other workers' rows of it came as bytes, and nothing has read them yet
+            assert isinstance(first, parallel.RowsInBytes) and "rows" not in vars(first)
         results.append((figures, [(layer.W.rows, layer.b.rows) for layer in net.weighted_layers], state,
                         rng.getstate()))
     assert same_numbers(*results)
+
+
+@pytest.mark.parametrize("nan", [False, True], ids=["finite", "a nan"])
+def test_a_batch_whose_first_product_cannot_be_summed_in_parts_is_computed_with_the_whole_first_w(mnist_sets, nan):
+    """After a step, the other workers hold only their own rows of W₁ new. A batch of floats (not image
+    bytes), or a W₁ holding a NaN, has no product in parts: they are given the whole W₁ first."""
+    train_set, _ = mnist_sets
+    X, labels = next(train_set.batches(9))
+    results = []
+    for count in (1, 3):
+        net, optimizer = small_mlp(), SGD(momentum=0.9)
+        if nan:  # every output's first z is NaN: after the first step, so is all of W₁
+            for row in net.layers[-1].W.rows:
+                row[0] = math.nan
+        rng = random.Random(2)
+        with steps_on(count, net, optimizer) as (stand_in, gradients_of):
+            losses = []
+            for batch in (X, Matrix(X.tolist()), X, X):  # bytes, floats (the whole W₁ goes round), bytes again
+                loss, _, gradients = gradients_of(net, batch, labels, rng)
+                stand_in.step(net.weighted_layers, gradients, 0.1)
+                losses.append(loss)
+        results.append((losses, [(layer.W.rows, layer.b.rows) for layer in net.weighted_layers]))
+    assert same_numbers(*results)
+    assert math.isnan(results[0][1][0][0][0][0]) == nan
 
 
 def test_workers_compute_with_the_plain_definitions_under_textbook(mnist_sets, monkeypatch):
@@ -131,7 +159,7 @@ def test_shares_cut_a_range_into_consecutive_parts_of_nearly_equal_sizes():
 
 
 def test_a_worker_slower_than_the_others_gets_fewer_images_and_all_of_them_are_shared_out():
-    def batches(balance, per_image, rest=0.05):
+    def batches(balance, per_image, rest=0.01):
         """Batches of 128 whose workers take rest + per_image[w] seconds an image; the last batch's shares."""
         for _ in range(30):
             parts = balance.shares(128)

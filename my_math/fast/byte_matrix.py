@@ -35,7 +35,6 @@ ByteMatrix multiplies as any Matrix does.
 import math
 import sys
 from array import array
-from collections import namedtuple
 from functools import cached_property
 from itertools import chain, compress, repeat
 from operator import add, mul, sub, truediv
@@ -129,7 +128,8 @@ def matmul(a, w):
     at a time are the rows of the whole product, bit for bit, which is what lets worker
     processes share a batch's rows out (network/parallel.py). Packing W therefore happens
     even for a single image, where it costs more than it saves (about 10 ms for the
-    first layer's W: benchmarks/predict_time.py).
+    first layer's W: benchmarks/predict_time.py). And as the sums are whole numbers, W's
+    rows can be multiplied in parts and the parts' sums added: see "The product in parts".
     """
     if not isinstance(w, Matrix):
         return NotImplemented
@@ -137,17 +137,15 @@ def matmul(a, w):
     n, p = w.shape
     if not (PACKING and n < _most_terms(MAX_SLOT_BYTES)):
         return Matrix.__matmul__(a, w)
-    packing = w.packing if isinstance(w, PackedMatrix) else None
-    top = packing.top if packing else _largest_size(w.rows)
-    if not (top == 0.0 or 2.0 ** -900 < top < 2.0 ** 900):
+    top = largest_size(w.rows)
+    if not _packable(top):
         return Matrix.__matmul__(a, w)
     # (B W) / 255 = B (W / 255), B the bytes: divide W (n × p numbers) first when it has no more rows than
     # columns, else the product (a row of p for each row of A), which for a layer's forward pass, W tall
     # and A a batch, is the smaller. (Not "whichever is smaller": that would depend on A's rows.)
     if n <= p:
         return Matrix(_packed_product(a.byte_rows, _divided(w.rows), top / PIXEL_MAX), check=False)
-    packed = packing.rows if packing and packing.exponent == _grid_exponent(top) else None
-    return Matrix(_divided(_packed_product(a.byte_rows, w.rows, top, packed)), check=False)
+    return Matrix(_divided(_packed_product(a.byte_rows, w.rows, top)), check=False)
 
 
 @fast_form(ByteMatrix, "__rmatmul__", exact=False)
@@ -177,8 +175,8 @@ def rmatmul(b, d):
     d._check_product_shapes(b)
     n = len(b.byte_rows)
     nonzero = sum(len(row) - row.count(0.0) for row in d.rows)
-    top = _largest_size(d.rows) if PACKING and n < _most_terms(MAX_SLOT_BYTES) and nonzero >= n else math.nan
-    if not (top == 0.0 or 2.0 ** -900 < top < 2.0 ** 900):
+    top = largest_size(d.rows) if PACKING and n < _most_terms(MAX_SLOT_BYTES) and nonzero >= n else math.nan
+    if not _packable(top):
         return Matrix.__matmul__(d, b)
     exponent, slot_bytes = _grid_exponent(top), _slot_bytes(n)
     packed = _pack_bytes(b.byte_rows, slot_bytes)
@@ -188,81 +186,66 @@ def rmatmul(b, d):
     return Matrix(_divided(_unpack(sums, len(b.byte_rows[0]), exponent, slot_bytes)), check=False)
 
 
-def _packed_product(byte_rows, w_rows, top, packed=None):
+def _packed_product(byte_rows, w_rows, top):
     """The rows of B W for whole numbers byte_ik (0..255, rows of bytes) and floats w_kj, top = max |w_kj|.
 
-    R_k is row k of W packed (see _pack; packed, when W's rows come packed already), slot j
-    holding r_kj with w_kj ≈ r_kj γ. Row i of the product is S_i = Σ_k byte_ik R_k, over the
-    non-zero bytes only: slot j holds the whole number Σ_k byte_ik r_kj, which _unpack turns
-    back into Σ_k byte_ik r_kj · γ ≈ Σ_k byte_ik w_kj.
+    R_k is row k of W packed (see _pack), slot j holding r_kj with w_kj ≈ r_kj γ. Row i of
+    the product is S_i = Σ_k byte_ik R_k, over the non-zero bytes only: slot j holds the
+    whole number Σ_k byte_ik r_kj, which _unpack turns back into Σ_k byte_ik r_kj · γ ≈
+    Σ_k byte_ik w_kj.
     """
-    exponent = _grid_exponent(top)
-    slot_bytes = _slot_bytes(len(w_rows))
-    packed = packed or _pack(w_rows, exponent, slot_bytes)
+    exponent, slot_bytes = _grid_exponent(top), _slot_bytes(len(w_rows))
+    packed = _pack(w_rows, exponent, slot_bytes)
     counts = [sum(byte_row) for byte_row in byte_rows]  # a row of zeros (a pixel dark in every image) gives zeros
-    sums = [sum(map(mul, compress(byte_row, byte_row), compress(packed, byte_row)))
-            for byte_row in compress(byte_rows, counts)]
-    p = len(w_rows[0])
+    sums = partial_sums(compress(byte_rows, counts), packed)
+    return _rows_from_sums(sums, counts, len(w_rows[0]), exponent, slot_bytes)
+
+
+def _rows_from_sums(sums, counts, p, exponent, slot_bytes):
+    """The rows of the product from the sums S_i of the rows with a non-zero count, p numbers a row: zeros for the others."""
     unpacked = iter(_unpack(sums, p, exponent, slot_bytes))
     return [next(unpacked) if count else [0.0] * p for count in counts]
 
 
-# ---------------------------------------------------------------------- W packed ahead, in parts
-
-Packing = namedtuple("Packing", "top exponent rows")
-Packing.__doc__ = """A matrix W's rows packed ahead of a product: top = max |w| (NaN if W holds an infinity or a
-NaN), the exponent e of the grid γ = 2^e they were packed on, and the rows, packed (_pack)."""
+def _packable(top):
+    """Whether a W of largest |w| top can be packed (finite, and far from overflow and underflow: see matmul)."""
+    return top == 0.0 or 2.0 ** -900 < top < 2.0 ** 900
 
 
-class PackedMatrix(Matrix):
-    """A Matrix of floats that comes with its rows packed already (a Packing), for matmul: the first layer's
-    W as worker processes hand it round, each having packed the rows it computed (network/parallel.py),
-    so that none of them packs the whole of W. a[i, j] = v forgets the packing."""
+# ---------------------------------------------------------------------- the product in parts
 
-    def __init__(self, rows, packing):
-        super().__init__(rows, check=False)
-        self.packing = packing
+# Row i of A @ W is Σ_k byte_ik R_k: a sum of whole numbers, exact in any order and in any grouping. Cut
+# W's rows k into parts, each part multiplied apart (partial_sums, with B's columns k of that part), and
+# the parts' sums added up: that is S_i, the very whole number matmul computes, and product_from_sums
+# turns it into the very floats matmul gives. network/parallel.py has its worker processes each keep and
+# multiply their own rows of the first layer's W that way, so that W never travels between them. Each
+# row packs into the same whole number whatever rows it is packed with, given the top and the number of
+# rows of the whole W (the grid and the width of the slots): packed_rows.
 
-    def __setitem__(self, index, value):
-        self.packing = None
-        super().__setitem__(index, value)
-
-
-def packed_part(rows, exponent, total_rows):
-    """Some rows of a W of total_rows rows, packed as matmul packs W, on the grid 2^exponent (the grid of
-    the whole W's top: a guess, until that is known, see packed_matrix): (their max |w|, the packed rows,
-    the same as bytes, to send)."""
-    if not PACKING:
-        return _largest_size(rows), [], b""
-    slot_bytes = _slot_bytes(total_rows)
-    row_bytes = slot_bytes * len(rows[0])
-    packed = _pack(rows, exponent, slot_bytes)
-    return _largest_size(rows), packed, b"".join(S.to_bytes(row_bytes, "little", signed=True) for S in packed)
+def summed_in_parts(n, p, top):
+    """Whether B @ W, for a W of n rows and p columns of largest |w| top, is the packed product that
+    the functions below compute in parts (not when matmul would leave it to Matrix.__matmul__ or
+    divide W first, nor when the fast forms are off)."""
+    return ByteMatrix.__dict__.get("__matmul__") is matmul and PACKING and p < n < _most_terms(MAX_SLOT_BYTES) \
+        and _packable(top)
 
 
-def largest_of(tops):
-    """The largest of the tops of W's parts (packed_part's), NaN if one is: the top of W."""
-    return math.nan if any(map(math.isnan, tops)) else max(tops)
+def packed_rows(rows, top, n):
+    """Some rows of a W of n rows and largest |w| top, packed as matmul packs them: R_k for each row k."""
+    return _pack(rows, _grid_exponent(top), _slot_bytes(n))
 
 
-def packed_matrix(rows, top, exponent, parts):
-    """W, its rows as floats, with the packed rows of its parts, in order (packed_part's packed rows, or
-    their bytes), their top and the exponent of the grid they were packed on. matmul uses them when that
-    is the grid of W's top, and packs W itself when it is not (the guess was wrong)."""
-    row_bytes = _slot_bytes(len(rows)) * len(rows[0])
-    packed = []
-    for part in parts:
-        if isinstance(part, bytes):
-            view = memoryview(part)
-            part = [int.from_bytes(view[start:start + row_bytes], "little", signed=True)
-                    for start in range(0, len(part), row_bytes)]
-        packed += part
-    return PackedMatrix(rows, Packing(top, exponent, packed))
+def partial_sums(byte_rows, packed):
+    """Σ_k byte_ik R_k for each row of bytes, over the packed rows R_k of W its bytes multiply: whole numbers."""
+    return [sum(map(mul, compress(byte_row, byte_row), compress(packed, byte_row))) for byte_row in byte_rows]
 
 
-def grid_exponent(top):
-    """The exponent e of the grid γ = 2^e on which matmul packs a W of largest |w| top (0 for NaN or 0)."""
-    return _grid_exponent(top) if math.isfinite(top) else 0
+def product_from_sums(sums, byte_rows, top, n, p):
+    """B @ W, as matmul gives it, from the sums S_i = Σ_k byte_ik R_k over every row of W (B's rows of
+    bytes, W of n rows, p columns and largest |w| top)."""
+    counts = [sum(byte_row) for byte_row in byte_rows]
+    rows = _rows_from_sums(list(compress(sums, counts)), counts, p, _grid_exponent(top), _slot_bytes(n))
+    return Matrix(_divided(rows), check=False)
 
 
 def _divided(rows):
@@ -270,7 +253,7 @@ def _divided(rows):
     return [list(map(truediv, row, repeat(PIXEL_MAX))) for row in rows]
 
 
-def _largest_size(rows):
+def largest_size(rows):
     """max |w| over all the elements, or NaN if one of them is infinite or NaN."""
     total = sum(map(sum, rows))  # inf or NaN anywhere makes the total inf or NaN
     if not math.isfinite(total):
