@@ -461,11 +461,11 @@ class Worker:
 
 
 class RowsInBytes(Matrix):
-    """A matrix of rows that came from other workers as bytes (encoded) and stay bytes until something
-    reads them: then they become floats, once. A layer's W here, pieces of it its own rows (lists),
-    others' rows as they came. This process's W₁, of which it computes with its own rows only, is
-    read by nothing during an epoch but the live page: the test and the checkpoint read it after,
-    and this process, the busiest, is spared making 50 000 floats and more at every step."""
+    """A layer's W after a step, made of pieces in order: the worker's own new rows (lists of floats) and
+    the other workers' rows as they came (encoded), which become floats only when something reads
+    the rows, once. This process computes with its own rows of W₁ only, so during an epoch nothing
+    reads its W₁ but the live page; the test and the checkpoint read it after. The busiest process
+    is spared making 50 000 floats and more at every step."""
 
     def __init__(self, pieces, shape):
         self.pieces = pieces
