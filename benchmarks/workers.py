@@ -144,35 +144,34 @@ def load():
 
 
 def rounds_of(network, counts, rounds, before_tree, batches):
-    """{way: [images/s of each round]}: "before" (when before_tree) and each number of workers, in turns."""
+    """({way: [images/s of each round]}, {n: [machine_speed_up(n) of each round]}): the ways are "before"
+    (when before_tree) and each number of workers, in turns; the machine's figure right after n workers."""
     ways = ([("before", before_tree, 1)] if before_tree else []) + [(n, ROOT, n) for n in counts]
     seen = {way: [] for way, _, _ in ways}
-    seen.update({("machine", n): [] for n in counts if n > 1})
+    machine = {n: [] for n in counts if n > 1}
     for _ in range(rounds):
         for way, tree, workers in ways:
             seen[way].append(measure(tree, network, workers, batches))
-            if ("machine", workers) in seen and tree == ROOT:
-                seen["machine", workers].append(machine_speed_up(workers))
-    return seen
+            if way in machine:
+                machine[way].append(machine_speed_up(workers))
+    return seen, machine
 
 
-def report(network, seen, before):
+def report(network, seen, machine, before):
     rounds = len(seen[1])
     print(f"{network}: training images per second, median (min–max) of {rounds} rounds")
     medians = {way: statistics.median(values) for way, values in seen.items()}
     for way, values in seen.items():
-        if not isinstance(way, tuple):
-            name = f"before ({before})" if way == "before" else f"--workers {way}"
-            print(f"  {name:18} {medians[way]:7.1f}  ({min(values):.1f}–{max(values):.1f})")
+        name = f"before ({before})" if way == "before" else f"--workers {way}"
+        print(f"  {name:18} {medians[way]:7.1f}  ({min(values):.1f}–{max(values):.1f})")
     for way, median in medians.items():
         if way == "before":
             print(f"  --workers 1 ÷ before: {medians[1] / median:.3f}")
-        elif isinstance(way, tuple):
-            values = seen[way]
-            print(f"  the machine, {way[1]} processes with nothing to share ÷ 1: {median:.2f} "
-                  f"({min(values):.2f}–{max(values):.2f})")
         elif way != 1:
             print(f"  --workers {way} ÷ --workers 1: {median / medians[1]:.2f}")
+    for n, values in machine.items():
+        print(f"  the machine, {n} processes with nothing to share ÷ 1: {statistics.median(values):.2f} "
+              f"({min(values):.2f}–{max(values):.2f})")
 
 
 def count_bytes(networks, counts):
@@ -209,7 +208,7 @@ def main():
             subprocess.run(["tar", "-x", "-C", before_tree], input=archive.stdout, check=True)
         print(f"{os.cpu_count()} cores; {load()}")
         for network in networks:
-            report(network, rounds_of(network, counts, args.rounds, args.before and before_tree, args.batches),
+            report(network, *rounds_of(network, counts, args.rounds, args.before and before_tree, args.batches),
                    args.before)
         print(load())
 

@@ -37,9 +37,9 @@ the listeners (the progress line, diagnosis, the live page), the tests and the
 checkpoints; its network, the run's, gets every new weight. Per batch it sends each
 worker the batch's bytes (X, whole: step 2 needs every row of it), adds up their sums of
 X W₁ (below), gathers their rows of step 1, hands all of those to everyone for step 2,
-and finally hands each worker's new rows of W to the others (but W₁'s, below). Matrices travel as their bytes, an array('d') of
-the floats (the bytes of the images for X), rebuilt into rows at the other end: far
-faster than pickling lists of floats.
+and finally hands each worker's new rows of W to the others (but W₁'s, below). Matrices
+travel as their bytes, an array('d') of the floats (the bytes of the images for X),
+rebuilt into rows at the other end: far faster than pickling lists of floats.
 
 One more thing is shared out: the first layer's product X W₁, the costliest of a step, when
 W₁ is a dense layer's and ByteMatrix multiplies it by the image bytes with its packed
@@ -130,7 +130,8 @@ class Balance:
         if self.seconds is None:
             self.seconds = whole
         else:
-            self.seconds = [(1 - self.WEIGHT) * mean + self.WEIGHT * new for mean, new in zip(self.seconds, whole)]
+            self.seconds = [(1 - self.WEIGHT) * average + self.WEIGHT * new
+                            for average, new in zip(self.seconds, whole)]
         speeds = [1 / taken for taken in self.seconds]
         fractions = [max(self.LEAST / len(speeds), speed / sum(speeds)) for speed in speeds]
         self.fractions = [fraction / sum(fractions) for fraction in fractions]
@@ -265,7 +266,7 @@ class Workers:
         messages = []
         for w in range(self.count):
             others = [None if v == w else new for v, new in enumerate(news)]
-            if w > 0 and self.first_dense:
+            if w > 0 and self.first_dense:  # every W but W₁, and every b
                 others = [new and ([None] + new[0][1:], new[1]) for new in others]
             messages.append(("weights", others))
         self.first_stale = self.first_dense
@@ -431,8 +432,8 @@ class Worker:
         new = iter(self.parts)
         parts = [next(new) if rows else None for rows in self.own_rows]
         top = largest_size(parts[0].W.rows) if self.first_dense and parts[0] else None
-        rows = [encoded(part.W) if part and (j > 0 or self.sends_first) else None for j, part in enumerate(parts)]
-        return rows, [part and encoded(part.b) for part in parts], top
+        new_rows = [encoded(part.W) if part and (j > 0 or self.sends_first) else None for j, part in enumerate(parts)]
+        return new_rows, [part and encoded(part.b) for part in parts], top
 
     def weights(self, news):
         """Every worker's update answer, None in place of its own: the new W and b of every layer, but for

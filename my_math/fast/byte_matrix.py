@@ -202,7 +202,8 @@ def _packed_product(byte_rows, w_rows, top):
 
 
 def _rows_from_sums(sums, counts, p, exponent, slot_bytes):
-    """The rows of the product from the sums S_i of the rows with a non-zero count, p numbers a row: zeros for the others."""
+    """The rows of the product, p numbers a row, from the sums S_i of the rows with a non-zero count: zeros
+    for the others."""
     unpacked = iter(_unpack(sums, p, exponent, slot_bytes))
     return [next(unpacked) if count else [0.0] * p for count in counts]
 
