@@ -29,28 +29,30 @@ are, below: they add exactly in any order): the same seed gives the same weights
 number of workers, by construction, and --workers 1 starts no worker at all
 (network/training.py's batch_gradients and the optimizer, as ever).
 
-With --workers N, this process is worker 1 and starts N − 1 worker processes. Besides
-its share it keeps everything else: the batches, with their shifts for --augment
+With --workers N, this process is worker 1 and starts N − 1 worker processes. Besides its
+share it keeps everything else: the batches, with their shifts for --augment
 (data/augment.py), the dropout masks, drawn from the run's generator in the order
-batch_gradients draws them (the other workers never draw a random number), the loss,
-the listeners (the progress line, diagnosis, the live page), the tests and the
-checkpoints; its network, the run's, gets every new weight. Per batch it sends each
+batch_gradients draws them (the other workers never draw a random number), the loss, the
+listeners (the progress line, diagnosis, the live page), the tests and the checkpoints; its
+network, the run's, gets every new weight (W₁'s when read, below). Per batch it sends each
 worker the batch's bytes (X, whole: step 2 needs every row of it), adds up their sums of
-X W₁ (below), gathers their rows of step 1, hands all of those to everyone for step 2,
-and finally hands each worker's new rows of W to the others (but W₁'s, below). Matrices
-travel as their bytes, an array('d') of the floats (the bytes of the images for X),
-rebuilt into rows at the other end: far faster than pickling lists of floats.
+X W₁ (below), gathers their rows of step 1, hands all of those to everyone for step 2, and
+finally hands each worker's new rows of W to the others (but W₁'s, below). Matrices travel
+as their bytes, an array('d') of the floats (the bytes of the images for X), rebuilt into
+rows at the other end: far faster than pickling lists of floats.
 
 One more thing is shared out: the first layer's product X W₁, the costliest of a step, when
 W₁ is a dense layer's and ByteMatrix multiplies it by the image bytes with its packed
 product. Its sums are whole numbers, exact in any order (my_math/fast/byte_matrix.py, "the
 product in parts"). So each worker packs only its own rows of W₁ and multiplies every image
-of the batch by them; this process adds up the workers' sums for each image, and each
-worker makes its images' rows of X W₁ from them: bit for bit the product with the whole W₁,
-which then never travels to the workers, only from them to this process (whose network has
-every weight). When that product cannot be used (--textbook, PyPy, a W₁ holding an
-infinity or a NaN), the workers are given the whole W₁ first and compute with it, as for
-any other layer. benchmarks/workers.py measures the speed-up and counts the bytes that travel.
+of the batch by them; this process adds up the workers' sums for each image, and each worker
+makes its images' rows of X W₁ from them: bit for bit the product with the whole W₁, which
+then never travels at all. Each worker keeps its rows; this process's network gets the
+others' only when something reads its W₁ (RowsAt): the test and the checkpoint after each
+epoch, the live page after every step. When that product cannot be used (--textbook, PyPy, a
+W₁ holding an infinity or a NaN), the workers are given the whole W₁ first and compute with
+it, as for any other layer. benchmarks/workers.py measures the speed-up and counts the bytes
+that travel.
 
 The workers are started once per run: forked on Linux, where they start at once with a
 copy of everything; started afresh ("spawn") elsewhere, which gives the same numbers,
@@ -173,6 +175,8 @@ class Workers:
         self.first_dense = isinstance(first, Dense)
         self.first_top = largest_size(first.W.rows) if self.first_dense else None  # max |w| of W₁
         self.first_stale = False  # whether the other workers' W₁ lacks rows of theirs (see gradients_of)
+        self.steps = 0  # the optimizer's steps so far
+        self.broken = self.stopped = False  # whether an exchange was broken off; whether close() stopped them
         self.optimizer = SharedOptimizer(self, optimizer.name)
         state = optimizer.state_dict()
         context = multiprocessing.get_context(START_METHOD)
@@ -202,11 +206,16 @@ class Workers:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exception):
-        self.close()
+    def __exit__(self, kind, error, traceback):
+        try:
+            if kind is None and self.first_dense and not self.broken:  # the rows of W₁ they hold, before they go
+                self.mine.net.layers[0].W.rows
+        finally:
+            self.close()
 
     def close(self):
         """Stop every worker process (at once: nothing of theirs is worth waiting for) and wait for it to end."""
+        self.stopped = True
         for connection in self.connections:
             connection.close()
         for process in self.processes:
@@ -239,8 +248,9 @@ class Workers:
             sums, batch = [sum(parts_of_one_image) for parts_of_one_image in zip(*parts)], None  # every worker has X
         elif self.first_stale:
             W = encoded(net.layers[0].W)
-            for connection, w in zip(self.connections, range(1, self.count)):
-                self._send(connection, w, ("whole_first", W))
+            with self._talking():
+                for connection, w in zip(self.connections, range(1, self.count)):
+                    self._send(connection, w, ("whole_first", W))
             self.first_stale = False
         messages = []
         for rows in self.balance.shares(m):
@@ -258,11 +268,13 @@ class Workers:
 
     def step(self, lr):
         """Every worker updates its rows of each layer's W (and each b) with learning rate lr; then each gets
-        the others' new rows (every worker's network gets them, net among them), but for W₁, which only
-        this process gets: the other workers multiply by their own rows of it (the module's docstring)."""
+        the others' new rows (every worker's network gets them, net among them), but for W₁'s: each
+        worker keeps its own, and net's W₁ fetches them from the workers when it is read (RowsAt)."""
         news = self._everyone([("update", lr)] * self.count)
+        self.steps += 1
         if self.first_dense:
             self.first_top = largest_size([[new[2] for new in news if new[2] is not None]])
+            news = [new if w == 0 else ([RowsAt(self, w)] + new[0][1:], new[1], new[2]) for w, new in enumerate(news)]
         messages = []
         for w in range(self.count):
             others = [None if v == w else new for v, new in enumerate(news)]
@@ -271,6 +283,15 @@ class Workers:
             messages.append(("weights", others))
         self.first_stale = self.first_dense
         self._everyone(messages, answers=False)
+
+    def first_rows(self, w):
+        """Worker w's rows of W₁ as they are now."""
+        if self.broken or self.stopped:
+            raise RuntimeError(f"the rows of W₁ of worker {w + 1} are gone: the workers stopped before anything "
+                               "read them")
+        with self._talking():
+            self._send(self.connections[w - 1], w, ("first_rows",))
+            return decoded(self._receive(self.connections[w - 1], w)).rows
 
     def optimizer_state(self):
         """The state_dict() of the whole optimizer, from the workers' states of their rows."""
@@ -281,13 +302,25 @@ class Workers:
     def _everyone(self, messages, answers=True):
         """Worker w does messages[w]: the processes are told first, then this process does its own;
         the answers, worker by worker (or None, when answers is false: there are none)."""
-        for connection, w in zip(self.connections, range(1, self.count)):
-            self._send(connection, w, messages[w])
-        kind, *contents = messages[0]
-        mine = getattr(self.mine, kind)(*contents)
-        if not answers:
-            return None
-        return [mine] + [self._receive(connection, w) for connection, w in zip(self.connections, range(1, self.count))]
+        with self._talking():
+            for connection, w in zip(self.connections, range(1, self.count)):
+                self._send(connection, w, messages[w])
+            kind, *contents = messages[0]
+            mine = getattr(self.mine, kind)(*contents)
+            if not answers:
+                return None
+            return [mine] + [self._receive(connection, w)
+                             for connection, w in zip(self.connections, range(1, self.count))]
+
+    @contextlib.contextmanager
+    def _talking(self):
+        """Around every exchange with the workers: one broken off (by Ctrl-C, an error) may leave a message
+        half sent or an answer unread, and nothing more can be asked of them (broken)."""
+        try:
+            yield
+        except BaseException:
+            self.broken = True
+            raise
 
     def _send(self, connection, w, message):
         try:
@@ -377,7 +410,6 @@ class Worker:
         self.X = self.gradients_of_parts = None
         self.first_dense = isinstance(net.layers[0], Dense)
         self.first_top = None  # the largest |w| of the W₁ that X W₁ is computed in parts for
-        self.sends_first = not (self.first_dense and index == 0)  # W₁'s new rows go to the main process only
 
     def _parts(self):
         """For each layer of which it has rows: those rows of W, and b, as the optimizer sees a layer."""
@@ -426,19 +458,25 @@ class Worker:
 
     def update(self, lr):
         """The optimizer's step for its rows. Its answer, its news: for each layer, the new rows it has (None
-        where none, and for W₁ from the main process, where they are already) and the new b; and the
-        largest |w| of its rows of W₁ (None if it has none, or W₁ is not a dense layer's)."""
+        where none, and for a dense layer's W₁, which each worker keeps) and the new b; and the largest
+        |w| of its rows of W₁ (None if it has none, or W₁ is not a dense layer's)."""
         self.optimizer.step(self.parts, self.gradients_of_parts, lr)
         new = iter(self.parts)
         parts = [next(new) if rows else None for rows in self.own_rows]
         top = largest_size(parts[0].W.rows) if self.first_dense and parts[0] else None
-        new_rows = [encoded(part.W) if part and (j > 0 or self.sends_first) else None for j, part in enumerate(parts)]
+        new_rows = [encoded(part.W) if part and (j > 0 or not self.first_dense) else None
+                    for j, part in enumerate(parts)]
         return new_rows, [part and encoded(part.b) for part in parts], top
+
+    def first_rows(self):
+        """Its rows of W₁, as they are now (encoded)."""
+        return encoded(self.parts[0].W)
 
     def weights(self, news):
         """Every worker's update answer, None in place of its own: the new W and b of every layer, but for
         rows not sent (the others' rows of W₁, to a worker that multiplies by its own only), which stay
-        as they were. The rows that came stay bytes until something reads them (RowsInBytes)."""
+        as they were. The rows that came stay bytes until something reads them (RowsInBytes); so do
+        the other workers' rows of W₁ in this process, which come only then (RowsAt)."""
         own = iter(self.parts)
         for j, (layer, rows) in enumerate(zip(self.layers, self.own_rows)):
             part = next(own) if rows else None
@@ -462,11 +500,12 @@ class Worker:
 
 
 class RowsInBytes(Matrix):
-    """A layer's W after a step, made of pieces in order: the worker's own new rows (lists of floats) and
-    the other workers' rows as they came (encoded), which become floats only when something reads
-    the rows, once. This process computes with its own rows of W₁ only, so during an epoch nothing
-    reads its W₁ but the live page; the test and the checkpoint read it after. The busiest process
-    is spared making 50 000 floats and more at every step."""
+    """A layer's W after a step, made of pieces in order: the worker's own new rows (lists of floats), the
+    other workers' rows as they came (encoded), and in this process, for W₁, RowsAt the workers that
+    hold them. They become floats only when something reads the rows, once. This process computes
+    with its own rows of W₁ only: during an epoch nothing reads its W₁ but the live page (after
+    every step); the test and the checkpoint read it after. The busiest process is spared making
+    50 000 floats and more at every step, and the others the sending of them."""
 
     def __init__(self, pieces, shape):
         self.pieces = pieces
@@ -476,12 +515,35 @@ class RowsInBytes(Matrix):
     def rows(self):
         rows = []
         for piece in self.pieces:
-            rows += piece if isinstance(piece, list) else decoded(piece).rows
+            if isinstance(piece, list):
+                rows += piece
+            elif isinstance(piece, RowsAt):
+                rows += piece.rows()
+            else:
+                rows += decoded(piece).rows
         return rows
 
     @property
     def shape(self):
         return self._shape
+
+
+class RowsAt:
+    """The rows of W₁ that worker w holds after the workers' step number `step`: fetched from it when read.
+
+    They must be read before the next step changes them: a network's W₁ is read in the process
+    that trains it (the live page makes its views there, network read at once), and Workers reads
+    it before the workers stop."""
+
+    def __init__(self, workers, w):
+        self.workers = workers
+        self.w = w
+        self.step = workers.steps
+
+    def rows(self):
+        if self.step != self.workers.steps:
+            raise RuntimeError(f"W₁ of step {self.step} read after step {self.workers.steps}: its rows are gone")
+        return self.workers.first_rows(self.w)
 
 
 class KnownProduct:
