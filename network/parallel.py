@@ -177,6 +177,7 @@ class Workers:
         self.first_stale = False  # whether the other workers' W₁ lacks rows of theirs (see gradients_of)
         self.steps = 0  # the optimizer's steps so far
         self.broken = self.stopped = False  # whether an exchange was broken off; whether close() stopped them
+        self.rows_of_workers = None  # each worker's rows of step 1 of the last batch, for this process's step 2
         self.optimizer = SharedOptimizer(self, optimizer.name)
         state = optimizer.state_dict()
         context = multiprocessing.get_context(START_METHOD)
@@ -237,7 +238,8 @@ class Workers:
         where it can be (the module's docstring): every worker's sums for every image, added
         up here. Then step 1: each worker takes its rows of the batch (and their sums); the
         loss is the mean of their terms, added in order; step 2 starts at once: every worker
-        gets every row of the layers' inputs and of their dZ, and computes its rows of each dW.
+        gets every row of the layers' inputs and of their dZ, and computes its rows of each dW
+        (this process, in step: the others are told to update first, so that none waits for it).
         """
         m = len(labels)
         masks = net.dropout_masks(m, rng)
@@ -247,10 +249,7 @@ class Workers:
             parts = self._everyone([("first_sums", batch, self.first_top)] * self.count)
             sums, batch = [sum(parts_of_one_image) for parts_of_one_image in zip(*parts)], None  # every worker has X
         elif self.first_stale:
-            W = encoded(net.layers[0].W)
-            with self._talking():
-                for connection, w in zip(self.connections, range(1, self.count)):
-                    self._send(connection, w, ("whole_first", W))
+            self._tell([("whole_first", encoded(net.layers[0].W))] * self.count)
             self.first_stale = False
         messages = []
         for rows in self.balance.shares(m):
@@ -258,19 +257,22 @@ class Workers:
             messages.append(("batch", batch, labels, rows, m, mask_rows, sums and sums[rows.start:rows.stop]))
         answers = self._everyone(messages)
         self.balance.took([answer[3] for answer in answers])
-        answers = [answer for answer in answers if answer[0]]  # the workers that had rows
         terms = list(chain.from_iterable(answer[0] for answer in answers))
         predicted = list(chain.from_iterable(answer[1] for answer in answers))
-        inputs_and_dZ = [tuple(joined([answer[2][j][k] for answer in answers]) for k in (0, 1))
-                         for j in range(len(self.rows))]
-        self._everyone([("gradients", inputs_and_dZ)] * self.count, answers=False)
+        self.rows_of_workers = [answer[2] for answer in answers]
+        self._tell([("gradients", [None if v == w else rows for v, rows in enumerate(self.rows_of_workers)])
+                    for w in range(self.count)])  # to each, the rows it has not got
         return -sum(terms) / m, predicted, None
 
     def step(self, lr):
         """Every worker updates its rows of each layer's W (and each b) with learning rate lr; then each gets
         the others' new rows (every worker's network gets them, net among them), but for W₁'s: each
-        worker keeps its own, and net's W₁ fetches them from the workers when it is read (RowsAt)."""
-        news = self._everyone([("update", lr)] * self.count)
+        worker keeps its own, and net's W₁ fetches them from the workers when it is read (RowsAt).
+        This process does its step 2 only now, once the others know they may update when done."""
+        self._tell([("update", lr)] * self.count)
+        with self._talking():
+            self.mine.gradients([None] + self.rows_of_workers[1:])
+            news = [self.mine.update(lr)] + self._answers()
         self.steps += 1
         if self.first_dense:
             self.first_top = largest_size([[new[2] for new in news if new[2] is not None]])
@@ -302,15 +304,22 @@ class Workers:
     def _everyone(self, messages, answers=True):
         """Worker w does messages[w]: the processes are told first, then this process does its own;
         the answers, worker by worker (or None, when answers is false: there are none)."""
+        self._tell(messages)
+        with self._talking():
+            kind, *contents = messages[0]
+            mine = getattr(self.mine, kind)(*contents)
+            return [mine] + self._answers() if answers else None
+
+    def _tell(self, messages):
+        """Each worker process w is sent messages[w] (messages[0], this process's, is not sent)."""
         with self._talking():
             for connection, w in zip(self.connections, range(1, self.count)):
                 self._send(connection, w, messages[w])
-            kind, *contents = messages[0]
-            mine = getattr(self.mine, kind)(*contents)
-            if not answers:
-                return None
-            return [mine] + [self._receive(connection, w)
-                             for connection, w in zip(self.connections, range(1, self.count))]
+
+    def _answers(self):
+        """The answer of each worker process, in order."""
+        with self._talking():
+            return [self._receive(connection, w) for connection, w in zip(self.connections, range(1, self.count))]
 
     @contextlib.contextmanager
     def _talking(self):
@@ -407,7 +416,7 @@ class Worker:
         self.optimizer = optimizer
         optimizer.load_state_dict(state)  # the state of its own rows
         self.parts = self._parts()
-        self.X = self.gradients_of_parts = None
+        self.X = self.inputs_and_dZ = self.gradients_of_parts = None
         self.first_dense = isinstance(net.layers[0], Dense)
         self.first_top = None  # the largest |w| of the W₁ that X W₁ is computed in parts for
 
@@ -429,11 +438,13 @@ class Worker:
 
     def batch(self, batch, labels, rows, m, masks, sums):
         """Step 1 for the batch's rows `rows` (of m): the terms of the loss, the classes predicted and,
-        for each layer with weights, the input it read (None for the batch itself) and its dZ. batch is
-        None when first_sums had it, and then sums are the whole numbers of X W₁ for these rows."""
+        for each layer with weights, the input it read (None for the batch itself) and its dZ, which
+        it keeps for step 2 (the others get them too); and the time it took. batch is None when
+        first_sums had it, and then sums are the whole numbers of X W₁ for these rows."""
         began = time.perf_counter()
         if batch is not None:
             self.X = decoded(batch)
+        self.inputs_and_dZ = ()
         if not rows:
             return (), (), (), time.perf_counter() - began
         X = rows_of(self.X, rows)
@@ -445,13 +456,18 @@ class Worker:
         inputs_and_dZ = [(None if A_prev is X else encoded(A_prev), encoded(dZ))
                          for layer, A_prev, dZ in self.net.backpropagate(A, labels, masks, m) if has_weights(layer)]
         inputs_and_dZ.reverse()
+        self.inputs_and_dZ = inputs_and_dZ
         return log_likelihoods(A[-1], labels), A[-1].argmax(axis=1), inputs_and_dZ, time.perf_counter() - began
 
-    def gradients(self, inputs_and_dZ):
-        """Step 2: its rows of each dW, from every row of each layer's input and dZ, and each db."""
+    def gradients(self, rows_of_workers):
+        """Step 2: its rows of each dW, and each db, from every row of each layer's input and dZ: every
+        worker's rows of step 1, in order (None in place of its own, which batch kept)."""
+        pieces = [self.inputs_and_dZ if rows is None else rows for rows in rows_of_workers]
+        pieces = [rows for rows in pieces if rows]  # of the workers that had rows of the batch
         self.gradients_of_parts = []
-        for layer, rows, (A_prev, dZ) in zip(self.layers, self.own_rows, inputs_and_dZ):
+        for j, (layer, rows) in enumerate(zip(self.layers, self.own_rows)):
             if rows:
+                A_prev, dZ = (joined([piece[j][k] for piece in pieces]) for k in (0, 1))
                 A_prev = self.X if A_prev is None else decoded(A_prev)
                 dZ = decoded(dZ)
                 self.gradients_of_parts.append((layer.weight_gradient(A_prev, dZ, rows), layer.bias_gradient(dZ)))
