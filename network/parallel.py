@@ -36,8 +36,8 @@ batch_gradients draws them (the other workers never draw a random number), the l
 listeners (the progress line, diagnosis, the live page), the tests and the checkpoints; its
 network, the run's, gets every new weight (W₁'s when read, below). Per batch it sends each
 worker the batch's bytes (X, whole: step 2 needs every row of it), adds up their sums of
-X W₁ (below), gathers their rows of step 1, hands all of those to everyone for step 2, and
-finally hands each worker's new rows of W to the others (but W₁'s, below). Matrices travel
+X W₁ (below), gathers their rows of step 1 and hands each worker the others' for step 2,
+and finally hands each worker's new rows of W to the others (but W₁'s, below). Matrices travel
 as their bytes, an array('d') of the floats (the bytes of the images for X), rebuilt into
 rows at the other end: far faster than pickling lists of floats.
 
@@ -238,8 +238,9 @@ class Workers:
         where it can be (the module's docstring): every worker's sums for every image, added
         up here. Then step 1: each worker takes its rows of the batch (and their sums); the
         loss is the mean of their terms, added in order; step 2 starts at once: every worker
-        gets every row of the layers' inputs and of their dZ, and computes its rows of each dW
-        (this process, in step: the others are told to update first, so that none waits for it).
+        gets the others' rows of the layers' inputs and of their dZ, and computes its rows of
+        each dW (this process, in step: the others are told to update first, so that none
+        waits for it).
         """
         m = len(labels)
         masks = net.dropout_masks(m, rng)
