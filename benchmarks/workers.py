@@ -16,11 +16,12 @@ way alike when something else runs for a while. The medians and the spread are o
 rounds; the load average before and after is printed. The speed-up of N workers is the
 median images/s of N workers over the median of 1.
 
-What the machine itself gives is measured in the same rounds: a job with nothing to share
-(pure-Python arithmetic, as much as one core does in about a second) run by N processes at
-once against one alone, N × its time alone ÷ the time of the slowest of the N. On a
-machine whose cores are all there for us that is N; on a shared one it is less, and no
-number of workers can beat it.
+What the machine itself gives this very work is measured in the same rounds: N trainings
+of one process each (--workers 1), with nothing to share, timed at once, all starting
+together; N × the images/s of the slowest of them ÷ those of --workers 1 alone, in the
+same round. On a machine whose cores are all there for us that is N; on a shared one it
+is less (its other work, cores that share their caches), and no number of workers can
+beat it: the speed-up of N workers over it is how much of the machine they use.
 
 --before REV also times the code of the git revision REV (say, the commit before --workers
 came), with no workers, taken out with git archive into a temporary folder: --workers 1
@@ -32,7 +33,6 @@ for a batch (every pickled message, both ways), for each network and number of w
 
 import argparse
 import json
-import multiprocessing
 import os
 import statistics
 import subprocess
@@ -47,7 +47,8 @@ NETWORKS = {  # the Network's arguments, --augment's pixels, batches timed in a 
     "cnn": ({"sizes": [784, 128, 10], "conv": [(8, 5)]}, 1, 2),
 }
 
-# Run in a fresh process with sys.argv = [tree, network, workers, batches]: prints the images/s.
+# Run in a fresh process with sys.argv = [tree, network, workers, batches] (and "together": it says "ready" when
+# warmed up and starts timing on a line from its standard input): prints the images/s.
 MEASURE = """
 import random, sys, time
 sys.path.insert(0, sys.argv[1])
@@ -74,6 +75,9 @@ def images_per_second(data):
 
 images_per_second(images(2))
 timed = images(batches)
+if sys.argv[5:] == ["together"]:
+    print("ready", flush=True)
+    sys.stdin.readline()
 print(sum(images_per_second(timed) for turn in range(2)) / 2)
 """
 
@@ -112,25 +116,6 @@ print(sum(sent) / 4, sum(received) / 4)
 """
 
 
-def nothing_to_share(_=None):
-    """Seconds for a fixed amount of pure-Python arithmetic on lists of floats (as an optimizer's step does)."""
-    began = time.perf_counter()
-    rows = [[float(i + j) for j in range(128)] for i in range(400)]
-    for _ in range(100):
-        rows = [[w * 0.9 - 0.1 * v for w, v in zip(row, row)] for row in rows]
-    return time.perf_counter() - began
-
-
-def machine_speed_up(count):
-    """count × the time of nothing_to_share alone (the mean of a run before and one after) ÷ that of the
-    slowest of count processes running it at once."""
-    before = nothing_to_share()
-    with multiprocessing.Pool(count) as pool:
-        together = pool.map(nothing_to_share, range(count))
-    alone = (before + nothing_to_share()) / 2
-    return count * alone / max(together)
-
-
 def measure(tree, network, workers, batches):
     """Images/s of one way, in a fresh process running the code in tree (batches timed in a turn, 0: the network's)."""
     code = MEASURE.format(networks=NETWORKS, batch=BATCH)
@@ -139,13 +124,28 @@ def measure(tree, network, workers, batches):
     return float(result.stdout)
 
 
+def machine_speed_up(network, count, batches, alone):
+    """count × the images/s of the slowest of count one-process trainings timed at once ÷ alone, the images/s
+    of one timed alone (in the same round)."""
+    command = [sys.executable, "-c", MEASURE.format(networks=NETWORKS, batch=BATCH), ROOT, network, "1", str(batches),
+               "together"]
+    runs = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+            for _ in range(count)]
+    for run in runs:
+        run.stdout.readline()  # ready: loaded and warmed up
+    for run in runs:
+        run.stdin.write("go\n")
+        run.stdin.flush()
+    return count * min(float(run.communicate()[0]) for run in runs) / alone
+
+
 def load():
     return "load average {:.2f}, {:.2f}, {:.2f}".format(*os.getloadavg())
 
 
 def rounds_of(network, counts, rounds, before_tree, batches):
-    """({way: [images/s of each round]}, {n: [machine_speed_up(n) of each round]}): the ways are "before"
-    (when before_tree) and each number of workers, in turns; the machine's figure right after n workers."""
+    """({way: [images/s of each round]}, {n: [machine_speed_up of each round]}): the ways are "before"
+    (when before_tree) and each number of workers, in turns; the machine's figure for n right after n workers."""
     ways = ([("before", before_tree, 1)] if before_tree else []) + [(n, ROOT, n) for n in counts]
     seen = {way: [] for way, _, _ in ways}
     machine = {n: [] for n in counts if n > 1}
@@ -153,7 +153,7 @@ def rounds_of(network, counts, rounds, before_tree, batches):
         for way, tree, workers in ways:
             seen[way].append(measure(tree, network, workers, batches))
             if way in machine:
-                machine[way].append(machine_speed_up(workers))
+                machine[way].append(machine_speed_up(network, workers, batches, seen[1][-1]))
     return seen, machine
 
 
@@ -170,8 +170,9 @@ def report(network, seen, machine, before):
         elif way != 1:
             print(f"  --workers {way} ÷ --workers 1: {median / medians[1]:.2f}")
     for n, values in machine.items():
-        print(f"  the machine, {n} processes with nothing to share ÷ 1: {statistics.median(values):.2f} "
-              f"({min(values):.2f}–{max(values):.2f})")
+        print(f"  the machine, {n} trainings of one process at once ÷ 1: {statistics.median(values):.2f} "
+              f"({min(values):.2f}–{max(values):.2f}); --workers {n} ÷ the machine's: "
+              f"{statistics.median(seen[n]) / medians[1] / statistics.median(values):.2f}")
 
 
 def count_bytes(networks, counts):

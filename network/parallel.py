@@ -29,28 +29,30 @@ are, below: they add exactly in any order): the same seed gives the same weights
 number of workers, by construction, and --workers 1 starts no worker at all
 (network/training.py's batch_gradients and the optimizer, as ever).
 
-With --workers N, this process is worker 1 and starts N − 1 worker processes. Besides
-its share it keeps everything else: the batches, with their shifts for --augment
+With --workers N, this process is worker 1 and starts N − 1 worker processes. Besides its
+share it keeps everything else: the batches, with their shifts for --augment
 (data/augment.py), the dropout masks, drawn from the run's generator in the order
-batch_gradients draws them (the other workers never draw a random number), the loss,
-the listeners (the progress line, diagnosis, the live page), the tests and the
-checkpoints; its network, the run's, gets every new weight. Per batch it sends each
+batch_gradients draws them (the other workers never draw a random number), the loss, the
+listeners (the progress line, diagnosis, the live page), the tests and the checkpoints; its
+network, the run's, gets every new weight (W₁'s when read, below). Per batch it sends each
 worker the batch's bytes (X, whole: step 2 needs every row of it), adds up their sums of
-X W₁ (below), gathers their rows of step 1, hands all of those to everyone for step 2,
-and finally hands each worker's new rows of W to the others (but W₁'s, below). Matrices
-travel as their bytes, an array('d') of the floats (the bytes of the images for X),
-rebuilt into rows at the other end: far faster than pickling lists of floats.
+X W₁ (below), gathers their rows of step 1 and hands each worker the others' for step 2,
+and finally hands each worker's new rows of W to the others (but W₁'s, below). Matrices travel
+as their bytes, an array('d') of the floats (the bytes of the images for X), rebuilt into
+rows at the other end: far faster than pickling lists of floats.
 
 One more thing is shared out: the first layer's product X W₁, the costliest of a step, when
 W₁ is a dense layer's and ByteMatrix multiplies it by the image bytes with its packed
 product. Its sums are whole numbers, exact in any order (my_math/fast/byte_matrix.py, "the
 product in parts"). So each worker packs only its own rows of W₁ and multiplies every image
-of the batch by them; this process adds up the workers' sums for each image, and each
-worker makes its images' rows of X W₁ from them: bit for bit the product with the whole W₁,
-which then never travels to the workers, only from them to this process (whose network has
-every weight). When that product cannot be used (--textbook, PyPy, a W₁ holding an
-infinity or a NaN), the workers are given the whole W₁ first and compute with it, as for
-any other layer. benchmarks/workers.py measures the speed-up and counts the bytes that travel.
+of the batch by them; this process adds up the workers' sums for each image, and each worker
+makes its images' rows of X W₁ from them: bit for bit the product with the whole W₁, which
+then never travels at all. Each worker keeps its rows; this process's network gets the
+others' only when something reads its W₁ (RowsAt): the test and the checkpoint after each
+epoch, the live page after every step. When that product cannot be used (--textbook, PyPy, a
+W₁ holding an infinity or a NaN), the workers are given the whole W₁ first and compute with
+it, as for any other layer. benchmarks/workers.py measures the speed-up and counts the bytes
+that travel.
 
 The workers are started once per run: forked on Linux, where they start at once with a
 copy of everything; started afresh ("spawn") elsewhere, which gives the same numbers,
@@ -173,6 +175,9 @@ class Workers:
         self.first_dense = isinstance(first, Dense)
         self.first_top = largest_size(first.W.rows) if self.first_dense else None  # max |w| of W₁
         self.first_stale = False  # whether the other workers' W₁ lacks rows of theirs (see gradients_of)
+        self.steps = 0  # the optimizer's steps so far
+        self.broken = self.stopped = False  # whether an exchange was broken off; whether close() stopped them
+        self.rows_of_workers = None  # each worker's rows of step 1 of the last batch, for this process's step 2
         self.optimizer = SharedOptimizer(self, optimizer.name)
         state = optimizer.state_dict()
         context = multiprocessing.get_context(START_METHOD)
@@ -202,11 +207,16 @@ class Workers:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exception):
-        self.close()
+    def __exit__(self, kind, error, traceback):
+        try:
+            if kind is None and self.first_dense and not self.broken:  # the rows of W₁ they hold, before they go
+                self.mine.net.layers[0].W.rows
+        finally:
+            self.close()
 
     def close(self):
         """Stop every worker process (at once: nothing of theirs is worth waiting for) and wait for it to end."""
+        self.stopped = True
         for connection in self.connections:
             connection.close()
         for process in self.processes:
@@ -228,7 +238,9 @@ class Workers:
         where it can be (the module's docstring): every worker's sums for every image, added
         up here. Then step 1: each worker takes its rows of the batch (and their sums); the
         loss is the mean of their terms, added in order; step 2 starts at once: every worker
-        gets every row of the layers' inputs and of their dZ, and computes its rows of each dW.
+        gets the others' rows of the layers' inputs and of their dZ, and computes its rows of
+        each dW (this process, in step: the others are told to update first, so that none
+        waits for it).
         """
         m = len(labels)
         masks = net.dropout_masks(m, rng)
@@ -238,9 +250,7 @@ class Workers:
             parts = self._everyone([("first_sums", batch, self.first_top)] * self.count)
             sums, batch = [sum(parts_of_one_image) for parts_of_one_image in zip(*parts)], None  # every worker has X
         elif self.first_stale:
-            W = encoded(net.layers[0].W)
-            for connection, w in zip(self.connections, range(1, self.count)):
-                self._send(connection, w, ("whole_first", W))
+            self._tell([("whole_first", encoded(net.layers[0].W))] * self.count)
             self.first_stale = False
         messages = []
         for rows in self.balance.shares(m):
@@ -248,21 +258,26 @@ class Workers:
             messages.append(("batch", batch, labels, rows, m, mask_rows, sums and sums[rows.start:rows.stop]))
         answers = self._everyone(messages)
         self.balance.took([answer[3] for answer in answers])
-        answers = [answer for answer in answers if answer[0]]  # the workers that had rows
         terms = list(chain.from_iterable(answer[0] for answer in answers))
         predicted = list(chain.from_iterable(answer[1] for answer in answers))
-        inputs_and_dZ = [tuple(joined([answer[2][j][k] for answer in answers]) for k in (0, 1))
-                         for j in range(len(self.rows))]
-        self._everyone([("gradients", inputs_and_dZ)] * self.count, answers=False)
+        self.rows_of_workers = [answer[2] for answer in answers]
+        self._tell([("gradients", [None if v == w else rows for v, rows in enumerate(self.rows_of_workers)])
+                    for w in range(self.count)])  # to each, the rows it has not got
         return -sum(terms) / m, predicted, None
 
     def step(self, lr):
         """Every worker updates its rows of each layer's W (and each b) with learning rate lr; then each gets
-        the others' new rows (every worker's network gets them, net among them), but for W₁, which only
-        this process gets: the other workers multiply by their own rows of it (the module's docstring)."""
-        news = self._everyone([("update", lr)] * self.count)
+        the others' new rows (every worker's network gets them, net among them), but for W₁'s: each
+        worker keeps its own, and net's W₁ fetches them from the workers when it is read (RowsAt).
+        This process does its step 2 only now, once the others know they may update when done."""
+        self._tell([("update", lr)] * self.count)
+        with self._talking():
+            self.mine.gradients([None] + self.rows_of_workers[1:])
+            news = [self.mine.update(lr)] + self._answers()
+        self.steps += 1
         if self.first_dense:
             self.first_top = largest_size([[new[2] for new in news if new[2] is not None]])
+            news = [new if w == 0 else ([RowsAt(self, w)] + new[0][1:], new[1], new[2]) for w, new in enumerate(news)]
         messages = []
         for w in range(self.count):
             others = [None if v == w else new for v, new in enumerate(news)]
@@ -271,6 +286,15 @@ class Workers:
             messages.append(("weights", others))
         self.first_stale = self.first_dense
         self._everyone(messages, answers=False)
+
+    def first_rows(self, w):
+        """Worker w's rows of W₁ as they are now."""
+        if self.broken or self.stopped:
+            raise RuntimeError(f"the rows of W₁ of worker {w + 1} are gone: the workers stopped before anything "
+                               "read them")
+        with self._talking():
+            self._send(self.connections[w - 1], w, ("first_rows",))
+            return decoded(self._receive(self.connections[w - 1], w)).rows
 
     def optimizer_state(self):
         """The state_dict() of the whole optimizer, from the workers' states of their rows."""
@@ -281,13 +305,32 @@ class Workers:
     def _everyone(self, messages, answers=True):
         """Worker w does messages[w]: the processes are told first, then this process does its own;
         the answers, worker by worker (or None, when answers is false: there are none)."""
-        for connection, w in zip(self.connections, range(1, self.count)):
-            self._send(connection, w, messages[w])
-        kind, *contents = messages[0]
-        mine = getattr(self.mine, kind)(*contents)
-        if not answers:
-            return None
-        return [mine] + [self._receive(connection, w) for connection, w in zip(self.connections, range(1, self.count))]
+        self._tell(messages)
+        with self._talking():
+            kind, *contents = messages[0]
+            mine = getattr(self.mine, kind)(*contents)
+            return [mine] + self._answers() if answers else None
+
+    def _tell(self, messages):
+        """Each worker process w is sent messages[w] (messages[0], this process's, is not sent)."""
+        with self._talking():
+            for connection, w in zip(self.connections, range(1, self.count)):
+                self._send(connection, w, messages[w])
+
+    def _answers(self):
+        """The answer of each worker process, in order."""
+        with self._talking():
+            return [self._receive(connection, w) for connection, w in zip(self.connections, range(1, self.count))]
+
+    @contextlib.contextmanager
+    def _talking(self):
+        """Around every exchange with the workers: one broken off (by Ctrl-C, an error) may leave a message
+        half sent or an answer unread, and nothing more can be asked of them (broken)."""
+        try:
+            yield
+        except BaseException:
+            self.broken = True
+            raise
 
     def _send(self, connection, w, message):
         try:
@@ -374,10 +417,9 @@ class Worker:
         self.optimizer = optimizer
         optimizer.load_state_dict(state)  # the state of its own rows
         self.parts = self._parts()
-        self.X = self.gradients_of_parts = None
+        self.X = self.inputs_and_dZ = self.gradients_of_parts = None
         self.first_dense = isinstance(net.layers[0], Dense)
         self.first_top = None  # the largest |w| of the W₁ that X W₁ is computed in parts for
-        self.sends_first = not (self.first_dense and index == 0)  # W₁'s new rows go to the main process only
 
     def _parts(self):
         """For each layer of which it has rows: those rows of W, and b, as the optimizer sees a layer."""
@@ -397,11 +439,13 @@ class Worker:
 
     def batch(self, batch, labels, rows, m, masks, sums):
         """Step 1 for the batch's rows `rows` (of m): the terms of the loss, the classes predicted and,
-        for each layer with weights, the input it read (None for the batch itself) and its dZ. batch is
-        None when first_sums had it, and then sums are the whole numbers of X W₁ for these rows."""
+        for each layer with weights, the input it read (None for the batch itself) and its dZ, which
+        it keeps for step 2 (the others get them too); and the time it took. batch is None when
+        first_sums had it, and then sums are the whole numbers of X W₁ for these rows."""
         began = time.perf_counter()
         if batch is not None:
             self.X = decoded(batch)
+        self.inputs_and_dZ = ()
         if not rows:
             return (), (), (), time.perf_counter() - began
         X = rows_of(self.X, rows)
@@ -413,32 +457,43 @@ class Worker:
         inputs_and_dZ = [(None if A_prev is X else encoded(A_prev), encoded(dZ))
                          for layer, A_prev, dZ in self.net.backpropagate(A, labels, masks, m) if has_weights(layer)]
         inputs_and_dZ.reverse()
+        self.inputs_and_dZ = inputs_and_dZ
         return log_likelihoods(A[-1], labels), A[-1].argmax(axis=1), inputs_and_dZ, time.perf_counter() - began
 
-    def gradients(self, inputs_and_dZ):
-        """Step 2: its rows of each dW, from every row of each layer's input and dZ, and each db."""
+    def gradients(self, rows_of_workers):
+        """Step 2: its rows of each dW, and each db, from every row of each layer's input and dZ: every
+        worker's rows of step 1, in order (None in place of its own, which batch kept)."""
+        pieces = [self.inputs_and_dZ if rows is None else rows for rows in rows_of_workers]
+        pieces = [rows for rows in pieces if rows]  # of the workers that had rows of the batch
         self.gradients_of_parts = []
-        for layer, rows, (A_prev, dZ) in zip(self.layers, self.own_rows, inputs_and_dZ):
+        for j, (layer, rows) in enumerate(zip(self.layers, self.own_rows)):
             if rows:
+                A_prev, dZ = (joined([piece[j][k] for piece in pieces]) for k in (0, 1))
                 A_prev = self.X if A_prev is None else decoded(A_prev)
                 dZ = decoded(dZ)
                 self.gradients_of_parts.append((layer.weight_gradient(A_prev, dZ, rows), layer.bias_gradient(dZ)))
 
     def update(self, lr):
         """The optimizer's step for its rows. Its answer, its news: for each layer, the new rows it has (None
-        where none, and for W₁ from the main process, where they are already) and the new b; and the
-        largest |w| of its rows of W₁ (None if it has none, or W₁ is not a dense layer's)."""
+        where none, and for a dense layer's W₁, which each worker keeps) and the new b; and the largest
+        |w| of its rows of W₁ (None if it has none, or W₁ is not a dense layer's)."""
         self.optimizer.step(self.parts, self.gradients_of_parts, lr)
         new = iter(self.parts)
         parts = [next(new) if rows else None for rows in self.own_rows]
         top = largest_size(parts[0].W.rows) if self.first_dense and parts[0] else None
-        new_rows = [encoded(part.W) if part and (j > 0 or self.sends_first) else None for j, part in enumerate(parts)]
+        new_rows = [encoded(part.W) if part and (j > 0 or not self.first_dense) else None
+                    for j, part in enumerate(parts)]
         return new_rows, [part and encoded(part.b) for part in parts], top
+
+    def first_rows(self):
+        """Its rows of W₁, as they are now (encoded)."""
+        return encoded(self.parts[0].W)
 
     def weights(self, news):
         """Every worker's update answer, None in place of its own: the new W and b of every layer, but for
         rows not sent (the others' rows of W₁, to a worker that multiplies by its own only), which stay
-        as they were. The rows that came stay bytes until something reads them (RowsInBytes)."""
+        as they were. The rows that came stay bytes until something reads them (RowsInBytes); so do
+        the other workers' rows of W₁ in this process, which come only then (RowsAt)."""
         own = iter(self.parts)
         for j, (layer, rows) in enumerate(zip(self.layers, self.own_rows)):
             part = next(own) if rows else None
@@ -462,11 +517,12 @@ class Worker:
 
 
 class RowsInBytes(Matrix):
-    """A layer's W after a step, made of pieces in order: the worker's own new rows (lists of floats) and
-    the other workers' rows as they came (encoded), which become floats only when something reads
-    the rows, once. This process computes with its own rows of W₁ only, so during an epoch nothing
-    reads its W₁ but the live page; the test and the checkpoint read it after. The busiest process
-    is spared making 50 000 floats and more at every step."""
+    """A layer's W after a step, made of pieces in order: the worker's own new rows (lists of floats), the
+    other workers' rows as they came (encoded), and in this process, for W₁, RowsAt the workers that
+    hold them. They become floats only when something reads the rows, once. This process computes
+    with its own rows of W₁ only: during an epoch nothing reads its W₁ but the live page (after
+    every step); the test and the checkpoint read it after. The busiest process is spared making
+    50 000 floats and more at every step, and the others the sending of them."""
 
     def __init__(self, pieces, shape):
         self.pieces = pieces
@@ -476,12 +532,35 @@ class RowsInBytes(Matrix):
     def rows(self):
         rows = []
         for piece in self.pieces:
-            rows += piece if isinstance(piece, list) else decoded(piece).rows
+            if isinstance(piece, list):
+                rows += piece
+            elif isinstance(piece, RowsAt):
+                rows += piece.rows()
+            else:
+                rows += decoded(piece).rows
         return rows
 
     @property
     def shape(self):
         return self._shape
+
+
+class RowsAt:
+    """The rows of W₁ that worker w holds after the workers' step number `step`: fetched from it when read.
+
+    They must be read before the next step changes them: a network's W₁ is read in the process
+    that trains it (the live page makes its views there, network read at once), and Workers reads
+    it before the workers stop."""
+
+    def __init__(self, workers, w):
+        self.workers = workers
+        self.w = w
+        self.step = workers.steps
+
+    def rows(self):
+        if self.step != self.workers.steps:
+            raise RuntimeError(f"W₁ of step {self.step} read after step {self.workers.steps}: its rows are gone")
+        return self.workers.first_rows(self.w)
 
 
 class KnownProduct:

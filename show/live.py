@@ -17,8 +17,8 @@ Training is neither changed nor slowed down:
   Optimizers give the layers new matrices instead of changing the old ones
   (network/optimizers.py), so a view keeps its weights while training carries on, and
   server threads compute with it whenever they like, without a lock and without holding
-  training up. Making a view costs a few microseconds a batch; pictures and answers are
-  made from it only when a page asks.
+  training up. Making a view costs a few microseconds a batch (with --workers, the rows of W₁
+  the other processes hold come then); pictures and answers are made from it only when a page asks.
 - Nothing here draws from the run's random generator or changes a parameter, so a --live
   run ends with the weights of the same run without it, bit for bit, however it was
   paused or stepped.
@@ -29,8 +29,10 @@ import threading
 import time
 from collections import deque
 
+from my_math import Matrix
 from network.loss import cross_entropy
 from network.metrics import confusion_counts, count_correct
+from network.network import has_weights
 
 RECENT = 2000  # mini-batches whose loss and accuracy are kept for the chart (a page keeps what it got)
 RATE_WINDOW = 20  # images per second are measured over the last RATE_WINDOW mini-batches
@@ -43,10 +45,15 @@ class NotNow(Exception):
 
 def view_of(net):
     """A copy of net that keeps its present weights: the network object and its layers are
-    copied, the weight matrices shared. An update gives the live layers new matrices and
-    leaves the view's as they were."""
+    copied, the weight matrices' rows shared. An update gives the live layers new matrices
+    and leaves the view's as they were. The rows are read here, in the training thread:
+    with --workers, some rows of W₁ are fetched only when read, and only until the next
+    update can they be (network/parallel.py, RowsAt)."""
     view = copy.copy(net)
     view.layers = [copy.copy(layer) for layer in net.layers]
+    for layer in view.layers:
+        if has_weights(layer):
+            layer.W = Matrix(layer.W.rows, check=False)
     view.metadata = dict(net.metadata)
     return view
 

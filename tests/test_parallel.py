@@ -102,9 +102,9 @@ def test_an_epoch_on_workers_ends_with_the_weights_and_state_of_one_process(mnis
             with Workers(count, net, optimizer) as workers:
                 figures = train_epoch(net, workers.optimizer, data, 25, rng, 0.01, gradients_of=workers.gradients_of)
                 state = workers.optimizer.state_dict()
+                first = net.layers[0].W  # the other workers still hold their rows of it: nothing has read them
+                assert isinstance(first, parallel.RowsInBytes) and "rows" not in vars(first)
             assert len(summed) == (3 if byte_matrix.PACKING else 0)  # every batch's, where ByteMatrix packs
-            first = net.layers[0].W  # the other workers' rows of it came as bytes, and nothing has read them yet
-            assert isinstance(first, parallel.RowsInBytes) and "rows" not in vars(first)
         results.append((figures, [(layer.W.rows, layer.b.rows) for layer in net.weighted_layers], state,
                         rng.getstate()))
     assert same_numbers(*results)
@@ -132,6 +132,28 @@ def test_a_batch_whose_first_product_cannot_be_summed_in_parts_is_computed_with_
         results.append((losses, [(layer.W.rows, layer.b.rows) for layer in net.weighted_layers]))
     assert same_numbers(*results)
     assert math.isnan(results[0][1][0][0][0][0]) == nan
+
+
+def test_the_rows_of_w1_the_workers_hold_come_when_read_and_only_until_the_next_step(mnist_sets):
+    """This process's W₁ after a step gets the other workers' rows of it when it is read: the one process's
+    W₁ then; a W₁ kept past the next step has lost them, and reading it says so instead of being wrong."""
+    train_set, _ = mnist_sets
+    X, labels = next(train_set.batches(9))
+    read = []
+    for count in (1, 2):
+        net, optimizer = small_mlp(), SGD(momentum=0.9)
+        rng = random.Random(2)
+        with steps_on(count, net, optimizer) as (stand_in, gradients_of):
+            firsts = []
+            for _ in range(2):
+                _, _, gradients = gradients_of(net, X, labels, rng)
+                stand_in.step(net.weighted_layers, gradients, 0.1)
+                firsts.append(net.layers[0].W)
+            read.append(firsts[1].rows)
+            if count == 2:
+                with pytest.raises(RuntimeError, match="W₁ of step 1 read after step 2"):
+                    firsts[0].rows
+    assert same_numbers(*read)
 
 
 def test_workers_compute_with_the_plain_definitions_under_textbook(mnist_sets, monkeypatch):
