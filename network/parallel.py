@@ -49,10 +49,10 @@ of the batch by them; this process adds up the workers' sums for each image, and
 makes its images' rows of X W₁ from them: bit for bit the product with the whole W₁, which
 then never travels at all. Each worker keeps its rows; this process's network gets the
 others' only when something reads its W₁ (RowsAt): the test and the checkpoint after each
-epoch, the live page after every step. When that product cannot be used (--textbook, PyPy, a
-W₁ holding an infinity or a NaN), the workers are given the whole W₁ first and compute with
-it, as for any other layer. benchmarks/workers.py measures the speed-up and counts the bytes
-that travel.
+epoch, the live page after every step. Where that product is not used at all (--textbook,
+PyPy), W₁'s new rows go round as any other layer's; a batch that cannot use it (of floats,
+or with a W₁ holding an infinity or a NaN) has the workers given the whole W₁ first.
+benchmarks/workers.py measures the speed-up and counts the bytes that travel.
 
 The workers are started once per run: forked on Linux, where they start at once with a
 copy of everything; started afresh ("spawn") elsewhere, which gives the same numbers,
@@ -172,8 +172,10 @@ class Workers:
         self.processes, self.connections = [], []  # of workers 2, 3, ..., count
         self.balance = Balance(count)
         first = net.layers[0]
-        self.first_dense = isinstance(first, Dense)
-        self.first_top = largest_size(first.W.rows) if self.first_dense else None  # max |w| of W₁
+        self.first_top = largest_size(first.W.rows) if isinstance(first, Dense) else None  # max |w| of W₁
+        # Whether X W₁ is summed in parts, and W₁'s rows stay with the workers (not under --textbook, nor on
+        # PyPy, nor for a convolution): then W₁'s new rows go nowhere; else they go round as any layer's.
+        self.first_kept = self.first_top is not None and summed_in_parts(*first.W.shape, self.first_top)
         self.first_stale = False  # whether the other workers' W₁ lacks rows of theirs (see gradients_of)
         self.steps = 0  # the optimizer's steps so far
         self.broken = self.stopped = False  # whether an exchange was broken off; whether close() stopped them
@@ -189,7 +191,7 @@ class Workers:
         except BaseException:
             self.close()
             raise
-        self.mine = Worker(net, copy.deepcopy(optimizer), split_state(state, self.rows, 0), 0, count)
+        self.mine = Worker(net, copy.deepcopy(optimizer), split_state(state, self.rows, 0), 0, count, self.first_kept)
 
     def _start(self, context, w, net, optimizer, state):
         ours, theirs = context.Pipe()
@@ -197,7 +199,8 @@ class Workers:
         # before: it closes them, so that each connection reads its end when the other side goes.
         inherited = [ours] + self.connections if context.get_start_method() == "fork" else []
         process = context.Process(target=_work, name=f"worker {w + 1} of {self.count}", daemon=True,
-                                  args=(theirs, inherited, w, self.count, net, optimizer, state, fast_forms_in_use()))
+                                  args=(theirs, inherited, w, self.count, net, optimizer, state, self.first_kept,
+                                        fast_forms_in_use()))
         with _ctrl_c_held():  # until the worker ignores it
             process.start()
         theirs.close()  # the worker's end is the worker's alone: when it dies, ours reads the end
@@ -209,7 +212,7 @@ class Workers:
 
     def __exit__(self, kind, error, traceback):
         try:
-            if kind is None and self.first_dense and not self.broken:  # the rows of W₁ they hold, before they go
+            if kind is None and self.first_kept and not self.broken:  # the rows of W₁ they hold, before they go
                 self.mine.net.layers[0].W.rows
         finally:
             self.close()
@@ -246,7 +249,7 @@ class Workers:
         masks = net.dropout_masks(m, rng)
         batch = encoded(X)
         sums = None
-        if self.first_dense and isinstance(X, ByteMatrix) and summed_in_parts(*net.layers[0].W.shape, self.first_top):
+        if self.first_kept and isinstance(X, ByteMatrix) and summed_in_parts(*net.layers[0].W.shape, self.first_top):
             parts = self._everyone([("first_sums", batch, self.first_top)] * self.count)
             sums, batch = [sum(parts_of_one_image) for parts_of_one_image in zip(*parts)], None  # every worker has X
         elif self.first_stale:
@@ -275,16 +278,16 @@ class Workers:
             self.mine.gradients([None] + self.rows_of_workers[1:])
             news = [self.mine.update(lr)] + self._answers()
         self.steps += 1
-        if self.first_dense:
+        if self.first_kept:
             self.first_top = largest_size([[new[2] for new in news if new[2] is not None]])
             news = [new if w == 0 else ([RowsAt(self, w)] + new[0][1:], new[1], new[2]) for w, new in enumerate(news)]
         messages = []
         for w in range(self.count):
             others = [None if v == w else new for v, new in enumerate(news)]
-            if w > 0 and self.first_dense:  # every W but W₁, and every b
+            if w > 0 and self.first_kept:  # every W but W₁, and every b
                 others = [new and ([None] + new[0][1:], new[1]) for new in others]
             messages.append(("weights", others))
-        self.first_stale = self.first_dense
+        self.first_stale = self.first_kept
         self._everyone(messages, answers=False)
 
     def first_rows(self, w):
@@ -379,7 +382,7 @@ class SharedOptimizer:
 
 # ---------------------------------------------------------------------- in a worker process
 
-def _work(connection, inherited, index, count, net, optimizer, state, fast_forms):
+def _work(connection, inherited, index, count, net, optimizer, state, first_kept, fast_forms):
     """A worker's life: answer the main process's messages until it goes away (or stops it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the main process to answer
     if hasattr(signal, "pthread_sigmask"):
@@ -388,7 +391,7 @@ def _work(connection, inherited, index, count, net, optimizer, state, fast_forms
         other_end.close()
     use_fast_forms(*fast_forms)  # --textbook reaches the workers too
     try:
-        worker = Worker(net, optimizer, state, index, count)
+        worker = Worker(net, optimizer, state, index, count, first_kept)
         while True:
             try:
                 kind, *contents = connection.recv()
@@ -410,7 +413,7 @@ class Worker:
     the answer to send back, or None for none.
     """
 
-    def __init__(self, net, optimizer, state, index, count):
+    def __init__(self, net, optimizer, state, index, count, first_kept):
         self.net = net
         self.layers = net.weighted_layers
         self.own_rows = [shares(layer.W.shape[0], count)[index] for layer in self.layers]
@@ -418,7 +421,7 @@ class Worker:
         optimizer.load_state_dict(state)  # the state of its own rows
         self.parts = self._parts()
         self.X = self.inputs_and_dZ = self.gradients_of_parts = None
-        self.first_dense = isinstance(net.layers[0], Dense)
+        self.first_kept = first_kept  # whether it keeps its rows of W₁ to itself (Workers.first_kept)
         self.first_top = None  # the largest |w| of the W₁ that X W₁ is computed in parts for
 
     def _parts(self):
@@ -475,13 +478,13 @@ class Worker:
 
     def update(self, lr):
         """The optimizer's step for its rows. Its answer, its news: for each layer, the new rows it has (None
-        where none, and for a dense layer's W₁, which each worker keeps) and the new b; and the largest
-        |w| of its rows of W₁ (None if it has none, or W₁ is not a dense layer's)."""
+        where none, and for W₁ when each worker keeps its rows) and the new b; and the largest |w| of its
+        rows of W₁ (None if it has none, or they are not kept)."""
         self.optimizer.step(self.parts, self.gradients_of_parts, lr)
         new = iter(self.parts)
         parts = [next(new) if rows else None for rows in self.own_rows]
-        top = largest_size(parts[0].W.rows) if self.first_dense and parts[0] else None
-        new_rows = [encoded(part.W) if part and (j > 0 or not self.first_dense) else None
+        top = largest_size(parts[0].W.rows) if self.first_kept and parts[0] else None
+        new_rows = [encoded(part.W) if part and (j > 0 or not self.first_kept) else None
                     for j, part in enumerate(parts)]
         return new_rows, [part and encoded(part.b) for part in parts], top
 

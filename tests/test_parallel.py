@@ -135,8 +135,9 @@ def test_a_batch_whose_first_product_cannot_be_summed_in_parts_is_computed_with_
 
 
 def test_the_rows_of_w1_the_workers_hold_come_when_read_and_only_until_the_next_step(mnist_sets):
-    """This process's W₁ after a step gets the other workers' rows of it when it is read: the one process's
-    W₁ then; a W₁ kept past the next step has lost them, and reading it says so instead of being wrong."""
+    """Where X W₁ is summed in parts, this process's W₁ after a step gets the other workers' rows of it when
+    it is read: the one process's W₁ then; a W₁ kept past the next step has lost them, and reading it
+    says so instead of being wrong."""
     train_set, _ = mnist_sets
     X, labels = next(train_set.batches(9))
     read = []
@@ -150,7 +151,7 @@ def test_the_rows_of_w1_the_workers_hold_come_when_read_and_only_until_the_next_
                 stand_in.step(net.weighted_layers, gradients, 0.1)
                 firsts.append(net.layers[0].W)
             read.append(firsts[1].rows)
-            if count == 2:
+            if count == 2 and byte_matrix.PACKING:  # (PyPy never packs: its W₁'s rows go round as any layer's)
                 with pytest.raises(RuntimeError, match="W₁ of step 1 read after step 2"):
                     firsts[0].rows
     assert same_numbers(*read)
