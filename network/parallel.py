@@ -551,9 +551,9 @@ class RowsInBytes(Matrix):
 class RowsAt:
     """The rows of W₁ that worker w holds after the workers' step number `step`: fetched from it when read.
 
-    They must be read before the next step changes them: a network's W₁ is read in the process
-    that trains it (the live page makes its views there, network read at once), and Workers reads
-    it before the workers stop."""
+    They must be read before the next step changes them: W₁ is read in the process that trains
+    the network (the live page makes its views there and reads their rows at once), and Workers
+    reads it before the workers stop."""
 
     def __init__(self, workers, w):
         self.workers = workers
