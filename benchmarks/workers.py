@@ -32,7 +32,6 @@ for a batch (every pickled message, both ways), for each network and number of w
 """
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -116,19 +115,23 @@ print(sum(sent) / 4, sum(received) / 4)
 """
 
 
-def measure(tree, network, workers, batches):
-    """Images/s of one way, in a fresh process running the code in tree (batches timed in a turn, 0: the network's)."""
+def measuring(tree, network, workers, batches, *more):
+    """The command that runs MEASURE on the code in tree (batches timed in a turn, 0: the network's)."""
     code = MEASURE.format(networks=NETWORKS, batch=BATCH)
-    result = subprocess.run([sys.executable, "-c", code, tree, network, str(workers), str(batches)],
-                            capture_output=True, text=True, cwd=tree, check=True)
+    return [sys.executable, "-c", code, tree, network, str(workers), str(batches), *more]
+
+
+def measure(tree, network, workers, batches):
+    """Images/s of one way, in a fresh process running the code in tree."""
+    result = subprocess.run(measuring(tree, network, workers, batches), capture_output=True, text=True, cwd=tree,
+                            check=True)
     return float(result.stdout)
 
 
 def machine_speed_up(network, count, batches, alone):
     """count × the images/s of the slowest of count one-process trainings timed at once ÷ alone, the images/s
     of one timed alone (in the same round)."""
-    command = [sys.executable, "-c", MEASURE.format(networks=NETWORKS, batch=BATCH), ROOT, network, "1", str(batches),
-               "together"]
+    command = measuring(ROOT, network, 1, batches, "together")
     runs = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
             for _ in range(count)]
     for run in runs:

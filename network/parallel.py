@@ -212,8 +212,9 @@ class Workers:
 
     def __exit__(self, kind, error, traceback):
         try:
-            if kind is None and self.first_kept and not self.broken:  # the rows of W₁ they hold, before they go
-                self.mine.net.layers[0].W.rows
+            if kind is None and self.first_kept and not self.broken:  # W₁'s rows, while their workers live
+                first = self.mine.net.layers[0]
+                first.W = Matrix(first.W.rows, check=False)
         finally:
             self.close()
 

@@ -17,8 +17,9 @@ Training is neither changed nor slowed down:
   Optimizers give the layers new matrices instead of changing the old ones
   (network/optimizers.py), so a view keeps its weights while training carries on, and
   server threads compute with it whenever they like, without a lock and without holding
-  training up. Making a view costs a few microseconds a batch (with --workers, the rows of W₁
-  the other processes hold come then); pictures and answers are made from it only when a page asks.
+  training up. Making a view costs a few microseconds a batch (with --workers, the rows of
+  W₁ that the other processes hold are fetched then); pictures and answers are made from it
+  only when a page asks.
 - Nothing here draws from the run's random generator or changes a parameter, so a --live
   run ends with the weights of the same run without it, bit for bit, however it was
   paused or stepped.
