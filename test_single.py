@@ -25,8 +25,8 @@ from data import DataError, load_mnist
 from data.catalog import DATASETS, DEFAULT_DATASET, lookup
 from data.preprocess import mnist_style, read_image
 from my_math import Matrix
-from network import ModelFileError, Network
-from network.model_file import check_model_fits, default_model_path
+from my_math.fast import use_fast_forms
+from network.model_file import ModelFileError, check_model_fits, default_model_path, load_network
 from show.prediction_text import Prediction, as_json, explain
 from show.terminal import quiet_when_the_reader_goes
 
@@ -89,6 +89,7 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
+    use_fast_forms()
     model_path = args.model or default_model_path(args.dataset or DEFAULT_DATASET)
     try:
         net, dataset = load_model(model_path, args.dataset)
@@ -130,7 +131,7 @@ def load_model(path, dataset):
         if path != default_model_path(dataset or DEFAULT_DATASET):
             train += f" --out {path}"
         raise CommandError(f"{path}: no model there yet; train one first: {train}")
-    net = Network.load(path)
+    net = load_network(path)
     dataset = dataset or net.metadata.get("dataset") or DEFAULT_DATASET
     info = lookup(dataset)
     check_model_fits(net, path, dataset, info.image_shape[0] * info.image_shape[1], len(info.class_names))
@@ -149,7 +150,7 @@ def predict_image(net, path):
         pixels = mnist_style(gray)
     except ValueError as error:
         raise CommandError(f"{path}: {error}") from None
-    P = net.predict_proba(Matrix.row(pixels))
+    P = net.probabilities(Matrix([pixels]))
     (probabilities,), (guess,) = P.tolist(), P.argmax(axis=1)
     return Prediction({"source": "image", "path": path}, pixels, probabilities, guess, None)
 
@@ -168,7 +169,7 @@ def predict_test_images(net, args, dataset):
             raise CommandError(f"--count {count} is more than the {len(test)} test images")
         indices = random.Random(args.seed).sample(range(len(test)), count)
     X = test.matrix(indices)
-    P = net.predict_proba(X)
+    P = net.probabilities(X)
     return [Prediction({"source": "test", "index": i}, pixels, probabilities, guess, test.labels[i])
             for i, pixels, probabilities, guess in zip(indices, X.tolist(), P.tolist(), P.argmax(axis=1))]
 

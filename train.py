@@ -27,12 +27,18 @@ import time
 from data import DataError, load_mnist
 from data.augment import Shifted
 from data.catalog import DEFAULT_DATASET
-from my_math import use_fast_forms
-from network import SGD, Adam, ModelFileError, Network, RMSprop, TrainingDiverged, diagnosis, train_epoch
+from my_math.fast import use_fast_forms
+from network import SGD, TrainingDiverged, diagnosis, evaluate, train_epoch
+from network.adam import Adam
+from network.architecture import describe, make_network
 from network.checkpoint import CheckpointError, interrupts_held, load_checkpoint, save_checkpoint, state_path
 from network.metrics import confusion_counts
-from network.model_file import default_model_path
+from network.model_file import ModelFileError, default_model_path
+from network.more_activations import activation_of
+from network.optimizer_state import load_state
 from network.parallel import WorkerError, steps_on
+from network.rmsprop import RMSprop
+from network.weight_decay import WeightDecay
 from network.run_records import RunRecord, default_name
 from network.schedules import SCHEDULES
 from network.settings import SettingsError, changed_on_resume, conv_layers, parse_args, settings_from
@@ -61,8 +67,7 @@ def main(argv=None):
 
 def run(args, argv):
     """Everything after reading the command line argv; returns the exit status."""
-    if args.textbook:
-        use_fast_forms(False)  # every operation by its plain definition: slow, and the same numbers
+    use_fast_forms(not args.textbook)  # --textbook: every operation by its plain definition, slowly
     model_path = args.out or default_model_path(args.dataset or DEFAULT_DATASET)
     checkpoint = load_checkpoint(model_path) if args.resume else None
     settings = settings_from(args, checkpoint.settings if checkpoint else None)
@@ -74,7 +79,8 @@ def run(args, argv):
 
     train_set, test_set = load_data(settings)
     net, optimizer, rng, history = resume(checkpoint, settings, train_set) if checkpoint else start(settings, train_set)
-    with steps_on(args.workers, net, optimizer) as (optimizer, gradients_of):  # workers start before the page's threads
+    with steps_on(args.workers, net, optimizer, settings["dropout"], rng) as (trainee, optimizer):  # workers start
+        # before the page's threads
         record = run_record(args, argv, checkpoint, settings, model_path)
         page = open_live_page(args, net, history, train_set, test_set, settings, record.path)
         record.update(history)  # written once the page is up: a port in use leaves no record behind
@@ -82,7 +88,7 @@ def run(args, argv):
             say_what_happens(args, settings, train_set, test_set, net, model_path, history, page)
             started = time.perf_counter()
             try:
-                predicted, confidence = train(net, optimizer, gradients_of, rng, history, settings, train_set, test_set,
+                predicted, confidence = train(net, trainee, optimizer, rng, history, settings, train_set, test_set,
                                               model_path, record, args.quiet, page.training if page else None)
             except KeyboardInterrupt:
                 record.update(history, "interrupted")
@@ -205,35 +211,32 @@ def load_data(settings):
 
 
 def make_optimizer(settings):
-    """The optimizer the settings name, with their momentum and weight decay."""
-    if settings["optimizer"] == "sgd":
-        return SGD(momentum=settings["momentum"], weight_decay=settings["weight_decay"])
-    if settings["optimizer"] == "rmsprop":
-        return RMSprop(weight_decay=settings["weight_decay"])
-    return Adam(weight_decay=settings["weight_decay"])
+    """The optimizer the settings name, with their momentum, and weight decay if any (network/weight_decay.py)."""
+    optimizer = {"sgd": lambda: SGD(settings["momentum"]), "adam": Adam, "rmsprop": RMSprop}[settings["optimizer"]]()
+    return WeightDecay(optimizer, settings["weight_decay"]) if settings["weight_decay"] else optimizer
 
 
-def make_network(settings, train_set):
+def new_network(settings, train_set):
     """A new network as the settings describe it, initialised from their seed: pixels in, the
     convolutions (--conv), the hidden layers (--hidden) with their activation, one output per class."""
-    return Network([train_set.image_size, *settings["hidden"], train_set.num_classes], seed=settings["seed"],
-                   activation=settings["activation"], dropout=settings["dropout"],
-                   conv=conv_layers(settings["conv"]), input_shape=(1, *train_set.image_shape))
+    return make_network([train_set.image_size, *settings["hidden"], train_set.num_classes], seed=settings["seed"],
+                        activation=settings["activation"], conv=conv_layers(settings["conv"]),
+                        input_shape=(1, *train_set.image_shape))
 
 
 def start(settings, train_set):
     """A new run: (network, optimizer, shuffling RNG, empty history)."""
-    return make_network(settings, train_set), make_optimizer(settings), random.Random(settings["seed"]), []
+    return new_network(settings, train_set), make_optimizer(settings), random.Random(settings["seed"]), []
 
 
 def resume(checkpoint, settings, train_set):
     """The run of a checkpoint, ready to carry on: (network, optimizer, shuffling RNG, history)."""
-    saved, needed = checkpoint.net.describe(), make_network(settings, train_set).describe()
+    saved, needed = describe(checkpoint.net), describe(new_network(settings, train_set))
     if saved != needed:
         raise CheckpointError(f"the saved network is {saved}, but its settings and data need {needed}: "
                               "start a new run")
-    if checkpoint.net.activation.name != settings["activation"]:
-        raise CheckpointError(f"the saved network computes with {checkpoint.net.activation.name}, but its settings "
+    if activation_of(checkpoint.net) != settings["activation"]:
+        raise CheckpointError(f"the saved network computes with {activation_of(checkpoint.net)}, but its settings "
                               f"say {settings['activation']}: start a new run")
     if checkpoint.optimizer_state.get("name") != settings["optimizer"]:
         raise CheckpointError(f"the saved optimizer state is not {settings['optimizer']}'s: start a new run")
@@ -241,8 +244,7 @@ def resume(checkpoint, settings, train_set):
         raise CheckpointError(f"the run has already done {len(checkpoint.history)} epochs of --epochs "
                               f"{settings['epochs']}: give a larger --epochs to train it further")
     optimizer = make_optimizer(settings)
-    optimizer.load_state_dict(checkpoint.optimizer_state)
-    checkpoint.net.dropout = settings["dropout"]  # a model file is for predicting, which has no dropout
+    load_state(optimizer, checkpoint.optimizer_state)
     return checkpoint.net, optimizer, checkpoint.rng, checkpoint.history
 
 
@@ -258,7 +260,7 @@ def run_record(args, argv, checkpoint, settings, model_path):
 
 # ---------------------------------------------------------------------- training
 
-def train(net, optimizer, gradients_of, rng, history, settings, train_set, test_set, model_path, record, quiet,
+def train(net, trainee, optimizer, rng, history, settings, train_set, test_set, model_path, record, quiet,
           live=None):
     """Train from epoch len(history) + 1 to settings["epochs"], testing and saving after each.
 
@@ -266,14 +268,14 @@ def train(net, optimizer, gradients_of, rng, history, settings, train_set, test_
     schedule, which depends on the total number of epochs: resuming with a larger
     --epochs changes the learning rates of the epochs still to come. live, with --live,
     is the show.live.LiveTraining the page watches: told of each epoch and mini-batch, it
-    holds training between two updates while the page has it paused. optimizer and
-    gradients_of are train_epoch's: the workers' with --workers (network/parallel.py).
-    Returns the last test's per-image answers (predicted, confidence; see
-    Network.evaluate_in_full).
+    holds training between two updates while the page has it paused. trainee and
+    optimizer are what train_epoch trains and steps: the network, seen through dropout's
+    masks with --dropout, or the workers with --workers (network/parallel.py). Returns
+    the last test's per-image answers (predicted, confidence; see network.evaluate).
     """
     epochs = settings["epochs"]
     schedule = SCHEDULES[settings["schedule"]]
-    watch = diagnosis.Watch(train_set, settings["batch_size"], net.activation.name)
+    watch = diagnosis.Watch(train_set, settings["batch_size"], activation_of(net))
     images = Shifted(train_set, settings["augment"]) if settings["augment"] else train_set
     for epoch in range(len(history) + 1, epochs + 1):
         lr = schedule(settings["lr"], epoch - 1, epochs)
@@ -281,10 +283,10 @@ def train(net, optimizer, gradients_of, rng, history, settings, train_set, test_
             live.epoch_begins(epoch, lr)
         began = time.perf_counter()
         listeners = [watch.after_batch] + ([live.after_batch] if live else [])
-        train_loss, train_accuracy = train_one_epoch(net, optimizer, gradients_of, rng, images, settings, lr, epoch,
-                                                     quiet, listeners)
+        train_loss, train_accuracy = train_one_epoch(trainee, optimizer, rng, images, settings, lr, epoch, quiet,
+                                                     listeners)
         watch.end_of_epoch()
-        test_loss, test_accuracy, predicted, confidence = net.evaluate_in_full(test_set)
+        test_loss, test_accuracy, predicted, confidence = evaluate(net, test_set)
         result = {"epoch": epoch, "lr": lr, "train_loss": train_loss, "train_accuracy": train_accuracy,
                   "test_loss": test_loss, "test_accuracy": test_accuracy,
                   "seconds": round(time.perf_counter() - began, 1)}
@@ -305,12 +307,12 @@ def train(net, optimizer, gradients_of, rng, history, settings, train_set, test_
     return predicted, confidence
 
 
-def train_one_epoch(net, optimizer, gradients_of, rng, images, settings, lr, epoch, quiet, listeners):
+def train_one_epoch(trainee, optimizer, rng, images, settings, lr, epoch, quiet, listeners):
     """One epoch of train_epoch, with the progress line (unless quiet): (train loss, train accuracy)."""
     progress = None if quiet else text.Progress(epoch, settings["epochs"], len(images))
     try:
-        return train_epoch(net, optimizer, images, settings["batch_size"], rng, lr, epoch,
-                           on_batch=listeners + ([progress] if progress else []), gradients_of=gradients_of)
+        return train_epoch(trainee, optimizer, images, settings["batch_size"], rng, lr, epoch,
+                           on_batch=listeners + ([progress] if progress else []))
     finally:
         if progress:
             progress.close()

@@ -7,13 +7,13 @@ drawn teaches the network that such moves do not change the answer, with images 
 could not learn by heart, and lifts the test accuracy (docs/experiments.md). The test
 images are never moved.
 
-The shifts are made from the bytes of the images, so a shifted batch is still a
-ByteMatrix (my_math/fast/byte_matrix.py) and the shifts cost a few percent of a training
-step (data/fast/shifts.py computes shifted() several times faster, the same bytes;
-benchmarks/augment_cost.py measures it). docs/math.md, section 16.
+The shifts are made from the bytes of the images, before the batch becomes a matrix,
+and cost a few percent of a training step (data/fast/shifts.py computes shifted()
+several times faster, the same bytes; benchmarks/augment_cost.py measures it).
+docs/math.md, section 16. A chapter after the first reading (train.py --augment).
 """
 
-from my_math import ByteMatrix
+from . import dataset
 
 
 def shifted(image, right, down, shape):
@@ -56,11 +56,9 @@ class Shifted:
         order of its rows, (right, down) for each: so the same seed gives the same images,
         whoever computes with them afterwards.
         """
-        for X, labels in self.dataset.batches(batch_size, rng):
-            yield self.shifted_batch(X, rng), labels
-
-    def shifted_batch(self, X, rng):
-        """The batch X (a ByteMatrix, an image a row) with every image shifted by its own (right, down)."""
         s, shape = self.max_shift, self.dataset.image_shape
-        moves = [(rng.randint(-s, s), rng.randint(-s, s)) for _ in X.byte_rows]
-        return ByteMatrix([shifted(image, right, down, shape) for image, (right, down) in zip(X.byte_rows, moves)])
+        for images, labels in self.dataset.image_batches(batch_size, rng):
+            moves = [(rng.randint(-s, s), rng.randint(-s, s)) for _ in images]
+            # dataset.images_matrix looked up when called: the scripts' fast form takes its place
+            yield dataset.images_matrix([shifted(image, right, down, shape)
+                                         for image, (right, down) in zip(images, moves)]), labels

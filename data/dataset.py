@@ -2,9 +2,19 @@
 
 This is where the data becomes a matrix: a batch of m images is the m × 784 matrix X,
 one image per row, each pixel x = byte / 255 between 0 (black) and 1 (full ink).
+docs/math.md, section 3.
 """
 
-from my_math import ByteMatrix
+from my_math import Matrix
+
+
+def images_matrix(images):
+    """The matrix X of a list of images (each bytes, one byte a pixel): row i is image i, x = byte / 255.
+
+    (The scripts make a ByteMatrix instead, the same numbers kept as bytes, with a
+    faster product: data/fast/batches.py, in the last chapter.)
+    """
+    return Matrix([[byte / 255 for byte in image] for image in images], check=False)
 
 
 class Dataset:
@@ -13,9 +23,7 @@ class Dataset:
     The pixels stay bytes, one byte a pixel: a single bytes object holds every image, row
     by row, image i at pixels[i * image_size:(i + 1) * image_size]. The 60 000 training
     images take 47 MB like this; as lists of Python floats they would take about 2 GB.
-    A mini-batch stays bytes too: matrix() and batches() give a ByteMatrix, a Matrix whose
-    elements are byte / 255 but which keeps the bytes, makes its floats only if asked and
-    has a fast product of its own (my_math/fast/byte_matrix.py, in the last chapter).
+    Floats are made one mini-batch at a time.
     """
 
     def __init__(self, pixels, labels, dataset, name, class_names, image_shape=(28, 28)):
@@ -45,28 +53,29 @@ class Dataset:
         return self.pixels[start:start + self.image_size]
 
     def matrix(self, indices):
-        """The matrix X with a row for each index in indices: that image's pixels, x = byte / 255 (a ByteMatrix)."""
-        return ByteMatrix([self.image(i) for i in indices])
+        """The matrix X with a row for each index in indices: that image's pixels, x = byte / 255."""
+        return images_matrix([self.image(i) for i in indices])
 
     def batches(self, batch_size, rng=None):
-        """The whole set as mini-batches (X, labels): X an m × image_size matrix (matrix()), labels a list of m ints.
+        """The whole set as mini-batches (X, labels): X an m × image_size matrix, labels a list of m ints.
 
         In order when rng is None; otherwise in the order rng.shuffle (rng a random.Random)
         makes of range(len(self)). The order is drawn here, when batches() is called,
         with exactly one rng.shuffle: so a seeded run, or a resumed one, sees the same
         batches. The last batch is smaller when batch_size does not divide len(self).
         """
+        return ((images_matrix(images), labels) for images, labels in self.image_batches(batch_size, rng))
+
+    def image_batches(self, batch_size, rng=None):
+        """batches(), each batch still a list of images (bytes) and a list of labels."""
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         order = list(range(len(self)))
         if rng is not None:
             rng.shuffle(order)
-        return self._batches(order, batch_size)
-
-    def _batches(self, order, batch_size):
-        for start in range(0, len(order), batch_size):
-            chosen = order[start:start + batch_size]
-            yield self.matrix(chosen), [self.labels[i] for i in chosen]
+        return (([self.image(i) for i in order[start:start + batch_size]],
+                 [self.labels[i] for i in order[start:start + batch_size]])
+                for start in range(0, len(order), batch_size))
 
     def take(self, n):
         """A Dataset of the first n images (all of them if there are fewer), e.g. for --limit."""

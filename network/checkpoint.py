@@ -25,15 +25,16 @@ import signal
 import threading
 from collections import namedtuple
 
-from .model_file import read_json, write_json_atomically
-from .network import Network
+from .architecture import describe
+from .model_file import load_network, read_json, save_network, write_json_atomically
+from .optimizer_state import state_of
 
 FORMAT = "pure-python-training-state"
 VERSION = 1
 
 Checkpoint = namedtuple("Checkpoint", "net settings optimizer_state rng history")
 Checkpoint.__doc__ = """A run loaded to be resumed: the network, the settings dict, the
-optimizer's state_dict(), the shuffling random.Random and the history (one dict per epoch)."""
+optimizer's state (network/optimizer_state.py), the shuffling random.Random and the history (one dict per epoch)."""
 
 
 class CheckpointError(ValueError):
@@ -58,12 +59,12 @@ def save_checkpoint(model_path, net, metadata, optimizer, rng, settings, history
         "version": VERSION,
         "epoch": len(history),
         "settings": settings,
-        "optimizer": optimizer.state_dict(),
+        "optimizer": state_of(optimizer),
         "rng": _rng_to_json(rng),
         "history": history,
     }
     with interrupts_held():
-        net.save(model_path, dict(metadata, epochs=len(history)))
+        save_network(net, model_path, dict(metadata, epochs=len(history)))
         write_json_atomically(state_path(model_path), state)
 
 
@@ -72,7 +73,7 @@ def load_checkpoint(model_path):
 
     Raises ModelFileError for a bad model file and CheckpointError for a bad state file.
     """
-    net = Network.load(model_path)
+    net = load_network(model_path)
     path = state_path(model_path)
 
     def fail(problem):
@@ -89,7 +90,7 @@ def load_checkpoint(model_path):
         fail(f"is from epoch {epoch} but {model_path} from epoch {net.metadata.get('epochs')}")
     optimizer_state = state.get("optimizer")
     if not isinstance(optimizer_state, dict) or not _fits(optimizer_state, net):
-        fail(f"its optimizer state does not fit the {net.describe()} network in {model_path}")
+        fail(f"its optimizer state does not fit the {describe(net)} network in {model_path}")
     rng = _rng_from_json(state.get("rng"), fail)
     return Checkpoint(net, state["settings"], optimizer_state, rng, history)
 
@@ -98,7 +99,7 @@ def _fits(optimizer_state, net):
     """Whether every list in the optimizer's state (Adam's u and s, SGD's velocity v) holds one
     matrix per parameter, shaped like it: W₁ (fan_in × fan_out), b₁ (1 × fan_out), W₂, ..."""
     shapes = []
-    for layer in net.weighted_layers:
+    for layer in net.layers:
         shapes += [layer.W.shape, layer.b.shape]
     for moments in optimizer_state.values():
         if isinstance(moments, list) and [_shape(m) for m in moments] != shapes:

@@ -100,33 +100,31 @@ class Conv:
             Z.append(z)
         return Matrix(Z, check=False)
 
-    def weight_gradient(self, A_prev, dZ, rows=None):
+    def weight_gradient(self, A_prev, dZ):
         """Given dZ = ∂L/∂Z, dW by the chain rule on forward's sum. Weight w_(c,kr,kc),f multiplies,
         at every place (row, col) of every image, the input a_i,(c, row+kr, col+kc), so its
         gradient adds them all up, weighted by dz, in (i, row, col) order:
 
             dw_(c,kr,kc),f = Σ_i Σ_row Σ_col dz_i,(f,row,col) · a_i,(c, row+kr, col+kc)
-
-        rows = range(start, stop) asks for those rows (c, kr, kc) of dW only, each as in the
-        whole dW (network/parallel.py shares the rows of dW out among processes that way).
         """
         channels, height, width = self.input_shape
         K, F = self.kernel, self.filters
         _, out_height, out_width = self.output_shape
         A, D = A_prev.rows, dZ.rows
         dW = []
-        for k in rows if rows is not None else range(channels * K * K):  # k = (c · K + kr) · K + kc
-            c, kr, kc = k // (K * K), k // K % K, k % K
-            dW_row = [0.0] * F
-            for f in range(F):
-                total = 0.0
-                for i in range(len(A)):
-                    for row in range(out_height):
-                        for col in range(out_width):
-                            total += (D[i][(f * out_height + row) * out_width + col]
-                                      * A[i][(c * height + row + kr) * width + col + kc])
-                dW_row[f] = total
-            dW.append(dW_row)
+        for c in range(channels):
+            for kr in range(K):
+                for kc in range(K):
+                    dW_row = [0.0] * F
+                    for f in range(F):
+                        total = 0.0
+                        for i in range(len(A)):
+                            for row in range(out_height):
+                                for col in range(out_width):
+                                    total += (D[i][(f * out_height + row) * out_width + col]
+                                              * A[i][(c * height + row + kr) * width + col + kc])
+                        dW_row[f] = total
+                    dW.append(dW_row)
         return Matrix(dW, check=False)
 
     def bias_gradient(self, dZ):
@@ -143,7 +141,7 @@ class Conv:
             db[f] = total
         return Matrix([db], check=False)
 
-    def input_gradient(self, A_prev, dZ):
+    def input_gradient(self, dZ):
         """dA_prev: an input value is in the patch of every place whose K × K square covers it, and
         it reaches every filter there, so its gradient collects from each place (row, col), in
         order, Σ_f dz_i,(f,row,col) · w_(c,kr,kc),f: what the place sends back to the (kr, kc)

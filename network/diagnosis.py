@@ -127,9 +127,10 @@ def after_epoch(history, batches, net, sample, classes, activation="relu"):
     ever reaches, and pooling has no units of its own).
     """
     found = not_learning(history[-1], batches, classes) + overfitting(history)
-    hidden = [A for layer, A in zip(net.layers, net.forward(sample)[1:-1]) if isinstance(layer, Dense)]
+    _, A = net.forward(sample)
+    hidden = [A_l for layer, A_l in zip(net.layers, A[1:-1]) if isinstance(layer, Dense)]
     if activation == "relu":
-        found += dead_units(hidden, len(sample))
+        found += dead_units(hidden, sample.shape[0])
     if activation in LIMITS:
         found += saturated(hidden, activation)
     return found

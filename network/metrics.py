@@ -1,9 +1,4 @@
-"""How often the network is right: the count of right answers and the confusion matrix."""
-
-
-def count_correct(predicted, labels):
-    """How many predicted classes are right: #{i : predicted_i = y_i}, predicted_i = argmax_j P_ij."""
-    return sum(p == y for p, y in zip(predicted, labels))
+"""Which classes the network takes for which: the confusion matrix of a test."""
 
 
 def confusion_counts(labels, predicted, num_classes):

@@ -42,10 +42,12 @@ import tempfile
 
 from my_math import Matrix
 
-from .activations import ACTIVATIONS
+from .architecture import network_of, sizes
+from .cnn import pooling
 from .convolution import Conv
 from .dense import Dense
-from .pooling import SIZE, MaxPool
+from .more_activations import ACTIVATIONS, activation_of
+from .pooling import SIZE
 
 FORMAT = "pure-python-network"
 VERSIONS = (1, 2)
@@ -88,27 +90,30 @@ def default_model_path(dataset):
     return os.path.join("models", f"{dataset}.json")
 
 
-def write_model(path, layers, input_shape, activation, metadata):
-    """Save the network's layers, the name of its hidden activation φ and a metadata dict to path:
-    version 1 when they are all dense and no input_shape is given, version 2 otherwise."""
-    if input_shape is None and all(isinstance(layer, Dense) for layer in layers):
+def save_network(net, path, metadata=None):
+    """Write the network to a JSON model file at path, atomically: version 1 when all its layers are
+    dense, version 2 otherwise. metadata (data set, epochs, test accuracy, ...) is merged into
+    net.metadata first."""
+    if metadata:
+        net.metadata.update(metadata)
+    layers = net.layers
+    if all(isinstance(layer, Dense) for layer in layers):
         model = {"version": 1, "sizes": [layers[0].W.shape[0]] + [layer.W.shape[1] for layer in layers],
-                 "activation": activation,
+                 "activation": activation_of(net),
                  "layers": [{"weights": layer.W.rows, "bias": layer.b.rows[0]} for layer in layers]}
     else:
-        model = {"version": 2, "input_shape": list(input_shape), "activation": activation,
-                 "layers": [_entry(layer) for layer in layers]}
-    write_json_atomically(path, dict({"format": FORMAT}, **model, metadata=metadata))
+        model = {"version": 2, "input_shape": list(layers[0].input_shape), "activation": activation_of(net),
+                 "layers": [entry for layer in layers for entry in _entries(layer)]}
+    write_json_atomically(path, dict({"format": FORMAT}, **model, metadata=net.metadata))
 
 
-def _entry(layer):
-    """A layer as an entry of a version 2 file's "layers"."""
+def _entries(layer):
+    """A layer as entries of a version 2 file's "layers": a convolution and its pooling, or a dense layer."""
     if isinstance(layer, Conv):
-        return {"type": "conv", "channels": layer.input_shape[0], "filters": layer.filters, "kernel": layer.kernel,
-                "weights": layer.W.rows, "bias": layer.b.rows[0]}
-    if isinstance(layer, MaxPool):
-        return {"type": "maxpool", "size": SIZE}
-    return {"type": "dense", "weights": layer.W.rows, "bias": layer.b.rows[0]}
+        return [{"type": "conv", "channels": layer.input_shape[0], "filters": layer.filters, "kernel": layer.kernel,
+                 "weights": layer.W.rows, "bias": layer.b.rows[0]},
+                {"type": "maxpool", "size": SIZE}]
+    return [{"type": "dense", "weights": layer.W.rows, "bias": layer.b.rows[0]}]
 
 
 def check_model_fits(net, name, dataset, image_size, classes):
@@ -122,8 +127,9 @@ def check_model_fits(net, name, dataset, image_size, classes):
     if trained_on and trained_on != dataset:
         raise ModelFileError(f"{name} was trained on {trained_on}, not {dataset}: choose a model trained on "
                              f"{dataset} (or ask for {trained_on})")
-    if net.sizes[0] != image_size or net.sizes[-1] != classes:
-        raise ModelFileError(f"{name}: the network takes {net.sizes[0]} inputs and gives {net.sizes[-1]} outputs, "
+    inputs, *_, outputs = sizes(net)
+    if inputs != image_size or outputs != classes:
+        raise ModelFileError(f"{name}: the network takes {inputs} inputs and gives {outputs} outputs, "
                              f"but {dataset} images have {image_size} pixels and {classes} classes")
 
 
@@ -155,9 +161,11 @@ def read_versioned_json(path, fail, missing, kind, format_name, versions):
     return value
 
 
-def read_model(path):
-    """(layers, input_shape, the activation's name, metadata) stored in path, after checking them
-    all; input_shape is None for a version 1 file (a fully connected network)."""
+def load_network(path):
+    """The network stored in the model file at path (its metadata in net.metadata), after checking
+    everything in it; ModelFileError says in one line what is wrong with a bad file. It computes
+    with the activation the file records (ReLU in files that record none, written before there
+    was a choice)."""
     def fail(problem):
         raise ModelFileError(f"{path}: {problem}")
 
@@ -169,12 +177,12 @@ def read_model(path):
     if not isinstance(metadata, dict):
         fail("metadata must be a JSON object")
     if model["version"] == 1:
-        return _dense_layers(model, fail), None, activation, metadata
+        return network_of(_dense_layers(model, fail), activation, metadata)
     input_shape = model.get("input_shape")
     if (not isinstance(input_shape, list) or len(input_shape) != 3
             or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in input_shape)):
         fail(f"input_shape must be [channels, height, width], three whole numbers ≥ 1, not {input_shape!r}")
-    return _typed_layers(model.get("layers"), tuple(input_shape), fail), tuple(input_shape), activation, metadata
+    return network_of(_typed_layers(model.get("layers"), tuple(input_shape), fail), activation, metadata)
 
 
 def _dense_layers(model, fail):
@@ -198,8 +206,9 @@ def _dense_layers(model, fail):
 def _typed_layers(entries, input_shape, fail):
     """The layers of a version 2 file, each checked to fit the shape the layers before it give.
 
-    Convolutions and poolings come first, on (channels, height, width) maps; the dense
-    layers after them, the last one giving the class scores.
+    Convolutions come first, on (channels, height, width) maps, each followed by its 2 × 2
+    max pooling (network/cnn.py); the dense layers after them, the last one giving the
+    class scores. A pooling is no layer of its own here: it belongs to its convolution.
     """
     if not isinstance(entries, list) or not entries:
         fail("layers must be a non-empty list")
@@ -210,32 +219,36 @@ def _typed_layers(entries, input_shape, fail):
         where = f"layer {number} ({kind})"
         if kind not in ("conv", "maxpool", "dense"):
             fail(f"layer {number} must be a JSON object whose type is conv, maxpool or dense, not {kind!r}")
+        after_conv = bool(layers) and isinstance(layers[-1], Conv) and shape == layers[-1].output_shape
+        if after_conv != (kind == "maxpool"):
+            fail(f"{where}: every convolution must be followed by its max pooling, and a pooling must follow "
+                 "a convolution")
         if kind != "dense" and shape is None:
-            fail(f"{where} comes after a dense layer: convolutions and poolings come first")
+            fail(f"{where} comes after a dense layer: convolutions come first")
         if kind == "conv":
             channels, filters, kernel = (_whole_number(entry, field, where, fail) for field in ("channels", "filters", "kernel"))
             if channels != shape[0]:
                 fail(f"{where} has {channels} channels, but the layers before it give {shape[0]}")
             if kernel > min(shape[1:]):
                 fail(f"{where}: a {kernel}×{kernel} kernel does not fit in the {shape[1]}×{shape[2]} maps before it")
-            layer = Conv(_matrix(entry.get("weights"), channels * kernel * kernel, filters, f"{where} weights", fail),
-                         _matrix([entry.get("bias")], 1, filters, f"{where} bias", fail), shape)
+            layers.append(Conv(_matrix(entry.get("weights"), channels * kernel * kernel, filters, f"{where} weights",
+                                       fail), _matrix([entry.get("bias")], 1, filters, f"{where} bias", fail), shape))
+            shape = layers[-1].output_shape
         elif kind == "maxpool":
             if entry.get("size") != SIZE:
                 fail(f"{where} size must be {SIZE} (windows of {SIZE} × {SIZE}), not {entry.get('size')!r}")
             if min(shape[1:]) < SIZE:
                 fail(f"{where}: the {shape[1]}×{shape[2]} maps before it are too small to pool")
-            layer = MaxPool(shape)
+            shape = pooling(layers[-1]).output_shape
         else:
             weights = entry.get("weights")
             fan_out = len(weights[0]) if isinstance(weights, list) and weights and isinstance(weights[0], list) else 0
             if not fan_out:
                 fail(f"{where} weights must be {size} rows of numbers, one row per input")
-            layer = Dense(_matrix(weights, size, fan_out, f"{where} weights", fail),
-                          _matrix([entry.get("bias")], 1, fan_out, f"{where} bias", fail))
-        layers.append(layer)
-        shape = getattr(layer, "output_shape", None)
-        size = math.prod(shape) if shape else layer.W.shape[1]
+            layers.append(Dense(_matrix(weights, size, fan_out, f"{where} weights", fail),
+                                _matrix([entry.get("bias")], 1, fan_out, f"{where} bias", fail)))
+            shape = None
+        size = math.prod(shape) if shape else layers[-1].W.shape[1]
     if not isinstance(layers[-1], Dense):
         fail(f"the last layer must be dense, to give the class scores, not {entries[-1]['type']}")
     return layers

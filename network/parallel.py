@@ -72,14 +72,16 @@ from array import array
 from functools import cached_property
 from itertools import accumulate, chain
 
-from my_math import ByteMatrix, Matrix
+from my_math import Matrix
 from my_math.fast import fast_forms_in_use, use_fast_forms
-from my_math.fast.byte_matrix import largest_size, packed_rows, partial_sums, product_from_sums, summed_in_parts
+from my_math.fast.byte_matrix import (ByteMatrix, largest_size, packed_rows, partial_sums, product_from_sums,
+                                      summed_in_parts)
 
+from .convolution import Conv
 from .dense import Dense
-from .loss import log_likelihoods
-from .network import has_weights
-from .training import batch_gradients
+from .dropout import DropoutTraining, Dropped, draw_masks, dropped, hidden_sizes, with_masks
+from .loss import log_likelihoods, one_hot
+from .optimizer_state import load_state, state_of
 
 
 # How the worker processes start: forked on Linux (at once, with a copy of everything), the system's own
@@ -140,15 +142,16 @@ class Balance:
 
 
 @contextlib.contextmanager
-def steps_on(count, net, optimizer):
-    """(optimizer, gradients_of) for train_epoch's steps on count processes: with 1, optimizer and
-    batch_gradients themselves, and no worker at all; with more, those of count Workers, which
-    are stopped when the with block ends, however it ends."""
+def steps_on(count, net, optimizer, dropout=0.0, rng=None):
+    """(trainee, optimizer) for train_epoch's steps on count processes, net having dropout q = dropout
+    drawn from rng, the run's generator: with 1, the network itself (seen through dropout's masks
+    if any: network/dropout.py) and optimizer, and no worker at all; with more, count Workers and
+    their optimizer; they are stopped when the with block ends, however it ends."""
     if count == 1:
-        yield optimizer, batch_gradients
+        yield (DropoutTraining(net, dropout, rng) if dropout else net), optimizer
         return
-    with Workers(count, net, optimizer) as workers:
-        yield workers.optimizer, workers.gradients_of
+    with Workers(count, net, optimizer, dropout, rng) as workers:
+        yield workers, workers.optimizer
 
 
 class Workers:
@@ -156,19 +159,22 @@ class Workers:
     and count − 1 worker processes.
 
         with Workers(4, net, optimizer) as workers:
-            train_epoch(net, workers.optimizer, data, batch_size, rng, lr, gradients_of=workers.gradients_of)
+            train_epoch(workers, workers.optimizer, data, batch_size, rng, lr)
 
-    gradients_of stands in for network.training.batch_gradients, and workers.optimizer for
-    the optimizer: its step has the workers update the weights, each its rows, net's among
-    them (this process is worker 1, and its net is net); its state_dict() gathers their
-    states into the whole optimizer's (for save_checkpoint). net and optimizer are the
-    starting point: net's weights and optimizer's state as they are now.
+    The workers stand in for the network in train_epoch (their loss_and_gradients shares each
+    batch out, and their layers are net's), and workers.optimizer for the optimizer: its
+    step has the workers update the weights, each its rows, net's among them (this process
+    is worker 1, and its net is net); its state gathers their states into the whole
+    optimizer's (for save_checkpoint). net and optimizer are the starting point: net's
+    weights and optimizer's state as they are now. With dropout q, the masks are drawn from
+    rng, the run's generator, as network/dropout.py's DropoutTraining draws them.
     """
 
-    def __init__(self, count, net, optimizer):
+    def __init__(self, count, net, optimizer, dropout=0.0, rng=None):
         self.count = count
-        # rows[j][w]: the rows of the j-th layer with weights that worker w computes and updates
-        self.rows = [shares(layer.W.shape[0], count) for layer in net.weighted_layers]
+        self.net, self.dropout, self.rng = net, dropout, rng
+        # rows[j][w]: the rows of the j-th layer that worker w computes and updates
+        self.rows = [shares(layer.W.shape[0], count) for layer in net.layers]
         self.processes, self.connections = [], []  # of workers 2, 3, ..., count
         self.balance = Balance(count)
         first = net.layers[0]
@@ -181,7 +187,7 @@ class Workers:
         self.broken = self.stopped = False  # whether an exchange was broken off; whether close() stopped them
         self.rows_of_workers = None  # each worker's rows of step 1 of the last batch, for this process's step 2
         self.optimizer = SharedOptimizer(self, optimizer.name)
-        state = optimizer.state_dict()
+        state = state_of(optimizer)
         context = multiprocessing.get_context(START_METHOD)
         sys.stdout.flush()  # a forked worker would write out a copy of what waits in the buffers
         sys.stderr.flush()
@@ -191,7 +197,8 @@ class Workers:
         except BaseException:
             self.close()
             raise
-        self.mine = Worker(net, copy.deepcopy(optimizer), split_state(state, self.rows, 0), 0, count, self.first_kept)
+        self.mine = Worker(net, copy.deepcopy(optimizer), split_state(state, self.rows, 0), 0, count, self.first_kept,
+                           dropout)
 
     def _start(self, context, w, net, optimizer, state):
         ours, theirs = context.Pipe()
@@ -200,7 +207,7 @@ class Workers:
         inherited = [ours] + self.connections if context.get_start_method() == "fork" else []
         process = context.Process(target=_work, name=f"worker {w + 1} of {self.count}", daemon=True,
                                   args=(theirs, inherited, w, self.count, net, optimizer, state, self.first_kept,
-                                        fast_forms_in_use()))
+                                        self.dropout, fast_forms_in_use()))
         with _ctrl_c_held():  # until the worker ignores it
             process.start()
         theirs.close()  # the worker's end is the worker's alone: when it dies, ours reads the end
@@ -234,11 +241,16 @@ class Workers:
 
     # ------------------------------------------------------------------ one step
 
-    def gradients_of(self, net, X, labels, rng):
-        """batch_gradients' (loss, predicted classes, gradients), the work shared out; the gradients stay
-        with the workers, each holding its rows, for the optimizer's step (None stands for them here).
+    @property
+    def layers(self):
+        """The layers of the network of this process, the run's."""
+        return self.net.layers
 
-        The dropout masks are drawn here, as batch_gradients draws them. Then X W₁ in parts,
+    def loss_and_gradients(self, X, labels):
+        """Network.loss_and_gradients' (L, P, gradients), the work shared out; the gradients stay with the
+        workers, each holding its rows, for the optimizer's step (None stands for them here).
+
+        The dropout masks are drawn here, as DropoutTraining draws them. Then X W₁ in parts,
         where it can be (the module's docstring): every worker's sums for every image, added
         up here. Then step 1: each worker takes its rows of the batch (and their sums); the
         loss is the mean of their terms, added in order; step 2 starts at once: every worker
@@ -246,8 +258,8 @@ class Workers:
         each dW (this process, in step: the others are told to update first, so that none
         waits for it).
         """
-        m = len(labels)
-        masks = net.dropout_masks(m, rng)
+        net, m = self.net, len(labels)
+        masks = draw_masks(self.rng, m, hidden_sizes(net), self.dropout) if self.dropout else None
         batch = encoded(X)
         sums = None
         if self.first_kept and isinstance(X, ByteMatrix) and summed_in_parts(*net.layers[0].W.shape, self.first_top):
@@ -263,11 +275,11 @@ class Workers:
         answers = self._everyone(messages)
         self.balance.took([answer[3] for answer in answers])
         terms = list(chain.from_iterable(answer[0] for answer in answers))
-        predicted = list(chain.from_iterable(answer[1] for answer in answers))
+        P = decoded(joined(answer[1] for answer in answers))
         self.rows_of_workers = [answer[2] for answer in answers]
         self._tell([("gradients", [None if v == w else rows for v, rows in enumerate(self.rows_of_workers)])
                     for w in range(self.count)])  # to each, the rows it has not got
-        return -sum(terms) / m, predicted, None
+        return -sum(terms) / m, P, None
 
     def step(self, lr):
         """Every worker updates its rows of each layer's W (and each b) with learning rate lr; then each gets
@@ -301,7 +313,7 @@ class Workers:
             return decoded(self._receive(self.connections[w - 1], w)).rows
 
     def optimizer_state(self):
-        """The state_dict() of the whole optimizer, from the workers' states of their rows."""
+        """The state of the whole optimizer (network/optimizer_state.py), from the workers' states of their rows."""
         return joined_state(self._everyone([("state",)] * self.count), self.rows)
 
     # ------------------------------------------------------------------ messages
@@ -377,13 +389,13 @@ class SharedOptimizer:
         the weighted layers of the network of this process, which is one of the workers."""
         self.workers.step(lr)
 
-    def state_dict(self):
+    def state(self):
         return self.workers.optimizer_state()
 
 
 # ---------------------------------------------------------------------- in a worker process
 
-def _work(connection, inherited, index, count, net, optimizer, state, first_kept, fast_forms):
+def _work(connection, inherited, index, count, net, optimizer, state, first_kept, dropout, fast_forms):
     """A worker's life: answer the main process's messages until it goes away (or stops it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the main process to answer
     if hasattr(signal, "pthread_sigmask"):
@@ -392,7 +404,7 @@ def _work(connection, inherited, index, count, net, optimizer, state, first_kept
         other_end.close()
     use_fast_forms(*fast_forms)  # --textbook reaches the workers too
     try:
-        worker = Worker(net, optimizer, state, index, count, first_kept)
+        worker = Worker(net, optimizer, state, index, count, first_kept, dropout)
         while True:
             try:
                 kind, *contents = connection.recv()
@@ -414,12 +426,13 @@ class Worker:
     the answer to send back, or None for none.
     """
 
-    def __init__(self, net, optimizer, state, index, count, first_kept):
+    def __init__(self, net, optimizer, state, index, count, first_kept, dropout):
         self.net = net
-        self.layers = net.weighted_layers
+        self.dropout = dropout
+        self.layers = net.layers
         self.own_rows = [shares(layer.W.shape[0], count)[index] for layer in self.layers]
         self.optimizer = optimizer
-        optimizer.load_state_dict(state)  # the state of its own rows
+        load_state(optimizer, state)  # the state of its own rows
         self.parts = self._parts()
         self.X = self.inputs_and_dZ = self.gradients_of_parts = None
         self.first_kept = first_kept  # whether it keeps its rows of W₁ to itself (Workers.first_kept)
@@ -439,7 +452,7 @@ class Worker:
         if not rows:
             return [0] * len(self.X.byte_rows)
         n = self.layers[0].W.shape[0]
-        return partial_sums(self.X.columns(rows.start, rows.stop).byte_rows, packed_rows(self.parts[0].W.rows, top, n))
+        return partial_sums(columns_of(self.X, rows).byte_rows, packed_rows(self.parts[0].W.rows, top, n))
 
     def batch(self, batch, labels, rows, m, masks, sums):
         """Step 1 for the batch's rows `rows` (of m): the terms of the loss, the classes predicted and,
@@ -451,18 +464,18 @@ class Worker:
             self.X = decoded(batch)
         self.inputs_and_dZ = ()
         if not rows:
-            return (), (), (), time.perf_counter() - began
+            return (), None, (), time.perf_counter() - began
         X = rows_of(self.X, rows)
         if sums is not None:
-            X = KnownProduct(product_from_sums(sums, X.byte_rows, self.first_top, *self.layers[0].W.shape))
-        masks = [decoded(M) for M in masks] if masks else None
+            X = AlreadyMultiplied(product_from_sums(sums, X.byte_rows, self.first_top, *self.layers[0].W.shape))
+        net = with_masks(self.net, [decoded(M) for M in masks], self.dropout) if masks else self.net
         labels = labels[rows.start:rows.stop]
-        A = self.net.forward(X, masks)
-        inputs_and_dZ = [(None if A_prev is X else encoded(A_prev), encoded(dZ))
-                         for layer, A_prev, dZ in self.net.backpropagate(A, labels, masks, m) if has_weights(layer)]
-        inputs_and_dZ.reverse()
-        self.inputs_and_dZ = inputs_and_dZ
-        return log_likelihoods(A[-1], labels), A[-1].argmax(axis=1), inputs_and_dZ, time.perf_counter() - began
+        Z, A = net.forward(X)
+        P = A[-1]
+        dZ = net.backpropagate(Z, A, (P - one_hot(labels, P.shape[1])) / m)  # m: the whole batch's size
+        self.inputs_and_dZ = [(None if A[l - 1] is X else encoded(weights_input(layer, A[l - 1])), encoded(dZ[l]))
+                              for l, layer in enumerate(net.layers, 1)]
+        return log_likelihoods(P, labels), encoded(P), self.inputs_and_dZ, time.perf_counter() - began
 
     def gradients(self, rows_of_workers):
         """Step 2: its rows of each dW, and each db, from every row of each layer's input and dZ: every
@@ -475,7 +488,8 @@ class Worker:
                 A_prev, dZ = (joined([piece[j][k] for piece in pieces]) for k in (0, 1))
                 A_prev = self.X if A_prev is None else decoded(A_prev)
                 dZ = decoded(dZ)
-                self.gradients_of_parts.append((layer.weight_gradient(A_prev, dZ, rows), layer.bias_gradient(dZ)))
+                self.gradients_of_parts.append((rows_of_weight_gradient(layer, A_prev, dZ, rows),
+                                                layer.bias_gradient(dZ)))
 
     def update(self, lr):
         """The optimizer's step for its rows. Its answer, its news: for each layer, the new rows it has (None
@@ -517,7 +531,7 @@ class Worker:
         self.layers[0].W = decoded(W)
 
     def state(self):
-        return self.optimizer.state_dict()
+        return state_of(self.optimizer)
 
 
 class RowsInBytes(Matrix):
@@ -567,9 +581,10 @@ class RowsAt:
         return self.workers.first_rows(self.w)
 
 
-class KnownProduct:
-    """Stands for the batch's rows X as the first layer's input when X W₁ is known already (made from the
-    workers' sums): in Dense.forward, X @ W₁ is that product; the rest of the forward pass is as ever."""
+class AlreadyMultiplied:
+    """A stand-in for the batch's rows X whose product with W₁ is known already (made from the workers'
+    sums): its @ ignores its operand and gives that product. So in Dense.forward, X @ W₁ + b₁ is
+    the known product plus b₁, and the rest of the forward pass is as ever."""
 
     def __init__(self, XW):
         self.XW = XW
@@ -584,6 +599,52 @@ class Part:
     def __init__(self, W, b):
         self.W = W
         self.b = b
+
+
+# ---------------------------------------------------------------------- rows of dW, each sum whole
+
+def weights_input(layer, A_prev):
+    """What the weights of layer meet when it reads A_prev: A_prev itself, or, for a layer reading it
+    through a dropout mask, A_prev ⊙ M / (1 − q)."""
+    return dropped(A_prev, layer.M, layer.q) if isinstance(layer, Dropped) else A_prev
+
+
+def rows_of_weight_gradient(layer, A_prev, dZ, rows):
+    """The rows `rows` of layer.weight_gradient(A_prev, dZ), A_prev what its weights meet, each sum as in the
+    whole dW: the layer's own weight_gradient, given only what those rows are made of.
+
+    Row k of a dense layer's dW = A_prevᵀ dZ is column k of A_prev times dZ: so the rows are
+    the weight gradient of A_prev's columns `rows`. Row (c, kr, kc) of a convolution's dW adds up
+    dz times the input value at (c, row + kr, col + kc) over every image and place: the input
+    shifted by (kr, kc) and cut to the maps' size, which a 1 × 1 convolution reads as one of its
+    channels. So the rows are the weight gradient of a 1 × 1 convolution over those shifted
+    inputs, one channel for each row, each sum over (image, row, col) in the same order.
+    """
+    if isinstance(layer, Conv):
+        return Conv(Matrix(layer.W.rows[rows.start:rows.stop], check=False), layer.b,
+                    (len(rows),) + layer.output_shape[1:]).weight_gradient(shifted_inputs(layer, A_prev, rows), dZ)
+    return layer.weight_gradient(columns_of(A_prev, rows), dZ)
+
+
+def columns_of(M, columns):
+    """The matrix of M's columns in the range columns, a ByteMatrix if M is one."""
+    if isinstance(M, ByteMatrix):
+        return ByteMatrix([row[columns.start:columns.stop] for row in M.byte_rows])
+    return Matrix([row[columns.start:columns.stop] for row in M.rows], check=False)
+
+
+def shifted_inputs(conv, A_prev, positions):
+    """For each image of A_prev and each kernel position k = (c, kr, kc) in positions, the input values
+    a_(c, row+kr, col+kc) for every place (row, col) of conv's maps, in (k, row, col) order: a 1 × 1
+    convolution's input of len(positions) channels. Bytes stay bytes (a ByteMatrix)."""
+    channels, height, width = conv.input_shape
+    K = conv.kernel
+    _, out_height, out_width = conv.output_shape
+    starts = [(k // (K * K) * height + k // K % K) * width + k % K for k in positions]
+    pieces = [start + row * width for start in starts for row in range(out_height)]
+    if isinstance(A_prev, ByteMatrix):
+        return ByteMatrix([b"".join([a[p:p + out_width] for p in pieces]) for a in A_prev.byte_rows])
+    return Matrix([list(chain.from_iterable([a[p:p + out_width] for p in pieces])) for a in A_prev.rows], check=False)
 
 
 # ---------------------------------------------------------------------- matrices as bytes, states in rows

@@ -12,7 +12,7 @@ import re
 
 from data.catalog import DATASETS, DEFAULT_DATASET, lookup
 
-from .activations import ACTIVATIONS
+from .more_activations import ACTIVATIONS
 from .run_records import check_name
 from .schedules import SCHEDULES
 

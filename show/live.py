@@ -15,7 +15,7 @@ Training is neither changed nor slowed down:
 - The server never reads the network being trained. Between updates, after_batch keeps
   a view of it (view_of): a shallow copy holding the very weight matrices of that moment.
   Optimizers give the layers new matrices instead of changing the old ones
-  (network/optimizers.py), so a view keeps its weights while training carries on, and
+  (network/sgd.py), so a view keeps its weights while training carries on, and
   server threads compute with it whenever they like, without a lock and without holding
   training up. Making a view costs a few microseconds a batch (with --workers, the rows of
   W₁ that the other processes hold are fetched then); pictures and answers are made from it
@@ -32,8 +32,8 @@ from collections import deque
 
 from my_math import Matrix
 from network.loss import cross_entropy
-from network.metrics import confusion_counts, count_correct
-from network.network import has_weights
+from network.metrics import confusion_counts
+from network.training import count_correct
 
 RECENT = 2000  # mini-batches whose loss and accuracy are kept for the chart (a page keeps what it got)
 RATE_WINDOW = 20  # images per second are measured over the last RATE_WINDOW mini-batches
@@ -53,8 +53,7 @@ def view_of(net):
     view = copy.copy(net)
     view.layers = [copy.copy(layer) for layer in net.layers]
     for layer in view.layers:
-        if has_weights(layer):
-            layer.W = Matrix(layer.W.rows, check=False)
+        layer.W = Matrix(layer.W.rows, check=False)
     view.metadata = dict(net.metadata)
     return view
 
@@ -240,7 +239,7 @@ class LiveTraining:
 
     def _step_done(self, batch, step, view):
         """After a Step's update: the same batch's loss and accuracy again, with the new weights."""
-        P = view.forward(batch.X)[-1]
+        P = view.probabilities(batch.X)
         loss_after = cross_entropy(P, batch.labels)
         accuracy_after = count_correct(P.argmax(axis=1), batch.labels) / len(batch.labels)
         with self.changed:

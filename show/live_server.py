@@ -27,6 +27,8 @@ import math
 import threading
 import time
 
+from network.architecture import convolutions
+
 from .earlier_runs import earlier_runs
 from .live import LiveTraining, NotNow
 from .server import (Handler, PageServer, cannot_listen, json_bytes, model_description, pictures_json,
@@ -90,7 +92,7 @@ def panel_indices(labels, num_classes, per_class=PANEL_PER_CLASS):
 def panel_answer(net, test_set, indices):
     """The answer to GET /api/training/digits: each panel digit's pixels (0-255), label,
     and the class net gives it now with its probability."""
-    P = net.predict_proba(test_set.matrix(indices))
+    P = net.probabilities(test_set.matrix(indices))
     digits = []
     for i, row in zip(indices, P.rows):
         prediction = max(range(len(row)), key=row.__getitem__)
@@ -106,8 +108,8 @@ def change_pictures(net, start):
     where no digit has ink, nothing changes, and what is left is what the digits taught it.
     For a convolutional network, the same for each filter of its first convolution, as
     GET /api/weights gives them: {"weights": [], "filters": [...]}."""
-    if net.convolutions:
-        return pictures_json(None, net.convolutions[0].W - start.convolutions[0].W)
+    if convolutions(net):
+        return pictures_json(None, convolutions(net)[0].W - convolutions(start)[0].W)
     return pictures_json(net.layers[0].W - start.layers[0].W if len(net.layers) > 1 else None)
 
 

@@ -15,6 +15,8 @@ test part of data.load_mnist().
 import math
 import os
 
+from network.architecture import convolutions
+
 from .weight_pictures import input_patterns
 
 RIGHT, WRONG = "tab:green", "tab:red"
@@ -23,7 +25,7 @@ RIGHT, WRONG = "tab:green", "tab:red"
 def draw_training_pictures(folder, stem, history, net, test_set, predicted, confidence, counts):
     """Write train.py's PNG pictures into folder, named stem-*.png; [(path, what it shows)].
 
-    predicted and confidence are the last test's per-image answers (Network.evaluate_in_full),
+    predicted and confidence are the last test's per-image answers (network.evaluate),
     counts the confusion matrix (network/metrics.py).
     """
     pictures = [
@@ -34,8 +36,8 @@ def draw_training_pictures(folder, stem, history, net, test_set, predicted, conf
         ("weights", "what each first-layer unit looks for", first_layer_weights,
          (net.layers[0].W, test_set.image_shape)),
     ]
-    if net.convolutions:  # its first layer's weights are filters, not pictures of whole images
-        pictures[-1] = ("weights", "the first convolution's filters", convolution_filters, (net.convolutions[0],))
+    if convolutions(net):  # its first layer's weights are filters, not pictures of whole images
+        pictures[-1] = ("weights", "the first convolution's filters", convolution_filters, (convolutions(net)[0],))
     written = []
     for name, what, draw, arguments in pictures:
         path = os.path.join(folder, f"{stem}-{name}.png")

@@ -7,6 +7,9 @@ and the ✓/✗ marks fall back to ASCII where the terminal's encoding lacks the
 
 from collections import namedtuple
 
+from network.architecture import convolutions, describe, sizes
+from network.more_activations import activation_of
+
 SIDE = 28  # images are SIDE × SIDE pixels
 SHADES = " .:-=+*#%@"  # from no ink to full ink: ASCII, so it shows in any terminal
 BAR_WIDTH = 40  # characters of a probability bar at 100 %
@@ -51,9 +54,9 @@ def explain(predictions, info, model_path, net, show_input, stream_encoding):
 def describe(net):
     """The network's layers (and convolutions), its activation if not ReLU and, when train.py recorded
     them, its epochs and test accuracy."""
-    words = "layers " + (net.describe() if net.convolutions else ", ".join(map(str, net.sizes)))
-    if net.activation.name != "relu":
-        words += f" ({net.activation.name})"
+    words = "layers " + (describe(net) if convolutions(net) else ", ".join(map(str, sizes(net))))
+    if activation_of(net) != "relu":
+        words += f" ({activation_of(net)})"
     epochs, accuracy = net.metadata.get("epochs"), net.metadata.get("test_accuracy")
     if isinstance(epochs, int):
         words += f", trained {epochs} epoch{'s' if epochs != 1 else ''}"

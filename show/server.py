@@ -44,7 +44,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from data.preprocess import decode_image_bytes, mnist_style
 from data.catalog import lookup
 from my_math import Matrix
-from network.model_file import ModelFileError, check_model_fits
+from network.architecture import convolutions, describe, sizes
+from network.model_file import ModelFileError, check_model_fits, load_network
+from network.more_activations import activation_of
 from network.network import Network
 
 from .weight_pictures import feature_maps, input_patterns
@@ -90,8 +92,8 @@ def weight_pictures(net):
     network, whose dense layers read the feature maps, not the pixels: its pictures are
     its first convolution's filters, {"weights": [], "filters": [picture of filter f, ...]}.
     """
-    if net.convolutions:
-        return pictures_json(None, net.convolutions[0].W)
+    if convolutions(net):
+        return pictures_json(None, convolutions(net)[0].W)
     return pictures_json(net.layers[0].W if len(net.layers) > 1 else None)
 
 
@@ -125,13 +127,14 @@ def predict_answer(net, inputs, unit=None):
     probabilities and A₁ the first hidden layer, whose TOP_UNITS strongest units are
     listed, strongest first (their weight pictures come from GET /api/weights). With a
     unit number, the answer also holds that unit's computation (unit_computation). For a
-    convolutional network, A₁ is instead every filter's feature map: "feature_maps", one
-    list of height × width values per filter (3 decimals), and "hidden" is [].
+    convolutional network, the first layer gives instead every filter's feature map,
+    φ(Z₁) before its pooling: "feature_maps", one list of height × width values per
+    filter (3 decimals), and "hidden" is [].
     """
-    activations = net.forward(Matrix.row(inputs))
+    Z, activations = net.forward(Matrix([inputs]))
     probabilities = activations[-1].rows[0]
     hidden = []
-    if len(activations) > 2 and not net.convolutions:
+    if len(activations) > 2 and not convolutions(net):
         first_layer = activations[1].rows[0]
         strongest = sorted(range(len(first_layer)), key=lambda j: -first_layer[j])[:TOP_UNITS]
         hidden = [{"unit": j, "activation": first_layer[j]} for j in strongest]
@@ -141,8 +144,8 @@ def predict_answer(net, inputs, unit=None):
         "input": inputs,
         "hidden": hidden,
     }
-    if net.convolutions:
-        answer["feature_maps"] = [[round(value, 3) for value in fmap] for fmap in feature_maps(net, activations)]
+    if convolutions(net):
+        answer["feature_maps"] = [[round(value, 3) for value in fmap] for fmap in feature_maps(net, Z)]
     if unit is not None:
         answer["unit"] = unit_computation(net, activations, unit)
     return answer
@@ -162,7 +165,7 @@ def unit_computation(net, activations, j):
     """
     if len(activations) < 3:
         raise BadRequest("this network has no hidden layer: there is no unit to show")
-    if net.convolutions:
+    if convolutions(net):
         raise BadRequest("a convolutional network's first layer is a convolution: its filters, not units, "
                          "read the pixels")
     layer, x = net.layers[0], activations[0].rows[0]
@@ -181,7 +184,7 @@ def unit_computation(net, activations, j):
         "others": {"count": len(others), "sum": sum(terms[i] for i in others)},
         "z": z,
         "activation": activations[1].rows[0][j],
-        "function": net.activation.name,
+        "function": activation_of(net),
         "weights": weights,
     }
 
@@ -191,11 +194,11 @@ def model_description(net):
     convolutions (each one's filters, kernel and the height and width of its feature maps; [] for a
     fully connected network) and what the model file says about its training."""
     return {
-        "sizes": net.sizes,
-        "layers": net.describe(),
-        "activation": net.activation.name,
+        "sizes": sizes(net),
+        "layers": describe(net),
+        "activation": activation_of(net),
         "convolutions": [{"filters": conv.filters, "kernel": conv.kernel, "map_height": conv.output_shape[1],
-                          "map_width": conv.output_shape[2]} for conv in net.convolutions],
+                          "map_width": conv.output_shape[2]} for conv in convolutions(net)],
         "dataset": net.metadata.get("dataset"),
         "test_accuracy": net.metadata.get("test_accuracy"),
         "metadata": net.metadata,
@@ -423,7 +426,7 @@ def make_server(model, host="127.0.0.1", port=8000):
     if isinstance(model, Network):
         net, name = model, "the network"
     else:
-        net, name = Network.load(model), model
+        net, name = load_network(model), model
     digits = lookup("mnist")
     check_model_fits(net, name, "mnist", SIDE * SIDE, len(digits.class_names))
     return DrawingServer((host, port), net)

@@ -9,6 +9,8 @@ import shutil
 import sys
 import time
 
+from network.architecture import describe, parameter_count
+
 LIVE_INTERVAL = 0.25  # seconds between rewrites of the progress line on a terminal
 
 
@@ -31,7 +33,7 @@ def header(settings, train_set, test_set, net, model_path, state_path, history):
     lines = [
         f"Data:     {train_set.dataset}, {len(train_set):,} training images{limited} "
         f"and {len(test_set):,} test images{test_limited} of {rows}×{cols} pixels",
-        f"Network:  {net.describe()}{activation(settings)}: {net.parameter_count:,} weights and biases",
+        f"Network:  {describe(net)}{activation(settings)}: {parameter_count(net):,} weights and biases",
         f"Training: {plural(settings['epochs'], 'epoch')} of {plural(batches, 'batch', 'batches')} of "
         f"{settings['batch_size']}, {optimizer}, lr {settings['lr']} ({settings['schedule']} schedule), "
         f"seed {settings['seed']}{variants(settings)}",

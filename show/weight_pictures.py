@@ -4,6 +4,8 @@ filters as K × K pictures, and what those filters found in an image, its featur
 Plain lists of numbers, for the pictures of show/plots.py and the pages' JavaScript.
 """
 
+from network.architecture import convolutions
+
 
 def input_patterns(W):
     """For each unit j, the weights into it (column j of W) divided by the largest of their sizes.
@@ -24,17 +26,18 @@ def input_patterns(W):
     return patterns
 
 
-def feature_maps(net, activations):
-    """The first convolution's feature maps for the image of forward's activations [X, A_1, ...]: one
-    list per filter, its height × width values row by row, after ReLU (0 where nothing was found).
+def feature_maps(net, Z):
+    """The first convolution's feature maps for the image of forward's Z = [None, Z_1, ...]: φ(Z_1) before
+    its pooling, one list per filter, its height × width values row by row (after ReLU, 0 where
+    nothing was found).
 
     Value (row, col) of map f says how strongly the K × K patch at (row, col) of the image
     looks like filter f: where in the image the filter found its pattern. [] for a
     network without convolutions.
     """
-    if not net.convolutions:
+    if not convolutions(net):
         return []
-    conv = net.convolutions[0]
-    maps = activations[net.layers.index(conv) + 1].rows[0]  # A_l of the convolution, layer l
+    conv = net.layers[0]  # convolutions come first
+    maps = net.phi(Z[1]).rows[0]
     size = conv.output_shape[1] * conv.output_shape[2]
     return [maps[f * size:(f + 1) * size] for f in range(conv.filters)]

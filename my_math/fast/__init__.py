@@ -1,9 +1,8 @@
 """Making it fast: the last chapter. Read it once matrix.py and the network make sense.
 
 matrix.py defines every operation by its plain loops; this package computes the same
-numbers several times faster, in pure Python still, and is what training uses. Each file
-explains why its fast form equals the plain definition, and tests/test_fast_forms.py
-holds each one to it:
+numbers several times faster, in pure Python still. Each file explains why its fast form
+equals the plain definition, and tests/test_fast_forms.py holds each one to it:
 
     switch.py       how a fast form takes the place of a plain definition, and back
     products.py     the matrix product: built-in dot products on CPython, loops for PyPy,
@@ -12,13 +11,10 @@ holds each one to it:
     byte_matrix.py  images kept as bytes, and a product that multiplies a whole row of
                     weights at once, packed into one big whole number
 
-The fast forms are on as soon as my_math is imported; `python train.py --textbook`, or
-`with textbook():` in Python, runs the plain definitions instead.
+The fast forms are off until use_fast_forms() switches them on (the scripts do); within
+`with textbook():` the plain definitions run again.
 """
 
-from . import byte_matrix, elementwise, products
-from .byte_matrix import ByteMatrix
 from .switch import FAST_FORMS, fast_form, fast_forms_in_use, textbook, use_fast_forms
 
-__all__ = ["ByteMatrix", "FAST_FORMS", "fast_form", "fast_forms_in_use", "textbook", "use_fast_forms",
-           "byte_matrix", "elementwise", "products"]
+__all__ = ["FAST_FORMS", "fast_form", "fast_forms_in_use", "textbook", "use_fast_forms"]

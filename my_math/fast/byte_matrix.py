@@ -89,11 +89,6 @@ class ByteMatrix(Matrix):
         """(m, n): the number of rows and of columns, read off the bytes (no floats needed)."""
         return len(self.byte_rows), len(self.byte_rows[0])
 
-    def columns(self, start, stop):
-        """The columns start to stop − 1 (see Matrix.columns), still a ByteMatrix: a slice of every row of bytes."""
-        self._check_columns(start, stop)
-        return ByteMatrix([row[start:stop] for row in self.byte_rows])
-
     def __setitem__(self, index, value):
         raise TypeError("a ByteMatrix holds the bytes of images and cannot be changed: "
                         "make a Matrix of its floats (Matrix(x.tolist())) to change one")

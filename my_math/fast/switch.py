@@ -1,34 +1,47 @@
 """The switch between the plain definitions and their fast forms.
 
 A fast form is a function that computes what a plain definition computes, faster:
-Matrix.__matmul__'s triple loop and products.matmul, say. Each is registered here with
-the class and attribute it stands in for:
+Matrix.__matmul__'s triple loop and products.matmul, say. Each is registered with the
+class (or module) and attribute it stands in for:
 
     @fast_form(Matrix, "__matmul__")
     def matmul(A, W): ...
 
-and while the fast forms are on (from the moment they are registered, unless switched
-off), the class's attribute *is* the fast form: a @ b calls it. use_fast_forms(False)
-puts every plain definition back, and textbook() does that for the length of a with
-block; train.py --textbook trains that way, and the tests use it to hold each fast form
-to its plain definition.
+Registering changes nothing: until use_fast_forms() is called, `A @ W` runs the triple
+loop of my_math/matrix.py, in a program of one's own, a REPL or a debugger, so that a
+learner who steps into it lands in the code they read. The scripts call it (train.py,
+test_single.py, compare_runs.py, the benchmarks; not with --textbook):
+
+    from my_math.fast import use_fast_forms
+    use_fast_forms()              # every fast form on, from now on
+    use_fast_forms(False)         # every plain definition back
+
+and while the fast forms are on, the class's attribute *is* the fast form: a @ b calls
+it. textbook() puts the plain definitions back for the length of a with block; the tests
+use it to hold each fast form to its plain definition.
 
 This replaces attributes of classes at run time ("monkeypatching"). It is done in one
 place, for a fixed list of attributes, so that the files a learner reads first hold only
-the plain definitions, and the fast ones sit in rooms of their own.
+the plain definitions, and the fast ones sit in rooms of their own: FAST_MODULES.
 """
 
 import contextlib
+import importlib
 from collections import namedtuple
 
+# The modules that register fast forms: the chapter "making it fast", in my_math, network and data.
+FAST_MODULES = ("my_math.fast.products", "my_math.fast.elementwise", "my_math.fast.byte_matrix",
+                "data.fast.batches", "data.fast.shifts",
+                "network.fast.optimizers", "network.fast.convolution", "network.fast.pooling")
+
 FastForm = namedtuple("FastForm", "owner name plain fast exact")
-FastForm.__doc__ = """owner.name is the plain definition (plain: the attribute as the class
-defines it, or None when it inherits it) unless the fast form fast is switched on; exact
-says whether fast computes bit for bit what the plain definition computes."""
+FastForm.__doc__ = """owner.name is the plain definition (plain: the attribute as the class or
+module defines it, or None when a class inherits it) unless the fast form fast is switched on;
+exact says whether fast computes bit for bit what the plain definition computes."""
 
 FAST_FORMS = []  # every FastForm registered, in the order registered
 # What use_fast_forms last set: lists, so that the functions below can change them.
-_on = [True]
+_on = [False]
 _exact_only = [False]
 
 
@@ -36,13 +49,13 @@ def fast_form(owner, name, exact=True):
     """Register the decorated function as the fast form of owner.name; it returns the function.
 
     exact=False marks a fast form that rounds differently from the plain definition (it
-    says how in its docstring): fast_forms_in_use(exact_only=True) leaves it off.
+    says how in its docstring): use_fast_forms(exact_only=True) leaves it off.
     A property is registered as a property: @fast_form(Matrix, "T") above @property.
     """
     def register(fast):
-        form = FastForm(owner, name, owner.__dict__.get(name), fast, exact)
+        form = FastForm(owner, name, vars(owner).get(name), fast, exact)
         FAST_FORMS.append(form)
-        _apply(form)
+        _apply(form)  # a module imported after use_fast_forms() follows the switch as it stands
         return fast
     return register
 
@@ -54,6 +67,8 @@ def use_fast_forms(on=True, exact_only=False):
     plain definitions compute (all but ByteMatrix's packed product, on CPython ≤ 3.11).
     """
     _on[0], _exact_only[0] = on, exact_only
+    for module in FAST_MODULES:
+        importlib.import_module(module)  # registers its fast forms
     for form in FAST_FORMS:
         _apply(form)
 
@@ -64,7 +79,7 @@ def _apply(form):
         setattr(form.owner, form.name, form.fast)
     elif form.plain is not None:
         setattr(form.owner, form.name, form.plain)
-    elif form.name in form.owner.__dict__:
+    elif form.name in vars(form.owner):
         delattr(form.owner, form.name)  # inherit the parent class's again
 
 

@@ -10,7 +10,3 @@ but for ByteMatrix's packed product, which the convolution of the image bytes us
 and tests/test_fast_forms.py holds it to it; my_math/fast/switch.py explains how one
 takes the place of the other.
 """
-
-from . import convolution, optimizers, pooling
-
-__all__ = ["convolution", "optimizers", "pooling"]

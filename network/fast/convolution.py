@@ -24,8 +24,7 @@ pass is two more products, read off the loops in the same way:
                           col2im adds it onto the input value at (c, row+kr, col+kc).
 
 (dWᵀ rather than dW = patchesᵀ @ dZ: the same sums, and the patches, bytes for the first
-layer, can then stay on the right of a packed product, below. Rows (c, kr, kc) of dW
-asked for alone are columns of the patches: only those are taken out.)
+layer, can then stay on the right of a packed product, below.)
 
 Each sum gets the same terms in the same order as in network/convolution.py, so these
 are its numbers bit for bit (with Python ≤ 3.11 and PyPy, as products.py explains),
@@ -61,7 +60,8 @@ import sys
 from itertools import chain, compress
 from operator import add
 
-from my_math import ByteMatrix, Matrix
+from my_math import Matrix
+from my_math.fast.byte_matrix import ByteMatrix
 from my_math.fast import byte_matrix, fast_form
 from my_math.fast.products import all_finite
 
@@ -79,9 +79,9 @@ def forward(self, A_prev):
 
 
 @fast_form(Conv, "weight_gradient")
-def weight_gradient(self, A_prev, dZ, rows=None):
+def weight_gradient(self, A_prev, dZ):
     """Conv.weight_gradient by this Python's engine: im2col on CPython, loops on PyPy."""
-    return (_weight_gradient_by_loops if PYPY else _weight_gradient_by_im2col)(self, A_prev, dZ, rows)
+    return (_weight_gradient_by_loops if PYPY else _weight_gradient_by_im2col)(self, A_prev, dZ)
 
 
 @fast_form(Conv, "bias_gradient")
@@ -93,9 +93,9 @@ def bias_gradient(self, dZ):
 
 
 @fast_form(Conv, "input_gradient")
-def input_gradient(self, A_prev, dZ):
+def input_gradient(self, dZ):
     """Conv.input_gradient by this Python's engine: im2col on CPython, loops on PyPy."""
-    return (_input_gradient_by_loops if PYPY else _input_gradient_by_im2col)(self, A_prev, dZ)
+    return (_input_gradient_by_loops if PYPY else _input_gradient_by_im2col)(self, dZ)
 
 
 def _forward_by_im2col(self, A_prev):
@@ -130,13 +130,12 @@ def _forward_by_im2col(self, A_prev):
                    for start in range(0, len(product), per_image)], check=False)
 
 
-def _weight_gradient_by_im2col(self, A_prev, dZ, rows):
-    """Conv.weight_gradient by im2col: dW = (dZᵀ @ patches)ᵀ, the patches of the positions (c, kr, kc) in rows."""
+def _weight_gradient_by_im2col(self, A_prev, dZ):
+    """Conv.weight_gradient by im2col: dW = (dZᵀ @ patches)ᵀ."""
     F = self.filters
     places = self.output_shape[1] * self.output_shape[2]
     is_bytes = isinstance(A_prev, ByteMatrix)
     inputs = A_prev.byte_rows if is_bytes else A_prev.rows
-    positions = rows if rows is not None else range(self.W.shape[0])
     # dZᵀ: row f holds filter f's dz of every image and place, in (i, row, col) order.
     dZ_T = [list(chain.from_iterable([d[f * places:(f + 1) * places] for d in dZ.rows])) for f in range(F)]
     # dWᵀ = dZᵀ @ patches, the patches a row per place: with image bytes, ByteMatrix's packed product
@@ -145,15 +144,14 @@ def _weight_gradient_by_im2col(self, A_prev, dZ, rows):
     # holds an infinity or a NaN, which 0 times makes NaN).
     live = list(map(any, zip(*dZ_T))) if is_bytes or all_finite(inputs) else [True] * len(dZ_T[0])
     if not any(live):
-        return Matrix.zeros(len(positions), F)
-    patches = _patches(inputs, self.input_shape, self.kernel, 1, is_bytes, with_one=False, keep=live,
-                       positions=positions)
+        return Matrix.zeros(self.W.shape[0], F)
+    patches = _patches(inputs, self.input_shape, self.kernel, 1, is_bytes, with_one=False, keep=live)
     patches = ByteMatrix(patches) if is_bytes else Matrix(patches, check=False)
     dW_T = Matrix([list(compress(row, live)) for row in dZ_T], check=False) @ patches
     return dW_T.T
 
 
-def _input_gradient_by_im2col(self, A_prev, dZ):
+def _input_gradient_by_im2col(self, dZ):
     """Conv.input_gradient by im2col: col2im(dZ @ Wᵀ), dZ laid out a row per image and place."""
     F = self.filters
     places = self.output_shape[1] * self.output_shape[2]
@@ -164,13 +162,12 @@ def _input_gradient_by_im2col(self, A_prev, dZ):
 
 
 @functools.lru_cache(maxsize=None)
-def _patch_getter(input_shape, K, G, with_one, positions=None):
+def _patch_getter(input_shape, K, G, with_one):
     """A function that takes every patch out of an image, one after another, in (row, patch) order, and
     the size of a patch.
 
     A patch is K rows of G + K − 1 values for each channel, in (c, kr, j) order, and then,
-    with_one, the 1 for the bias; with positions (a range of (c, kr, kc) positions, for G = 1),
-    only the values at those. A column past the image's right edge reads the 0, and the 1 is
+    with_one, the 1 for the bias. A column past the image's right edge reads the 0, and the 1 is
     read from, the two values appended to each image (index channels · height · width, and the next).
     """
     channels, height, width = input_shape
@@ -181,18 +178,16 @@ def _patch_getter(input_shape, K, G, with_one, positions=None):
         for first in range(0, out_width, G):
             patch = [(c * height + row + kr) * width + x if x < width else beyond
                      for c in range(channels) for kr in range(K) for x in range(first, first + G + K - 1)]
-            indices += [patch[k] for k in positions] if positions is not None else patch
-            indices += [beyond + 1] * with_one
-    size = (len(positions) if positions is not None else channels * K * (G + K - 1)) + with_one
+            indices += patch + [beyond + 1] * with_one
+    size = channels * K * (G + K - 1) + with_one
     return gather(indices), size
 
 
-def _patches(rows, input_shape, K, G, is_bytes, with_one, keep=None, positions=None):
+def _patches(rows, input_shape, K, G, is_bytes, with_one, keep=None):
     """Every patch of every image, as bytes or as a list of floats: the rows of im2col's matrix, (i, row, patch)
-    order; only those whose flag in keep (one for each, in that order) is true, when keep is given; only
-    the values at positions (see _patch_getter), when they are given."""
+    order; only those whose flag in keep (one for each, in that order) is true, when keep is given."""
     ends = b"\x00\xff" if is_bytes else [0.0, 1.0]  # the 0 past the edge, and the 1 (a byte 255) for the bias
-    get, size = _patch_getter(input_shape, K, G, with_one, positions)
+    get, size = _patch_getter(input_shape, K, G, with_one)
     keep = iter(keep) if keep is not None else None
     patches = []
     for a in rows:
@@ -285,15 +280,14 @@ def _forward_by_loops(self, A_prev):
     return Matrix(Z, check=False)
 
 
-def _weight_gradient_by_loops(self, A_prev, dZ, rows):
+def _weight_gradient_by_loops(self, A_prev, dZ):
     """Conv.weight_gradient for PyPy: each place of each image, in order, adds dz times the values of its
-    patch at the positions (c, kr, kc) in rows to the sums of dW; a dz of 0 adds nothing and is
-    skipped (unless the inputs hold an infinity or a NaN, which 0 times makes NaN)."""
+    patch to the sums of dW; a dz of 0 adds nothing and is skipped (unless the inputs hold an
+    infinity or a NaN, which 0 times makes NaN)."""
     channels, height, width = self.input_shape
     K, F = self.kernel, self.filters
     _, out_height, out_width = self.output_shape
-    positions = rows if rows is not None else range(channels * K * K)
-    offsets = [(k // (K * K) * height + k // K % K) * width + k % K for k in positions]
+    offsets = [(c * height + kr) * width + kc for c in range(channels) for kr in range(K) for kc in range(K)]
     size = len(offsets)
     sums = [[0.0] * size for _ in range(F)]  # sums[f][k]: dW's column f
     skip = all_finite(A_prev.rows)
@@ -310,7 +304,7 @@ def _weight_gradient_by_loops(self, A_prev, dZ, rows):
     return Matrix([list(row) for row in zip(*sums)], check=False)
 
 
-def _input_gradient_by_loops(self, A_prev, dZ):
+def _input_gradient_by_loops(self, dZ):
     """Conv.input_gradient for PyPy: each place sends Σ_f dz · w to its patch, as there; a place whose dz
     are all 0 is skipped (unless W holds an infinity or a NaN)."""
     channels, height, width = self.input_shape

@@ -1,4 +1,5 @@
-"""The optimizers' steps, fast: the numbers of network/optimizers.py without temporary matrices.
+"""The optimizers' steps, fast: the numbers of network/sgd.py, adam.py and rmsprop.py without
+temporary matrices.
 
 The plain step of SGD with momentum, v ← μ v − η g and w ← w + v, is four Matrix
 operations, each a pass over 100 000 weights that builds a new matrix: μ v, η g, their
@@ -9,9 +10,8 @@ Python loops once instead of four times and makes no temporary rows.
 Every element still goes through the same operations in the same order as in the plain
 formulas (mu * v, then lr * g, then the difference; for Adam, b1 * u + c1 * g with
 c1 = 1 − β₁, then the bias corrections as divisions; for RMSprop, ρ s + c g² with c = 1 − ρ,
-then η g, then its division by √s + ε), so the result is bit for bit
-the plain step's. The new rows go into new matrices: nothing is changed in place, as
-in the plain step.
+then η g, then its division by √s + ε), so the result is bit for bit the plain step's.
+The new rows go into new matrices: nothing is changed in place, as in the plain step.
 """
 
 import math
@@ -19,36 +19,26 @@ import math
 from my_math import Matrix
 from my_math.fast import fast_form
 
-from ..optimizers import SGD, Adam, RMSprop, parameters, zeros_like
-
-
-def _decayed(g_row, w_row, decay):
-    """g + λ w along a row, or the row itself when λ is 0 (a bias, or no decay)."""
-    if not decay:
-        return g_row
-    return [g + decay * w for g, w in zip(g_row, w_row)]
+from ..adam import Adam, parameters, zeros_like
+from ..rmsprop import RMSprop
+from ..sgd import SGD
 
 
 @fast_form(SGD, "step")
 def sgd_step(self, layers, gradients, lr):
     """SGD.step, a row of each parameter at a time."""
+    if self.v is None:
+        self.v = [{"W": Matrix.zeros(*layer.W.shape), "b": Matrix.zeros(*layer.b.shape)} for layer in layers]
     mu = self.momentum
-    if mu and self.v is None:
-        self.v = zeros_like(layers, gradients)
-    for index, (layer, name, dw) in enumerate(parameters(layers, gradients)):
-        decay = self.weight_decay if name == "W" else 0.0
-        w_rows, v_rows = [], []
-        for w_row, g_row, v_row in zip(getattr(layer, name).rows, dw.rows, self.v[index].rows if mu else dw.rows):
-            g_row = _decayed(g_row, w_row, decay)
-            if mu:
-                v_row = [mu * v - lr * g for v, g in zip(v_row, g_row)]
+    for layer, (dW, db), v in zip(layers, gradients, self.v):
+        for name, g in (("W", dW), ("b", db)):
+            w_rows, v_rows = [], []
+            for w_row, g_row, v_row in zip(getattr(layer, name).rows, g.rows, v[name].rows):
+                v_row = [mu * v_wj - lr * g_wj for v_wj, g_wj in zip(v_row, g_row)]
                 v_rows.append(v_row)
-                w_rows.append([w + v for w, v in zip(w_row, v_row)])
-            else:
-                w_rows.append([w - lr * g for w, g in zip(w_row, g_row)])
-        if mu:
-            self.v[index] = Matrix(v_rows, check=False)
-        setattr(layer, name, Matrix(w_rows, check=False))
+                w_rows.append([w + v_wj for w, v_wj in zip(w_row, v_row)])
+            v[name] = Matrix(v_rows, check=False)
+            setattr(layer, name, Matrix(w_rows, check=False))
 
 
 @fast_form(Adam, "step")
@@ -61,14 +51,12 @@ def adam_step(self, layers, gradients, lr):
     c1, c2 = 1 - b1, 1 - b2
     d1, d2 = 1 - b1 ** self.t, 1 - b2 ** self.t
     sqrt = math.sqrt  # a local name: looked up once, not once per weight
-    for index, (layer, name, dw) in enumerate(parameters(layers, gradients)):
-        decay = self.weight_decay if name == "W" else 0.0
+    for index, (layer, name, g) in enumerate(parameters(layers, gradients)):
         w_rows, u_rows, s_rows = [], [], []
-        for w_row, g_row, u_row, s_row in zip(getattr(layer, name).rows, dw.rows, self.u[index].rows,
+        for w_row, g_row, u_row, s_row in zip(getattr(layer, name).rows, g.rows, self.u[index].rows,
                                               self.s[index].rows):
-            g_row = _decayed(g_row, w_row, decay)
-            u_row = [b1 * u + c1 * g for u, g in zip(u_row, g_row)]
-            s_row = [b2 * s + c2 * (g * g) for s, g in zip(s_row, g_row)]
+            u_row = [b1 * u + c1 * g_wj for u, g_wj in zip(u_row, g_row)]
+            s_row = [b2 * s + c2 * (g_wj * g_wj) for s, g_wj in zip(s_row, g_row)]
             w_rows.append([w - lr * (u / d1) / (sqrt(s / d2) + eps) for w, u, s in zip(w_row, u_row, s_row)])
             u_rows.append(u_row)
             s_rows.append(s_row)
@@ -84,13 +72,11 @@ def rmsprop_step(self, layers, gradients, lr):
         self.s = zeros_like(layers, gradients)
     c = 1 - rho
     sqrt = math.sqrt
-    for index, (layer, name, dw) in enumerate(parameters(layers, gradients)):
-        decay = self.weight_decay if name == "W" else 0.0
+    for index, (layer, name, g) in enumerate(parameters(layers, gradients)):
         w_rows, s_rows = [], []
-        for w_row, g_row, s_row in zip(getattr(layer, name).rows, dw.rows, self.s[index].rows):
-            g_row = _decayed(g_row, w_row, decay)
-            s_row = [rho * s + c * (g * g) for s, g in zip(s_row, g_row)]
-            w_rows.append([w - lr * g / (sqrt(s) + eps) for w, g, s in zip(w_row, g_row, s_row)])
+        for w_row, g_row, s_row in zip(getattr(layer, name).rows, g.rows, self.s[index].rows):
+            s_row = [rho * s + c * (g_wj * g_wj) for s, g_wj in zip(s_row, g_row)]
+            w_rows.append([w - lr * g_wj / (sqrt(s) + eps) for w, g_wj, s in zip(w_row, g_row, s_row)])
             s_rows.append(s_row)
         self.s[index] = Matrix(s_rows, check=False)
         setattr(layer, name, Matrix(w_rows, check=False))
