@@ -30,9 +30,10 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from data import load_mnist  # noqa: E402
-from my_math import textbook  # noqa: E402
-from network import SGD, Network  # noqa: E402
+from my_math.fast import textbook, use_fast_forms  # noqa: E402
+from network import SGD  # noqa: E402
 from network.activations import relu, relu_backward  # noqa: E402
+from network.architecture import describe, make_network  # noqa: E402
 from network.pooling import MaxPool  # noqa: E402
 from network.settings import NO_HIDDEN, hidden_size  # noqa: E402
 
@@ -42,10 +43,11 @@ BATCH = 128
 def gradient_of_conv_output(conv, X, rng):
     """A dZ for the convolution's output as training makes it: a random gradient of the pooled maps,
     sent back through the pooling (to each window's largest value) and the ReLU."""
-    A = relu(conv.forward(X))
+    Z = conv.forward(X)
+    A = relu(Z)
     pool = MaxPool(conv.output_shape)
     dP = pool.forward(A).map(lambda _: rng.gauss(0.0, 1e-3))
-    return relu_backward(pool.input_gradient(A, dP), A)
+    return relu_backward(pool.input_gradient(A, dP), Z)
 
 
 def backward(conv, X, dZ):
@@ -69,14 +71,15 @@ def main():
     parser.add_argument("--hidden", type=hidden_size, nargs="+", default=[128],
                         help="the CNN's hidden layers for the training step, or none (default 128, as the README's CNN)")
     args = parser.parse_args()
+    use_fast_forms()
     hidden = [] if NO_HIDDEN in args.hidden else args.hidden
 
     train, _ = load_mnist()
     rng = random.Random(0)
     batches = list(train.take(args.rounds * BATCH).batches(BATCH, random.Random(0)))
-    cnn = Network([784, *hidden, 10], conv=[(8, 5)], seed=0)
+    cnn = make_network([784, *hidden, 10], conv=[(8, 5)], seed=0)
     conv = cnn.layers[0]
-    mlp = Network([784, 128, 10], seed=0)
+    mlp = make_network([784, 128, 10], seed=0)
     steps = {"cnn": (cnn, SGD(momentum=0.9)), "mlp": (mlp, SGD(momentum=0.9))}
     times = {name: [] for name in ("plain forward", "fast forward", "plain backward", "fast backward", "cnn", "mlp")}
     for round_number, (X, labels) in enumerate(batches):
@@ -90,8 +93,8 @@ def main():
                     "fast forward": timed(lambda: conv.forward(X)) / len(labels),
                     "fast backward": timed(lambda: backward(conv, X, dZ)) / len(labels)}
         for name, (net, optimizer) in steps.items():
-            measured[name] = timed(lambda: optimizer.step(net.weighted_layers,
-                                                          net.backward(net.forward(X), labels), 0.01)) / len(labels)
+            measured[name] = timed(lambda: optimizer.step(net.layers, net.loss_and_gradients(X, labels)[2],
+                                                          0.01)) / len(labels)
         if round_number:
             for name, seconds in measured.items():
                 times[name].append(seconds)
@@ -105,10 +108,10 @@ def main():
         print(f"  {way:8s}  loops {plain:8.3f} ({spread[f'plain {way}'][0]:.3f}–{spread[f'plain {way}'][1]:.3f})"
               f"   fast forms {fast:7.3f} ({spread[f'fast {way}'][0]:.3f}–{spread[f'fast {way}'][1]:.3f})"
               f"   {plain / fast:5.1f}× faster")
-    print(f"Training step, forward + backward + SGD momentum update, ms per image:")
-    print(f"  {cnn.describe()}: {ms['cnn']:.3f} ({spread['cnn'][0]:.3f}–{spread['cnn'][1]:.3f})"
+    print("Training step, forward + backward + SGD momentum update, ms per image:")
+    print(f"  {describe(cnn)}: {ms['cnn']:.3f} ({spread['cnn'][0]:.3f}–{spread['cnn'][1]:.3f})"
           f" = {ms['cnn'] * 60:.0f} s per 60 000-image epoch")
-    print(f"  {mlp.describe()} (train.py's default, as a yardstick): {ms['mlp']:.3f}"
+    print(f"  {describe(mlp)} (train.py's default, as a yardstick): {ms['mlp']:.3f}"
           f" ({spread['mlp'][0]:.3f}–{spread['mlp'][1]:.3f})")
 
 

@@ -22,7 +22,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from benchmarks.common import median_seconds  # noqa: E402
 from data import load_mnist  # noqa: E402
-from my_math import Matrix, textbook  # noqa: E402
+from my_math import Matrix  # noqa: E402
+from my_math.fast import textbook, use_fast_forms  # noqa: E402
 
 
 def plain_product(a, b):
@@ -39,12 +40,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7, help="timings per product (the median is shown)")
     args = parser.parse_args()
+    use_fast_forms()
 
     rng = random.Random(0)
     train, _ = load_mnist()
     X = train.matrix(range(128))  # a ByteMatrix
     X_floats = Matrix(X.tolist())
-    zeros = sum(x == 0.0 for row in X.rows for x in row) / X.size
+    zeros = sum(x == 0.0 for row in X.rows for x in row) / (X.shape[0] * X.shape[1])
     W1 = random_matrix(rng, 784, 128)
     dZ1 = random_matrix(rng, 128, 128, zeros=0.5)  # a ReLU layer's gradient is about half zeros
     cases = [  # (name, a, b, the ByteMatrix row's name and a, or None for a dense product)

@@ -36,7 +36,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from benchmarks.common import DEFAULT_MODEL, median_seconds, untrained_stand_in  # noqa: E402
 from data import load_mnist  # noqa: E402  (after the path is set, to run from any folder)
 from data.preprocess import decode_image_bytes, mnist_style  # noqa: E402
-from network import Network  # noqa: E402
+from my_math.fast import use_fast_forms  # noqa: E402
+from network.model_file import load_network  # noqa: E402
 from show.server import make_server, predict_answer, read_prediction_request  # noqa: E402
 
 BUDGET = 0.050  # seconds, for one answer to /api/predict
@@ -49,9 +50,10 @@ def main():
     parser.add_argument("--model", help="the model file (default models/mnist.json, else an untrained stand-in)")
     parser.add_argument("--side", type=int, default=140, help="the PNG's width and height in pixels (default 140)")
     args = parser.parse_args()
+    use_fast_forms()  # as test_single.py --serve does
 
     if args.model or os.path.exists(DEFAULT_MODEL):
-        model, net = args.model or DEFAULT_MODEL, Network.load(args.model or DEFAULT_MODEL)
+        model, net = args.model or DEFAULT_MODEL, load_network(args.model or DEFAULT_MODEL)
     else:
         model, net = "an untrained 784-128-10 stand-in (no models/mnist.json)", untrained_stand_in()
     test = load_mnist()[1]

@@ -8,7 +8,7 @@ prediction and the printing are all included, as when you type the command. It p
 the median of each, next to references measured in the same run, on the same machine:
 
     python alone            python -c pass: no Python program starts faster
-    load the model          import the network package and Network.load the model file
+    load the model          import network/model_file.py and load_network the model file
     load all of MNIST       load_mnist(): all 70 000 images, which one prediction should not need
     predict a test image    python test_single.py --index 0
     predict a PNG file      python test_single.py --image digit.png (test image 0 drawn 3× larger,
@@ -32,6 +32,7 @@ sys.path.insert(0, ROOT)
 
 from benchmarks.common import DEFAULT_MODEL, untrained_stand_in  # noqa: E402
 from data import load_mnist  # noqa: E402  (after the path is set, to run from any folder)
+from network.model_file import save_network  # noqa: E402
 
 BUDGET = 0.5  # seconds, for one prediction of a test image
 
@@ -47,7 +48,7 @@ def main():
         model = args.model or DEFAULT_MODEL
         if not args.model and not os.path.exists(model):
             model = os.path.join(scratch, "untrained.json")
-            untrained_stand_in().save(model)
+            save_network(untrained_stand_in(), model)
             print("No models/mnist.json: an untrained 784-128-10 network stands in.")
         digit = save_test_digit(os.path.join(scratch, "digit.png"))
 
@@ -56,7 +57,8 @@ def main():
         print(f"Wall time of a fresh process, median of {args.runs} runs, {version}; model {model}\n")
         commands = [
             ("python alone", ["-c", "pass"]),
-            ("load the model", ["-c", "import sys; from network import Network; Network.load(sys.argv[1])", model]),
+            ("load the model", ["-c", "import sys; from network.model_file import load_network; load_network(sys.argv[1])",
+                                model]),
             ("load all of MNIST", ["-c", "from data import load_mnist; load_mnist()"]),
             ("predict a test image", ["test_single.py", "--model", model, "--index", "0"]),
             ("predict a PNG file", ["test_single.py", "--model", model, "--image", digit]),

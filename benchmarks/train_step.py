@@ -25,8 +25,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from benchmarks.common import megabytes_of_maxrss  # noqa: E402
 from data import load_mnist  # noqa: E402
-from my_math import textbook  # noqa: E402
-from network import SGD, Adam, Network, train_epoch  # noqa: E402
+from my_math.fast import textbook, use_fast_forms  # noqa: E402
+from network import SGD, Network, evaluate, train_epoch  # noqa: E402
+from network.adam import Adam  # noqa: E402
 
 BATCH = 128
 
@@ -43,8 +44,8 @@ def step_times(batches, optimizer_name):
     times = []
     for X, labels in batches:
         start = time.perf_counter()
-        activations = net.forward(X)
-        optimizer.step(net.weighted_layers, net.backward(activations, labels), 0.01)
+        _, _, gradients = net.loss_and_gradients(X, labels)
+        optimizer.step(net.layers, gradients, 0.01)
         times.append((time.perf_counter() - start) / len(labels))
     return times
 
@@ -55,7 +56,7 @@ def peak_memory(batches):
     train, test = load_mnist()
     net = Network([784, 128, 10], seed=0)
     train_epoch(net, SGD(momentum=0.9), train.take(batches * BATCH), BATCH, random.Random(0), 0.1)
-    net.evaluate(test)
+    evaluate(net, test)
     return megabytes_of_maxrss(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
@@ -68,6 +69,7 @@ def main():
                         help="batches trained in the memory measurement (0 skips it)")
     parser.add_argument("--measure-memory", type=int, metavar="BATCHES", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    use_fast_forms()
     if args.measure_memory is not None:
         print(f"{peak_memory(args.measure_memory):.0f}")
         return

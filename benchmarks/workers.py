@@ -37,11 +37,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BATCH = 128
-NETWORKS = {  # the Network's arguments, --augment's pixels, batches timed in a turn
+NETWORKS = {  # make_network's arguments, --augment's pixels, batches timed in a turn
     "mlp": ({"sizes": [784, 128, 10]}, 0, 12),
     "cnn": ({"sizes": [784, 128, 10], "conv": [(8, 5)]}, 1, 2),
 }
@@ -53,7 +52,7 @@ import random, sys, time
 sys.path.insert(0, sys.argv[1])
 from data import load_mnist
 from data.augment import Shifted
-from network import SGD, Network, train_epoch
+from network import SGD, train_epoch
 arguments, shift, batches = {networks}[sys.argv[2]]
 workers, batches = int(sys.argv[3]), int(sys.argv[4]) or batches
 train_set, _ = load_mnist()
@@ -61,15 +60,27 @@ train_set, _ = load_mnist()
 def images(count):
     return Shifted(train_set.take(count * {batch}), shift) if shift else train_set.take(count * {batch})
 
-net, optimizer, hook = Network(seed=0, **arguments), SGD(momentum=0.9), {{}}
-if workers > 1:
-    from network.parallel import Workers
-    shared = Workers(workers, net, optimizer)
-    optimizer, hook = shared.optimizer, dict(gradients_of=shared.gradients_of)
+optimizer, hook = SGD(momentum=0.9), {{}}
+try:  # the code since the first reading was cut out of the rest (a tree from --before may be older)
+    from my_math.fast import use_fast_forms
+    from network.architecture import make_network
+    use_fast_forms()
+    net = trainee = make_network(seed=0, **arguments)
+    if workers > 1:
+        from network.parallel import Workers
+        trainee = Workers(workers, net, optimizer)
+        optimizer = trainee.optimizer
+except ImportError:
+    from network import Network
+    net = trainee = Network(seed=0, **arguments)
+    if workers > 1:
+        from network.parallel import Workers
+        shared = Workers(workers, net, optimizer)
+        optimizer, hook = shared.optimizer, dict(gradients_of=shared.gradients_of)
 
 def images_per_second(data):
     began = time.perf_counter()
-    train_epoch(net, optimizer, data, {batch}, random.Random(0), 0.01, **hook)
+    train_epoch(trainee, optimizer, data, {batch}, random.Random(0), 0.01, **hook)
     return len(data) / (time.perf_counter() - began)
 
 images_per_second(images(2))
@@ -87,12 +98,15 @@ sys.path.insert(0, {root!r})
 from multiprocessing.reduction import ForkingPickler
 from data import load_mnist
 from data.augment import Shifted
-from network import SGD, Network, train_epoch
+from my_math.fast import use_fast_forms
+from network import SGD, train_epoch
+from network.architecture import make_network
 from network.parallel import Workers
 arguments, shift, _ = {networks}[sys.argv[1]]
 train_set, _ = load_mnist()
 data = Shifted(train_set.take(4 * {batch}), shift) if shift else train_set.take(4 * {batch})
-net = Network(seed=0, **arguments)
+use_fast_forms()
+net = make_network(seed=0, **arguments)
 sent, received = [], []
 
 class Counted:
@@ -110,7 +124,7 @@ class Counted:
 
 with Workers(int(sys.argv[2]), net, SGD(momentum=0.9)) as workers:
     workers.connections = [Counted(connection) for connection in workers.connections]
-    train_epoch(net, workers.optimizer, data, {batch}, random.Random(0), 0.01, gradients_of=workers.gradients_of)
+    train_epoch(workers, workers.optimizer, data, {batch}, random.Random(0), 0.01)
 print(sum(sent) / 4, sum(received) / 4)
 """
 

@@ -15,7 +15,6 @@ MNIST image; augment.py moves training images by a pixel or two (train.py --augm
 Last, fast/: the chapter "making it fast".
 """
 
-from . import fast
 from .dataset import Dataset
 from .errors import DataError
 from .load import load_mnist

@@ -56,9 +56,12 @@ class Shifted:
         order of its rows, (right, down) for each: so the same seed gives the same images,
         whoever computes with them afterwards.
         """
-        s, shape = self.max_shift, self.dataset.image_shape
         for images, labels in self.dataset.image_batches(batch_size, rng):
-            moves = [(rng.randint(-s, s), rng.randint(-s, s)) for _ in images]
-            # dataset.images_matrix looked up when called: the scripts' fast form takes its place
-            yield dataset.images_matrix([shifted(image, right, down, shape)
-                                         for image, (right, down) in zip(images, moves)]), labels
+            yield self.moved(images, rng), labels
+
+    def moved(self, images, rng):
+        """The matrix X of the images (bytes), each moved by its own (right, down), drawn from rng."""
+        s, shape = self.max_shift, self.dataset.image_shape
+        moves = [(rng.randint(-s, s), rng.randint(-s, s)) for _ in images]
+        # dataset.images_matrix looked up when called: the scripts' fast form takes its place
+        return dataset.images_matrix([shifted(image, right, down, shape) for image, (right, down) in zip(images, moves)])

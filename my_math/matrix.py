@@ -17,7 +17,6 @@ on faster ways to compute the very same numbers (my_math/fast/, the last chapter
 """
 
 import operator
-import random
 from numbers import Real
 
 
@@ -99,7 +98,7 @@ class Matrix:
         are equal or one of them is 1; the result takes the larger, and a size-1
         dimension is repeated along it. So (m, n) goes with (m, n), (1, n), (m, 1) and
         a number, which behaves like (1, 1): the bias row b added to every row of Z is
-        Z + b. reflected=True computes op(other_ij, a_ij), for 1 - a and 2 * a.
+        Z + b. reflected=True computes op(other_ij, a_ij), for 1 - a, 2 * a and the like.
         """
         if isinstance(other, Real) and not isinstance(other, bool):
             other = Matrix([[float(other)]], check=False)
@@ -110,8 +109,8 @@ class Matrix:
         for i in range(n_rows):
             result_row = []
             for j in range(n_cols):
-                a, c = self._broadcast_at(i, j), other._broadcast_at(i, j)
-                result_row.append(op(c, a) if reflected else op(a, c))
+                left, right = self._broadcast_at(i, j), other._broadcast_at(i, j)
+                result_row.append(op(right, left) if reflected else op(left, right))
             result.append(result_row)
         return Matrix(result, check=False)
 
@@ -121,29 +120,41 @@ class Matrix:
         return self.rows[i if n_rows > 1 else 0][j if n_cols > 1 else 0]
 
     def __add__(self, other):
-        """a + b, elementwise: [[1, 2]] + [[10], [20]] = [[11, 12], [21, 22]] (broadcast)."""
+        """a + other, elementwise: [[1, 2]] + [[10], [20]] = [[11, 12], [21, 22]] (broadcast)."""
         return self._elementwise(other, operator.add, "+")
 
+    def __radd__(self, other):
+        """number + a, a number on the left: the number added to every element."""
+        return self._elementwise(other, operator.add, "+", reflected=True)
+
     def __sub__(self, other):
-        """a - b, elementwise: [[5, 7]] - 1 = [[4, 6]]."""
+        """a - other, elementwise: [[5, 7]] - 1 = [[4, 6]]."""
         return self._elementwise(other, operator.sub, "-")
 
     def __rsub__(self, other):
-        """s - a, a number on the left: 1 - [[0.25, 1]] = [[0.75, 0]]."""
+        """number - a, a number on the left: 1 - [[0.25, 1]] = [[0.75, 0]]."""
         return self._elementwise(other, operator.sub, "-", reflected=True)
 
     def __mul__(self, other):
-        """a * b, the elementwise (Hadamard) product a ⊙ b: each element times the one in the
+        """a * other, the elementwise (Hadamard) product a ⊙ other: each element times the one in the
         same place. Not the matrix product: that is @."""
         return self._elementwise(other, operator.mul, "*")
 
     def __rmul__(self, other):
-        """s * a, a number on the left: 2 * [[1, 2]] = [[2, 4]]."""
+        """number * a, a number on the left: 2 * [[1, 2]] = [[2, 4]]."""
         return self._elementwise(other, operator.mul, "*", reflected=True)
 
     def __truediv__(self, other):
-        """a / b, elementwise: [[255, 51]] / 255 = [[1, 0.2]]. Dividing by 0 raises ZeroDivisionError."""
+        """a / other, elementwise: [[255, 51]] / 255 = [[1, 0.2]]. Dividing by 0 raises ZeroDivisionError."""
         return self._elementwise(other, operator.truediv, "/")
+
+    def __rtruediv__(self, other):
+        """number / a: the number divided by every element."""
+        return self._elementwise(other, operator.truediv, "/", reflected=True)
+
+    def __neg__(self):
+        """-a: every element negated."""
+        return self.map(operator.neg)
 
     def map(self, fn):
         """fn applied to every element: [[1, 4]].map(math.sqrt) = [[1, 2]]."""

@@ -99,6 +99,8 @@ class DropoutTraining:
     """
 
     def __init__(self, net, q, rng):
+        if not 0.0 <= q < 1.0:
+            raise ValueError(f"dropout must be from 0 up to (not including) 1, not {q!r}")
         self.net, self.q, self.rng = net, q, rng
 
     @property

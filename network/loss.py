@@ -20,15 +20,15 @@ def one_hot(labels, n_classes):
 
 
 def cross_entropy(P, labels):
-    """The mean cross-entropy L = −(1/m) Σ_i ln P_i,yᵢ over a batch of m samples.
+    """The mean cross-entropy L = −(1/m) Σ_i ln P_i,labelᵢ over a batch of m samples.
 
-    P_i,yᵢ is the probability the network gave to sample i's true class yᵢ: the loss is 0
-    when that is 1, and grows as it goes to 0. ln is taken of max(P, TINY), so one
+    P_i,labelᵢ is the probability the network gave to sample i's true class, labelᵢ: the loss
+    is 0 when that is 1, and grows as it goes to 0. ln is taken of max(P, TINY), so one
     sample's term is at most −ln 1e-300 ≈ 690.8, never infinite.
     """
     return -sum(log_likelihoods(P, labels)) / len(labels)
 
 
 def log_likelihoods(P, labels):
-    """ln max(P_i,yᵢ, TINY) for each sample i, in order: the terms of cross_entropy's sum."""
-    return [math.log(max(row[y], TINY)) for row, y in zip(P.rows, labels)]
+    """ln max(P_i,labelᵢ, TINY) for each sample i, in order: the terms of cross_entropy's sum."""
+    return [math.log(max(row[label], TINY)) for row, label in zip(P.rows, labels)]

@@ -19,11 +19,12 @@ def cosine(lr, epoch, epochs):
 
 
 def step(lr, epoch, epochs):
-    """η_e = η · ½^⌊e / s⌋ with s = ⌈E / 4⌉: halve the rate every quarter of the run.
+    """η_e = η · ½^⌊e / every⌋ with every = ⌈E / 4⌉: halve the rate every quarter of the run.
 
-    Every 5 epochs of 20, every 2 of 5, every epoch of 4 or fewer: a run of any length
-    ends with an eighth of the starting rate or less (a quarter for E = 3), so the step
-    schedule does something in short runs too.
+    Every 5 epochs of 20, every 2 of 5, every epoch of 4 or fewer, so that the step
+    schedule does something in short runs too. Its last epoch gets an eighth of the
+    starting rate in runs of 4, 7, 8, and 10 or more epochs; a quarter in runs of 3, 5, 6
+    and 9 (the quarters do not divide them evenly); half in 2; all of it in 1.
     """
     every = -(-epochs // 4)
     return lr * 0.5 ** (epoch // every)

@@ -7,7 +7,7 @@ and the ✓/✗ marks fall back to ASCII where the terminal's encoding lacks the
 
 from collections import namedtuple
 
-from network.architecture import convolutions, describe, sizes
+from network import architecture
 from network.more_activations import activation_of
 
 SIDE = 28  # images are SIDE × SIDE pixels
@@ -54,7 +54,8 @@ def explain(predictions, info, model_path, net, show_input, stream_encoding):
 def describe(net):
     """The network's layers (and convolutions), its activation if not ReLU and, when train.py recorded
     them, its epochs and test accuracy."""
-    words = "layers " + (describe(net) if convolutions(net) else ", ".join(map(str, sizes(net))))
+    words = "layers " + (architecture.describe(net) if architecture.convolutions(net)
+                         else ", ".join(map(str, architecture.sizes(net))))
     if activation_of(net) != "relu":
         words += f" ({activation_of(net)})"
     epochs, accuracy = net.metadata.get("epochs"), net.metadata.get("test_accuracy")

@@ -16,6 +16,16 @@ def in_a_fresh_folder(monkeypatch, tmp_path_factory):
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
 
+# ---------------------------------------------------------------------- the fast forms, as the scripts have them
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_forms_on():
+    """The fast forms on, as train.py and the other scripts switch them on: a test of the plain
+    definitions says so (with textbook()), and one of a fresh interpreter runs one."""
+    from my_math.fast import use_fast_forms
+    use_fast_forms()
+
+
 # ---------------------------------------------------------------------- MNIST, loaded once
 
 @pytest.fixture(scope="session")

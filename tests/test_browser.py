@@ -186,14 +186,14 @@ SHOWN = """({
 })"""
 
 
-def served_page(make_network):
-    """(browser, server, net): the drawing page open in headless Chromium, served with make_network()."""
+def served_page(make_net):
+    """(browser, server, net): the drawing page open in headless Chromium, served with make_net()."""
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed")
     pytest.importorskip("PIL")  # the server reads the page's PNGs with Pillow
     from test_server import RunningServer
 
-    net = make_network()
+    net = make_net()
     with RunningServer(net) as server:
         browser = open_page(f"http://127.0.0.1:{server.port}/")
         try:
@@ -218,7 +218,7 @@ def test_a_digit_drawn_with_the_mouse_is_read_and_shown(page):
     shown = browser.evaluate(SHOWN)
     status, answer = server.predict({"image": drawing_as_sent(browser)})
     assert status == 200, answer
-    assert answer["prediction"] == net.predict(Matrix.row(answer["input"]))[0]
+    assert answer["prediction"] == net.predict(Matrix([answer["input"]]))[0]
     assert shown["digit"] == str(answer["prediction"])
     assert shown["best"] == answer["prediction"]
     assert len(shown["bars"]) == 10 and all(value.endswith("%") for value in shown["bars"])
@@ -272,8 +272,8 @@ def test_a_cnn_shows_each_filter_and_its_feature_map(page_of_a_cnn):
 @pytest.fixture(scope="module")
 def page_of_a_cnn():
     """The page served with an untrained convolutional network of 3 filters of 5 × 5."""
-    from network import Network
-    yield from served_page(lambda: Network([784, 10], seed=0, conv=[(3, 5)]))
+    from network.architecture import make_network
+    yield from served_page(lambda: make_network([784, 10], seed=0, conv=[(3, 5)]))
 def screenshot(browser):
     """The whole page, as PNG bytes."""
     page = browser.send("Page.getLayoutMetrics")["cssContentSize"]

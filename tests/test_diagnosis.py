@@ -15,6 +15,7 @@ import pytest
 import train
 from my_math import Matrix
 from network import Network, diagnosis
+from network.model_file import load_network
 from network.training import Batch, TrainingDiverged
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -52,7 +53,7 @@ def test_a_run_that_diverges_after_an_epoch_keeps_that_epoch(tmp_path, monkeypat
     status = train.main(["--limit", "300", "--epochs", "3", "--test-limit", "100", "--out", str(model), "--no-plots"])
     assert status == 2
     assert f"{model} keeps epoch 1" in capsys.readouterr().err
-    assert Network.load(str(model)).metadata["epochs"] == 1
+    assert load_network(str(model)).metadata["epochs"] == 1
     with open(str(model)[:-5] + ".state.json", encoding="utf-8") as f:
         assert json.load(f)["epoch"] == 1
 

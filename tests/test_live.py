@@ -16,9 +16,12 @@ import time
 
 import pytest
 
-import network
-from my_math import Matrix, use_fast_forms
-from network import Network
+from my_math import Matrix
+from my_math.fast import use_fast_forms
+from network import SGD, Network, train_epoch
+from network.adam import Adam
+from network.architecture import make_network
+from network.weight_decay import WeightDecay
 from network.checkpoint import load_checkpoint
 from network.run_records import RunRecord, load_record
 from network.settings import DEFAULTS, parse_args, settings_from
@@ -172,7 +175,7 @@ def test_the_page_is_answered_by_the_network_being_trained(paused_run, test_set)
     pixels = list(test_set.image(0))
     status, answer = paused_run.post("/api/predict", {"pixels": pixels})
     assert status == 200
-    assert answer["probabilities"] == net.predict_proba(Matrix.row([p / 255 for p in pixels])).rows[0]
+    assert answer["probabilities"] == net.probabilities(Matrix([[p / 255 for p in pixels]])).rows[0]
     status, weights = paused_run.get("/api/weights")
     assert weights["weights"] == [[round(w, 3) for w in pattern] for pattern in input_patterns(net.layers[0].W)]
     status, changes = paused_run.get("/api/training/changes")
@@ -183,7 +186,7 @@ def test_the_page_is_answered_by_the_network_being_trained(paused_run, test_set)
     status, digits = paused_run.get("/api/training/digits")
     assert [d["label"] for d in digits["digits"]] == list(range(10)) * 2  # the first two of each class
     # the page's digits are predicted together, as one batch of image bytes (a ByteMatrix's product)
-    together = net.predict_proba(test_set.matrix([d["index"] for d in digits["digits"]])).rows
+    together = net.probabilities(test_set.matrix([d["index"] for d in digits["digits"]])).rows
     for d, P in zip(digits["digits"], together):
         assert d["pixels"] == list(test_set.image(d["index"]))
         assert d["prediction"] == P.index(max(P)) and d["probability"] == max(P)
@@ -312,7 +315,7 @@ def test_live_options_that_cannot_be_used(tmp_path, args, message):
 
 # ---------------------------------------------------------------------- in this process: the parts
 
-@pytest.mark.parametrize("optimizer", [network.SGD(momentum=0.9, weight_decay=0.01), network.SGD(), network.Adam()],
+@pytest.mark.parametrize("optimizer", [WeightDecay(SGD(momentum=0.9), 0.01), SGD(0.0), Adam()],
                          ids=["sgd-momentum-decay", "sgd", "adam"])
 @pytest.mark.parametrize("fast", [True, False], ids=["fast", "textbook"])
 def test_a_view_keeps_its_weights_while_the_network_learns(optimizer, fast):
@@ -324,7 +327,7 @@ def test_a_view_keeps_its_weights_while_the_network_learns(optimizer, fast):
     kept = [(layer.W.rows[0][:], layer.b.rows[0][:]) for layer in view.layers]
     use_fast_forms(fast)
     try:
-        optimizer.step(net.weighted_layers, net.loss_and_gradients(X, [0, 1, 2, 0, 1])[1], 0.1)
+        optimizer.step(net.layers, net.loss_and_gradients(X, [0, 1, 2, 0, 1])[2], 0.1)
     finally:
         use_fast_forms(True)
     assert [(layer.W.rows[0], layer.b.rows[0]) for layer in view.layers] == kept
@@ -338,7 +341,7 @@ def test_pause_and_step_wait_between_updates_in_a_training_thread(test_set):
 
     def training():
         live.epoch_begins(1, 0.1)
-        network.train_epoch(net, network.SGD(), part, 50, rng, 0.1, 1, on_batch=[live.after_batch])
+        train_epoch(net, SGD(0.0), part, 50, rng, 0.1, 1, on_batch=[live.after_batch])
         live.finish()
 
     thread = threading.Thread(target=training, daemon=True)  # daemon: a bug that leaves it waiting cannot hang pytest
@@ -383,10 +386,10 @@ def test_change_pictures_are_what_the_weights_have_learnt():
 
 
 def test_a_cnn_s_change_pictures_are_its_first_filters_K_by_K():
-    start = Network([64, 5, 2], seed=0, conv=[(2, 2), (2, 2)], input_shape=(1, 8, 8))
+    start = make_network([64, 5, 2], seed=0, conv=[(2, 2), (2, 2)], input_shape=(1, 8, 8))
     net = view_of(start)
     net.layers[0].W = start.layers[0].W + Matrix([[0.5, 0.0], [0.0, -0.1], [0.25, 0.0], [0.0, 0.2]])
-    net.layers[2].W = start.layers[2].W + Matrix([[1.0, 1.0]] * 8)  # the second convolution: not drawn
+    net.layers[1].W = start.layers[1].W + Matrix([[1.0, 1.0]] * 8)  # the second convolution: not drawn
     assert json.loads(change_pictures(net, start)) == {
         "weights": [], "filters": [[1.0, 0.0, 0.5, 0.0], [0.0, -0.5, 0.0, 1.0]]}
 
@@ -506,7 +509,7 @@ def test_the_page_draws_earlier_finished_runs_of_its_folder_never_its_own(tmp_pa
 # ---------------------------------------------------------------------- a convolutional network
 
 def test_a_cnn_s_page_shows_its_first_convolution_s_filters(tmp_path):
-    net = Network([784, 16, 10], seed=3, conv=[(3, 5)], input_shape=(1, 28, 28))  # CNN_RUN's before its first update
+    net = make_network([784, 16, 10], seed=3, conv=[(3, 5)], input_shape=(1, 28, 28))  # CNN_RUN's before its first update
     with LiveRun(*CNN_RUN, "--paused", cwd=tmp_path) as run:
         status, weights = run.get("/api/weights")
         assert status == 200 and weights == {

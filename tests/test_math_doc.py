@@ -18,9 +18,12 @@ from pathlib import Path
 import pytest
 
 from my_math import Matrix
-from network import SGD, Adam, Network, SCHEDULES
+from network import SGD, Network
 from network.activations import relu, relu_backward, softmax
-from network.loss import cross_entropy, one_hot, softmax_cross_entropy_gradient
+from network.adam import Adam
+from network.architecture import parameter_count
+from network.loss import cross_entropy, one_hot
+from network.schedules import SCHEDULES
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "math.md"
 INPUTS = ("X", "labels", "W1", "b1", "W2", "b2", "lr", "h")
@@ -88,18 +91,19 @@ def compute_worked_example(doc):
     A1 = relu(Z1)
     A1W2 = A1 @ output.W
     Z2 = output.forward(A1)
-    shifted = Z2 - Z2.max(axis=1)
+    shifted = Z2 - Matrix([[max(row)] for row in Z2.rows])
     P = softmax(Z2)
-    dZ2 = softmax_cross_entropy_gradient(P, labels)
-    dW2, db2, dA1 = output.weight_gradient(A1, dZ2), output.bias_gradient(dZ2), output.input_gradient(A1, dZ2)
-    dZ1 = relu_backward(dA1, A1)
+    dZ2 = (P - one_hot(labels, 2)) / len(labels)
+    dA1 = output.input_gradient(dZ2)
+    dZ1 = relu_backward(dA1, Z1)
+    dW2, db2 = output.weight_gradient(A1, dZ2), output.bias_gradient(dZ2)
     dW1, db1 = hidden.weight_gradient(X, dZ1), hidden.bias_gradient(dZ1)
 
-    loss, gradients = net.loss_and_gradients(X, labels)
+    loss, _, gradients = net.loss_and_gradients(X, labels)
     # The hand-made chain above and Network.backward must agree exactly.
     assert [(g.tolist(), gb.tolist()) for g, gb in gradients] == [(dW1.tolist(), db1.tolist()),
                                                                   (dW2.tolist(), db2.tolist())]
-    assert net.forward(X)[-1] == P
+    assert net.forward(X)[1][-1] == P
 
     def loss_with_w1_00(change):
         shifted_net = network()
@@ -107,7 +111,7 @@ def compute_worked_example(doc):
         return shifted_net.loss_and_gradients(X, labels)[0]
 
     loss_plus, loss_minus = loss_with_w1_00(h), loss_with_w1_00(-h)
-    SGD().step(net.layers, gradients, lr)  # gives the layers their new W and b
+    SGD(0.0).step(net.layers, gradients, lr)  # gives the layers their new W and b
     values = {
         "X·W1": XW1,
         "Z1": Z1,
@@ -126,7 +130,7 @@ def compute_worked_example(doc):
         "dW2": dW2,
         "db2": db2,
         "dA1": dA1,
-        "relu′(Z1)": relu_backward(Matrix.full(*A1.shape, 1.0), A1),
+        "relu′(Z1)": relu_backward(Matrix.zeros(*Z1.shape) + 1.0, Z1),
         "dZ1": dZ1,
         "dW1": dW1,
         "db1": db1,
@@ -224,7 +228,7 @@ def test_adams_first_step_moves_every_weight_by_about_lr():
         layer.W, layer.b = Matrix(doc[W][1]), Matrix(doc[b][1])
     X, labels = Matrix(doc["X"][1]), doc["labels"][1]
     before = [(layer.W.tolist(), layer.b.tolist()) for layer in net.layers]
-    _, gradients = net.loss_and_gradients(X, labels)
+    _, _, gradients = net.loss_and_gradients(X, labels)
     Adam().step(net.layers, gradients, 0.01)
     after = [(layer.W.tolist(), layer.b.tolist()) for layer in net.layers]
     for w0, w1, g in zip(flatten(before), flatten(after), flatten([(dW.tolist(), db.tolist()) for dW, db in gradients])):
@@ -254,10 +258,10 @@ def test_shapes_table_matches_a_real_784_128_10_network():
     A1 = relu(Z1)
     Z2 = net.layers[1].forward(A1)
     P = softmax(Z2)
-    dZ2 = softmax_cross_entropy_gradient(P, labels)
-    dA1 = net.layers[1].input_gradient(A1, dZ2)
-    dZ1 = relu_backward(dA1, A1)
-    (dW1, db1), (dW2, db2) = net.loss_and_gradients(X, labels)[1]
+    dZ2 = (P - one_hot(labels, 10)) / m
+    dA1 = net.layers[1].input_gradient(dZ2)
+    dZ1 = relu_backward(dA1, Z1)
+    (dW1, db1), (dW2, db2) = net.loss_and_gradients(X, labels)[2]
     Y = one_hot(labels, 10)
     actual = {"X": X, "W1": W1, "b1": b1, "Z1": Z1, "A1": A1, "W2": W2, "b2": b2, "Z2": Z2, "P": P, "Y": Y,
               "dZ2": dZ2, "dZ1": dZ1, "dA1": dA1, "dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
@@ -276,7 +280,7 @@ def test_shapes_table_matches_a_real_784_128_10_network():
     assert documented == actual
 
     count = re.search(r"Parameters: [^=]*= ([\d ]+)\.", text)
-    assert count and int(count.group(1).replace(" ", "")) == net.parameter_count
+    assert count and int(count.group(1).replace(" ", "")) == parameter_count(net)
 
 
 def test_schedule_table_matches_network_schedules():

@@ -1,6 +1,6 @@
 """my_math.Matrix: every operation, with the fast forms on and with the plain definitions
 (the two are held to each other bit for bit in test_fast_forms.py), against references
-written here as loops over lists, and the plain product against exact fractions."""
+written here as loops over lists, and the product against exact fractions."""
 
 import math
 import operator
@@ -14,8 +14,8 @@ import pytest
 
 from fractions import Fraction
 
-from my_math import Matrix, textbook, use_fast_forms
-from my_math.fast import fast_forms_in_use
+from my_math import Matrix
+from my_math.fast import fast_forms_in_use, use_fast_forms
 
 
 @pytest.fixture(autouse=True, params=["fast forms", "plain definitions"])
@@ -31,9 +31,18 @@ def each_way(request):
 
 
 def textbook_matmul(a, b):
-    """z_ij = Σ_k a_ik w_kj by the plain definitions (matrix.py's triple loop)."""
-    with textbook():
-        return (Matrix(a) @ Matrix(b)).tolist()
+    """z_ij = Σ_k a_ik w_kj, written here: for each i and j, the terms added one by one, k = 0, 1, ...
+    (not Python's sum, which rounds more carefully from 3.12 on)."""
+    Z = []
+    for a_row in a:
+        z_row = []
+        for j in range(len(b[0])):
+            total = 0.0
+            for k, a_ik in enumerate(a_row):
+                total += a_ik * b[k][j]
+            z_row.append(total)
+        Z.append(z_row)
+    return Z
 
 
 def textbook_broadcast(a, b, op):
@@ -74,17 +83,14 @@ SHAPES = [(1, 1), (1, 5), (5, 1), (3, 4), (7, 7), (2, 9), (10, 3)]
 def test_construction_stores_floats_and_shape():
     a = Matrix([[1, 2, 3], [4, 5, 6]])
     assert a.shape == (2, 3)
-    assert len(a) == 2
     assert a.tolist() == [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
     assert all(type(x) is float for row in a.tolist() for x in row)
 
 
-def test_indexing_rows_and_elements():
+def test_indexing_elements():
     a = Matrix([[1, 2], [3, 4]])
-    assert a[1] == [3.0, 4.0]
     assert a[0, 1] == 2.0
     assert a[-1, -1] == 4.0
-    assert list(a) == [[1.0, 2.0], [3.0, 4.0]]
 
 
 def test_an_element_is_written_with_a_pair_of_indices():
@@ -95,18 +101,36 @@ def test_an_element_is_written_with_a_pair_of_indices():
     assert type(a[0, 1]) is float
 
 
-def test_writing_into_a_copied_row_is_a_clear_error_not_a_silent_nothing():
-    a = Matrix([[1, 2], [3, 4]])
-    with pytest.raises(TypeError, match=r"a\[i, j\] = v"):
-        a[0][0] = 99
-    for row in a:
-        with pytest.raises(TypeError, match="copy"):
-            row[1] += 1
-    with pytest.raises(TypeError, match=r"a\[i, j\] = v"):
+def test_no_view_of_a_matrix_changes_it_silently():
+    """a[i, j] = v is the one way to change an element from outside (besides a.rows, the storage
+    itself): rows, slices and iteration are refused with a message saying how to index, the
+    lists a matrix was made from and tolist()'s copy are the matrix's no more."""
+    rows = [[1, 2], [3, 4]]
+    a = Matrix(rows)
+    for view in (lambda: a[0], lambda: a[0:1], lambda: a[-1], lambda: list(a), lambda: a[0, 0, 0]):
+        with pytest.raises(TypeError, match=r"a\[i, j\]"):
+            view()
+    with pytest.raises(TypeError, match=r"a\[i, j\]"):
         a[0] = [5, 6]
+    with pytest.raises(TypeError, match=r"a\[i, j\]"):
+        a[0:1] = [[5, 6]]
     with pytest.raises(TypeError, match="numbers"):
         a[0, 0] = "7"
+    rows[0][0] = 99
+    a.tolist()[1][1] = 99
     assert a.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+
+
+@pytest.mark.parametrize("make", [
+    lambda: Matrix([[True, 2]]),
+    lambda: Matrix([[1, 2]]) + True,
+    lambda: False * Matrix([[1, 2]]),
+    lambda: Matrix([[1, 2]]).__setitem__((0, 0), True),
+])
+def test_true_and_false_are_refused_everywhere_as_numbers(make):
+    """bool is a Real to Python; to a matrix of floats it is a mistake, the same one everywhere."""
+    with pytest.raises(TypeError):
+        make()
 
 
 def test_tolist_is_a_copy():
@@ -116,11 +140,8 @@ def test_tolist_is_a_copy():
     assert a[0, 0] == 1.0
 
 
-def test_factories():
+def test_zeros():
     assert Matrix.zeros(2, 3).tolist() == [[0.0] * 3] * 2
-    assert Matrix.full(2, 2, 7).tolist() == [[7.0, 7.0], [7.0, 7.0]]
-    assert Matrix.row([1, 2, 3]).tolist() == [[1.0, 2.0, 3.0]]
-    assert Matrix([[1, 2, 3], [4, 5, 6]]).reshape(3, 2).tolist() == [[1, 2], [3, 4], [5, 6]]
 
 
 def test_random_normal_is_reproducible_and_has_the_right_moments():
@@ -128,14 +149,14 @@ def test_random_normal_is_reproducible_and_has_the_right_moments():
     b = Matrix.random_normal(200, 50, mean=3.0, std=2.0, rng=random.Random(0))
     assert a == b
     assert a != Matrix.random_normal(200, 50, mean=3.0, std=2.0, rng=random.Random(1))
-    mean = a.mean()
-    std = math.sqrt(((a - mean) * (a - mean)).mean())
+    mean = a.sum() / 10_000
+    std = math.sqrt(((a - mean) * (a - mean)).sum() / 10_000)
     assert abs(mean - 3.0) < 0.05 and abs(std - 2.0) < 0.05
 
 
 def test_repr_shows_shape_and_truncates_large_matrices():
     assert repr(Matrix([[1, 2], [3, 4]])) == "Matrix (2, 2)\n[[1  2]\n [3  4]]"
-    big = repr(Matrix.full(100, 50, 1.5))
+    big = repr(Matrix.zeros(100, 50) + 1.5)
     assert big.startswith("Matrix (100, 50)")
     assert "..." in big and len(big.splitlines()) == 8
 
@@ -156,17 +177,6 @@ def test_construction_errors(rows, error):
 def test_ragged_rows_message_names_the_rows():
     with pytest.raises(ValueError, match="row 0 has 2 numbers but row 1 has 1"):
         Matrix([[1, 2], [3]])
-
-
-@pytest.mark.parametrize("size", [(0, 2), (2, 0), (-1, 3), (2.5, 2)])
-def test_factory_size_errors(size):
-    with pytest.raises(ValueError):
-        Matrix.zeros(*size)
-
-
-def test_reshape_error():
-    with pytest.raises(ValueError, match=r"cannot reshape \(2, 3\) into \(4, 2\)"):
-        Matrix.zeros(2, 3).reshape(4, 2)
 
 
 # ---------------------------------------------------------------- elementwise arithmetic
@@ -240,7 +250,6 @@ def test_transpose(n, m):
     t = Matrix(a).T
     assert t.shape == (m, n)
     assert t.tolist() == [[a[i][j] for i in range(n)] for j in range(m)]
-    assert Matrix(a).transpose() == t
     assert t.T == Matrix(a)
 
 
@@ -259,12 +268,12 @@ def test_product_matches_the_triple_loop_on_many_shapes(zeros):
                 assert result.tolist() == expected, "same additions in the same order: identical"
 
 
-def test_the_plain_product_is_the_exact_sum_up_to_rounding():
-    """The triple loop against exact rational arithmetic: within the rounding of n additions."""
+def test_the_product_is_the_exact_sum_up_to_rounding():
+    """@ against exact rational arithmetic: within the rounding of n additions."""
     rng = random.Random(9)
     for n, k in SHAPES:
         a, b = random_rows(rng, n, k, 0.3), random_rows(rng, k, 4)
-        for z_row, a_row in zip(textbook_matmul(a, b), a):
+        for z_row, a_row in zip((Matrix(a) @ Matrix(b)).tolist(), a):
             for j, z in enumerate(z_row):
                 terms = [Fraction(x) * Fraction(w_row[j]) for x, w_row in zip(a_row, b)]
                 size = sum(abs(t) for t in terms)
@@ -287,11 +296,10 @@ def mnist_rows(test_set):
     return test_set.matrix(range(20)).tolist()
 
 
-def test_product_example_and_dot_alias():
+def test_product_example():
     a = Matrix([[1, 2]])
     b = Matrix([[3], [4]])
     assert (a @ b).tolist() == [[11.0]]
-    assert a.dot(b) == a @ b
     assert (b @ a).tolist() == [[3, 6], [4, 8]]
 
 
@@ -312,26 +320,18 @@ def test_reductions_match_loops(n, m):
     assert math.isclose(x.sum(), sum(sum(row) for row in a), rel_tol=1e-12, abs_tol=1e-12)
     assert_close(x.sum(axis=0).tolist(), [[sum(c) for c in columns]])
     assert_close(x.sum(axis=1).tolist(), [[sum(row)] for row in a])
-    assert math.isclose(x.mean(), sum(map(sum, a)) / (n * m), rel_tol=1e-12, abs_tol=1e-12)
-    assert_close(x.mean(axis=0).tolist(), [[sum(c) / n for c in columns]])
-    assert_close(x.mean(axis=1).tolist(), [[sum(row) / m] for row in a])
-    assert x.max() == max(max(row) for row in a)
-    assert x.max(axis=0).tolist() == [[max(c) for c in columns]]
-    assert x.max(axis=1).tolist() == [[max(row)] for row in a]
     assert x.argmax(axis=1) == [max(range(m), key=lambda j: (row[j], -j)) for row in a]
-    assert x.argmax(axis=0) == [max(range(n), key=lambda i: (c[i], -i)) for c in columns]
 
 
 def test_argmax_takes_the_first_on_ties():
     assert Matrix([[1, 5, 5], [7, 0, 7]]).argmax(axis=1) == [1, 0]
-    assert Matrix([[3, 1], [3, 2]]).argmax(axis=0) == [0, 1]
 
 
 def test_reduction_axis_errors():
     with pytest.raises(ValueError, match="axis"):
         Matrix.zeros(2, 2).sum(axis=2)
     with pytest.raises(ValueError, match="axis"):
-        Matrix.zeros(2, 2).argmax(axis=None)
+        Matrix.zeros(2, 2).argmax(axis=0)
 
 
 # ---------------------------------------------------------------- pure Python
@@ -350,3 +350,21 @@ def test_the_core_never_imports_a_numeric_library_nor_what_shows_it():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(Path(__file__).resolve().parent.parent))
     assert out.stdout.strip() == "[]"
+
+
+def test_what_a_learner_reads_is_what_runs():
+    """In a fresh interpreter, as in a REPL or a debugger, `from my_math import Matrix` and A @ B run
+    the triple loop of my_math/matrix.py: no fast form is on until use_fast_forms() is called,
+    whatever else is imported (the network and the data included)."""
+    code = ("import my_math.matrix as plain, network, network.cnn, network.architecture, data, data.augment\n"
+            "from my_math import Matrix\n"
+            "from my_math.fast import fast_forms_in_use, use_fast_forms, FAST_FORMS\n"
+            "import network.fast.convolution\n"
+            "assert Matrix.__matmul__.__module__ == 'my_math.matrix' and fast_forms_in_use() == (False, False)\n"
+            "assert all(vars(f.owner).get(f.name) is not f.fast for f in FAST_FORMS)\n"
+            "use_fast_forms()\n"
+            "print(Matrix.__matmul__.__module__, len(FAST_FORMS))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=str(Path(__file__).resolve().parent.parent))
+    module, count = out.stdout.split()
+    assert module == "my_math.fast.products" and int(count) > 10

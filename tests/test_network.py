@@ -1,4 +1,4 @@
-"""The network: gradients by finite differences, the fused softmax gradient, optimizers, model files."""
+"""The network: gradients by finite differences, the output gradient (P − Y) / m, optimizers, model files."""
 
 import json
 import math
@@ -9,14 +9,20 @@ import stat
 import pytest
 
 from my_math import Matrix
-from network import SGD, Adam, ModelFileError, Network, SCHEDULES, TrainingDiverged, train_epoch
-from network.activations import relu, softmax
-from network.loss import cross_entropy, one_hot, softmax_cross_entropy_gradient
+from network import SGD, Network, TrainingDiverged, evaluate, train_epoch
+from network.activations import relu, relu_backward, softmax
+from network.adam import Adam
+from network.architecture import make_network, parameter_count, sizes
+from network.loss import cross_entropy, one_hot
+from network.model_file import ModelFileError, load_network, save_network
+from network.optimizer_state import load_state, state_of
+from network.schedules import SCHEDULES
+from network.weight_decay import WeightDecay
 
 
 def small_batch(n_inputs=5, n_samples=6, n_classes=3, seed=1):
     rng = random.Random(seed)
-    X = Matrix.random_normal(n_samples, n_inputs, rng=rng)
+    X = Matrix.random_normal(n_samples, n_inputs, 0.0, 1.0, rng)
     labels = [rng.randrange(n_classes) for _ in range(n_samples)]
     return X, labels
 
@@ -42,11 +48,12 @@ class ListDataset:
 # ---------------------------------------------------------------- gradients
 
 
-def finite_difference_problems(net, X, labels, masks=None):
-    """Every weight and bias whose gradient, from net.loss_and_gradients(X, labels, masks),
-    differs from the central difference (L(θ + h) − L(θ − h)) / 2h, h = 10⁻⁵, by a relative
-    10⁻⁶ or more (by 10⁻⁹ where both are below 10⁻⁷ in size): [(parameter, k, j, numeric, analytic)]."""
-    _, gradients = net.loss_and_gradients(X, labels, masks)
+def finite_difference_problems(net, X, labels):
+    """Every weight and bias whose gradient, from net.loss_and_gradients(X, labels), differs from the
+    central difference (L(θ + h) − L(θ − h)) / 2h, h = 10⁻⁵, by a relative 10⁻⁶ or more (by
+    10⁻⁹ where both are below 10⁻⁷ in size): [(parameter, k, j, numeric, analytic)]. net may be
+    a view of a network through dropout masks (network/dropout.py: with_masks)."""
+    _, _, gradients = net.loss_and_gradients(X, labels)
     h, problems, checked = 1e-5, [], 0
     for l, (layer, (dW, db)) in enumerate(zip(net.layers, gradients), 1):
         assert dW.shape == layer.W.shape and db.shape == layer.b.shape
@@ -56,16 +63,16 @@ def finite_difference_problems(net, X, labels, masks=None):
                 for j in range(n_cols):
                     original = parameter[k, j]
                     parameter[k, j] = original + h
-                    loss_plus = net.loss_and_gradients(X, labels, masks)[0]
+                    loss_plus = net.loss_and_gradients(X, labels)[0]
                     parameter[k, j] = original - h
-                    loss_minus = net.loss_and_gradients(X, labels, masks)[0]
+                    loss_minus = net.loss_and_gradients(X, labels)[0]
                     parameter[k, j] = original
                     numeric, analytic = (loss_plus - loss_minus) / (2 * h), gradient[k, j]
                     scale = abs(numeric) + abs(analytic)
                     if (abs(numeric - analytic) / scale >= 1e-6) if scale > 1e-7 else abs(numeric - analytic) >= 1e-9:
                         problems.append((f"{name}{l}", k, j, numeric, analytic))
                     checked += 1
-    assert checked == net.parameter_count
+    assert checked == parameter_count(net)
     return problems
 
 
@@ -73,14 +80,15 @@ def test_gradients_match_central_finite_differences_for_every_parameter():
     """∂L/∂θ ≈ (L(θ + h) − L(θ − h)) / 2h for every weight and bias of a 3-layer network."""
     net = Network([5, 4, 3, 3], seed=3)
     X, labels = small_batch()
-    assert net.parameter_count == 5 * 4 + 4 + 4 * 3 + 3 + 3 * 3 + 3
+    assert parameter_count(net) == 5 * 4 + 4 + 4 * 3 + 3 + 3 * 3 + 3
     assert finite_difference_problems(net, X, labels) == []
 
 
-def test_fused_softmax_cross_entropy_gradient_equals_the_chain_rule():
-    """(P − Y) / m against ∂L/∂P pushed back through the softmax's Jacobian, the long way."""
+def test_the_output_gradient_is_the_chain_rule_through_softmax():
+    """dZ_last = (P − Y) / m, as Network.backward starts, against ∂L/∂P pushed back through the softmax's
+    Jacobian, the long way; and the last layer's db, the column sums of dZ_last, as backward gives it."""
     rng = random.Random(0)
-    Z = Matrix.random_normal(4, 5, std=3.0, rng=rng)
+    Z = Matrix.random_normal(4, 5, 0.0, 3.0, rng)
     labels = [0, 3, 4, 3]
     P = softmax(Z)
     m = len(labels)
@@ -89,10 +97,15 @@ def test_fused_softmax_cross_entropy_gradient_equals_the_chain_rule():
         dL_dp = [(-1.0 / (m * p[k]) if k == y else 0.0) for k in range(len(p))]
         expected.append([sum(dL_dp[k] * p[k] * ((k == j) - p[j]) for k in range(len(p)))
                          for j in range(len(p))])
-    fused = softmax_cross_entropy_gradient(P, labels)
+    fused = (P - one_hot(labels, 5)) / m
     for got_row, want_row in zip(fused.rows, expected):
         for got, want in zip(got_row, want_row):
             assert math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-15)
+    net = Network([3, 5], seed=0)
+    X = Matrix.random_normal(4, 3, 0.0, 1.0, rng)
+    Z, A = net.forward(X)
+    (_, db), = net.backward(Z, A, labels)
+    assert db == ((A[-1] - one_hot(labels, 5)) / m).sum(axis=0)
 
 
 def test_loss_is_mean_negative_log_probability_of_the_true_class():
@@ -109,8 +122,9 @@ def test_softmax_is_safe_for_huge_inputs_and_log_never_sees_zero():
     assert math.isfinite(loss) and loss > 300  # (−log 1e-300 − log ⅓) / 2
 
 
-def test_relu():
+def test_relu_and_its_backward_pass():
     assert relu(Matrix([[-2, 0, 3]])).tolist() == [[0, 0, 3]]
+    assert relu_backward(Matrix([[5, 6, -7]]), Matrix([[-2, 0, 3]])).tolist() == [[0, 0, -7]]
 
 
 # ---------------------------------------------------------------- the network
@@ -118,8 +132,8 @@ def test_relu():
 
 def test_predictions_are_probabilities_and_argmax():
     net = Network([784, 256, 128, 10], seed=0)
-    X = Matrix.random_normal(3, 784, rng=random.Random(1))
-    P = net.predict_proba(X)
+    X = Matrix.random_normal(3, 784, 0.0, 1.0, random.Random(1))
+    P = net.probabilities(X)
     assert P.shape == (3, 10)
     for row in P.rows:
         assert math.isclose(sum(row), 1.0) and all(p >= 0 for p in row)
@@ -130,23 +144,35 @@ def test_predictions_are_probabilities_and_argmax():
 def test_he_initialisation():
     net = Network([784, 128, 10], seed=0)
     W = net.layers[0].W
-    std = math.sqrt((W * W).mean())
+    std = math.sqrt((W * W).sum() / (784 * 128))
     assert abs(std - math.sqrt(2 / 784)) < 0.002
     assert net.layers[0].b.tolist() == [[0.0] * 128]
 
 
-@pytest.mark.parametrize("sizes", [[784], [784, 0, 10], [784, "128", 10], []])
-def test_bad_sizes(sizes):
+@pytest.mark.parametrize("bad", [[784], [784, 0, 10], [784, "128", 10], []])
+def test_bad_sizes(bad):
     with pytest.raises(ValueError, match="sizes"):
-        Network(sizes)
+        Network(bad)
+    with pytest.raises(ValueError, match="sizes"):
+        make_network(bad)
+
+
+def test_the_scripts_networks_are_the_first_readings():
+    """make_network (what train.py builds) draws the very weights Network(sizes, seed) draws, and
+    its forward and backward passes are Network's own."""
+    made, plain = make_network([20, 7, 3], seed=4), Network([20, 7, 3], seed=4)
+    assert type(made) is Network
+    assert [(l.W, l.b) for l in made.layers] == [(l.W, l.b) for l in plain.layers]
 
 
 def test_evaluate_matches_a_direct_computation():
     X, labels = small_batch(n_samples=7)
     net = Network([5, 4, 3], seed=0)
-    loss, accuracy = net.evaluate(ListDataset(X, labels), batch_size=3)
-    P = net.predict_proba(X)
+    loss, accuracy, predicted, confidence = evaluate(net, ListDataset(X, labels), batch_size=3)
+    P = net.probabilities(X)
     assert math.isclose(loss, cross_entropy(P, labels))
+    assert predicted == P.argmax(axis=1)
+    assert confidence == [row[j] for row, j in zip(P.rows, predicted)]
     assert accuracy == sum(p == y for p, y in zip(P.argmax(axis=1), labels)) / 7
 
 
@@ -159,7 +185,7 @@ def train_small(seed, optimizer, epochs=2, lr=0.05):
     return net
 
 
-@pytest.mark.parametrize("make_optimizer", [lambda: SGD(momentum=0.9, weight_decay=1e-3), lambda: Adam()])
+@pytest.mark.parametrize("make_optimizer", [lambda: WeightDecay(SGD(momentum=0.9), 1e-3), lambda: Adam()])
 def test_same_seed_same_weights(make_optimizer):
     a, b, c = (train_small(s, make_optimizer()) for s in (0, 0, 1))
     assert [(l.W, l.b) for l in a.layers] == [(l.W, l.b) for l in b.layers]
@@ -172,7 +198,7 @@ def test_training_learns_real_digits(mnist_sets):
     rng = random.Random(0)
     for epoch in range(2):
         train_epoch(net, Adam(), train.take(1500), 32, rng, 0.003, epoch + 1)
-    loss, accuracy = net.evaluate(test.take(500))
+    loss, accuracy, _, _ = evaluate(net, test.take(500))
     assert accuracy > 0.8 and loss < 0.7
 
 
@@ -182,7 +208,7 @@ def test_divergence_stops_training_with_a_clear_message():
     net = Network([5, 8, 3], seed=0)
     with pytest.raises(TrainingDiverged, match=r"loss became (nan|inf) at epoch 3, batch \d+: try a smaller --lr"):
         for _ in range(20):
-            train_epoch(net, SGD(), ListDataset(X, labels), 8, random.Random(0), 1e6, epoch=3)
+            train_epoch(net, SGD(0.0), ListDataset(X, labels), 8, random.Random(0), 1e6, epoch=3)
 
 
 # ---------------------------------------------------------------- optimizers and schedules
@@ -196,11 +222,11 @@ class OneLayer:
 def test_sgd_plain_momentum_and_weight_decay_follow_their_formulas():
     layer = OneLayer([1.0, -2.0], [0.5])
     g = (Matrix([[0.5, 0.25]]), Matrix([[1.0]]))
-    SGD().step([layer], [g], lr=0.1)
+    SGD(0.0).step([layer], [g], lr=0.1)
     assert layer.W.tolist() == [[1.0 - 0.1 * 0.5, -2.0 - 0.1 * 0.25]]
 
     layer = OneLayer([1.0], [2.0])
-    opt = SGD(momentum=0.9, weight_decay=0.1)
+    opt = WeightDecay(SGD(momentum=0.9), 0.1)
     w, v, b, v_b = 1.0, 0.0, 2.0, 0.0
     for _ in range(3):
         opt.step([layer], [(Matrix([[0.5]]), Matrix([[0.25]]))], lr=0.1)
@@ -214,7 +240,7 @@ def test_sgd_plain_momentum_and_weight_decay_follow_their_formulas():
 
 def test_adam_follows_the_paper_with_bias_correction():
     layer = OneLayer([1.0, -1.0], [3.0])
-    opt = Adam(weight_decay=0.01)
+    opt = WeightDecay(Adam(), 0.01)
     w, m, v = [1.0, -1.0], [0.0, 0.0], [0.0, 0.0]
     grads = [[0.3, -0.1], [0.2, 0.05], [-0.4, 0.2]]
     for t, g in enumerate(grads, 1):
@@ -234,11 +260,11 @@ def test_optimizer_state_round_trips_through_json():
     net = train_small(0, Adam(), epochs=1)
     opt = Adam()
     X, labels = small_batch(n_samples=8, seed=7)
-    opt.step(net.layers, net.loss_and_gradients(X, labels)[1], 0.01)
-    state = json.loads(json.dumps(opt.state_dict()))
+    opt.step(net.layers, net.loss_and_gradients(X, labels)[2], 0.01)
+    state = json.loads(json.dumps(state_of(opt)))
     copy = Adam()
-    copy.load_state_dict(state)
-    assert copy.state_dict() == opt.state_dict()
+    load_state(copy, state)
+    assert state_of(copy) == state_of(opt)
 
 
 def test_schedules():
@@ -252,19 +278,28 @@ def test_schedules():
     assert [step(1.0, e, 2) for e in range(2)] == [1, 0.5]
 
 
+@pytest.mark.parametrize("epochs, last", [(1, 1), (2, 0.5), (3, 0.25), (4, 0.125), (5, 0.25), (6, 0.25), (7, 0.125),
+                                          (8, 0.125), (9, 0.25), (10, 0.125), (11, 0.125), (20, 0.125), (37, 0.125)])
+def test_the_step_schedule_ends_where_its_docstring_says(epochs, last):
+    """An eighth of the starting rate in runs of 4, 7, 8 or 10 and more epochs; a quarter in runs of 3,
+    5, 6 and 9; half in 2; all of it in 1 (network/schedules.py, docs/math.md section 10)."""
+    assert SCHEDULES["step"](1.0, epochs - 1, epochs) == last
+
+
 # ---------------------------------------------------------------- model file
 
 
 def test_save_load_is_exact(tmp_path):
     net = train_small(0, Adam())
     path = tmp_path / "sub" / "model.json"
-    net.save(str(path), metadata={"dataset": "test", "test_accuracy": 0.5})
-    loaded = Network.load(str(path))
-    assert loaded.sizes == net.sizes
+    net.metadata = {}
+    save_network(net, str(path), metadata={"dataset": "test", "test_accuracy": 0.5})
+    loaded = load_network(str(path))
+    assert type(loaded) is Network and sizes(loaded) == sizes(net)
     assert [(l.W, l.b) for l in loaded.layers] == [(l.W, l.b) for l in net.layers]
     assert loaded.metadata == {"dataset": "test", "test_accuracy": 0.5}
     X, _ = small_batch()
-    assert loaded.predict_proba(X) == net.predict_proba(X)
+    assert loaded.probabilities(X) == net.probabilities(X)
     assert [p.name for p in path.parent.iterdir()] == ["model.json"], "no temporary file left behind"
 
 
@@ -298,26 +333,26 @@ def test_bad_model_files_give_one_clear_line(tmp_path, text, message):
     path = tmp_path / "model.json"
     path.write_text(text)
     with pytest.raises(ModelFileError) as error:
-        Network.load(str(path))
+        load_network(str(path))
     assert message in str(error.value)
     assert str(path) in str(error.value) and "\n" not in str(error.value)
 
 
 def test_missing_model_file_and_folder(tmp_path):
     with pytest.raises(ModelFileError, match="no such model file"):
-        Network.load(str(tmp_path / "missing.json"))
+        load_network(str(tmp_path / "missing.json"))
     with pytest.raises(ModelFileError, match="folder"):
-        Network.load(str(tmp_path))
+        load_network(str(tmp_path))
 
 
 def test_a_failed_save_leaves_the_old_file_untouched(tmp_path):
-    net = Network([3, 2, 2], seed=0)
+    net = make_network([3, 2, 2], seed=0)
     path = tmp_path / "model.json"
-    net.save(str(path))
+    save_network(net, str(path))
     before = path.read_bytes()
     net.layers[0].W.rows[0][0] = float("nan")
     with pytest.raises(ValueError):
-        net.save(str(path))
+        save_network(net, str(path))
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
 
@@ -334,8 +369,8 @@ def test_ctrl_c_just_after_the_file_is_replaced_is_still_a_ctrl_c(tmp_path, monk
     monkeypatch.setattr(os, "replace", replace_then_ctrl_c)
     path = tmp_path / "model.json"
     with pytest.raises(KeyboardInterrupt):
-        Network([3, 2, 2], seed=0).save(str(path))
-    assert Network.load(str(path)).sizes == [3, 2, 2]
+        save_network(make_network([3, 2, 2], seed=0), str(path))
+    assert sizes(load_network(str(path))) == [3, 2, 2]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
 
 
@@ -343,7 +378,7 @@ def test_a_saved_model_gets_the_usual_file_mode(tmp_path):
     mask = os.umask(0o022)
     try:
         path = tmp_path / "model.json"
-        Network([3, 2, 2], seed=0).save(str(path))
+        save_network(make_network([3, 2, 2], seed=0), str(path))
         assert stat.S_IMODE(path.stat().st_mode) == 0o644
     finally:
         os.umask(mask)

@@ -3,9 +3,10 @@ and no process left behind, however training ends.
 
 The gradient is held to the one process's bit for bit through the optimizer's state: one
 step of SGD with momentum and learning rate 1 from a velocity of 0 leaves v = 0.0 − g, the
-gradient itself, negated, which the workers' state_dict() gathers from their rows.
+gradient itself, negated, which the workers' state (state_of) gathers from their rows.
 """
 
+import contextlib
 import copy
 import json
 import math
@@ -20,41 +21,51 @@ import pytest
 
 import train
 from data.augment import Shifted
-from my_math import Matrix, textbook
-from my_math.fast import byte_matrix
-from network import SGD, Adam, Network, RMSprop, train_epoch
+from my_math import Matrix
+from my_math.fast import byte_matrix, textbook
+from network import SGD, Network, train_epoch
+from network.adam import Adam
+from network.architecture import make_network
 from network.checkpoint import load_checkpoint
+from network.dropout import DropoutTraining
 from network import parallel
-from network.parallel import Balance, WorkerError, Workers, joined_state, shares, split_state, steps_on
+from network.optimizer_state import state_of
+from network.parallel import (Balance, WorkerError, Workers, joined_state, rows_of_weight_gradient, shares,
+                              split_state, steps_on)
+from network.rmsprop import RMSprop
 from network.settings import parse_args
-from network.training import batch_gradients
+from network.weight_decay import WeightDecay
 from tests.interrupt import start_interruptible
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRAIN = os.path.join(ROOT, "train.py")
 
 
+DROPOUT = 0.3  # small_mlp's
+
+
 def small_mlp():
-    return Network([784, 24, 12, 10], seed=3, dropout=0.3)
+    return make_network([784, 24, 12, 10], seed=3)
 
 
 def small_cnn():
-    return Network([784, 16, 10], seed=4, conv=[(3, 5)])
+    return make_network([784, 16, 10], seed=4, conv=[(3, 5)])
 
 
-def gradients_in_one_process(net, X, labels):
-    """batch_gradients' (loss, predicted, gradients), the masks drawn from Random(5)."""
-    return batch_gradients(net, X, labels, random.Random(5))
+def gradients_in_one_process(net, X, labels, dropout=DROPOUT):
+    """Network.loss_and_gradients' (loss, P, gradients), through dropout masks drawn from Random(5)."""
+    trainee = DropoutTraining(net, dropout, random.Random(5)) if dropout else net
+    return trainee.loss_and_gradients(X, labels)
 
 
-def gradients_from_workers(count, net, X, labels):
+def gradients_from_workers(count, net, X, labels, dropout=DROPOUT):
     """The same, from count workers: the gradients read off one SGD step with lr 1 (the module's docstring)."""
     net = copy.deepcopy(net)
-    with Workers(count, net, SGD(momentum=0.9)) as workers:
-        loss, predicted, _ = workers.gradients_of(net, X, labels, random.Random(5))
-        workers.optimizer.step(net.weighted_layers, None, 1.0)
-        velocity = workers.optimizer.state_dict()["velocity"]
-    return loss, predicted, [(Matrix(v_W), Matrix(v_b)) for v_W, v_b in zip(velocity[::2], velocity[1::2])]
+    with Workers(count, net, SGD(momentum=0.9), dropout, random.Random(5)) as workers:
+        loss, P, _ = workers.loss_and_gradients(X, labels)
+        workers.optimizer.step(net.layers, None, 1.0)
+        velocity = state_of(workers.optimizer)["velocity"]
+    return loss, P, [(Matrix(v_W), Matrix(v_b)) for v_W, v_b in zip(velocity[::2], velocity[1::2])]
 
 
 def same_numbers(a, b):
@@ -76,37 +87,35 @@ def test_the_gradient_from_workers_is_the_one_process_gradient_bit_for_bit(mnist
     train_set, _ = mnist_sets
     X, labels = next(Shifted(train_set.take(40), 2).batches(m, random.Random(count)))  # shifted images, as --augment
     net = make_net()
-    loss, predicted, gradients = gradients_in_one_process(net, X, labels)
-    shared_loss, shared_predicted, velocity = gradients_from_workers(count, net, X, labels)
-    assert (shared_loss, shared_predicted) == (loss, predicted)
+    dropout = DROPOUT if make_net is small_mlp else 0.0
+    loss, P, gradients = gradients_in_one_process(net, X, labels, dropout)
+    shared_loss, shared_P, velocity = gradients_from_workers(count, net, X, labels, dropout)
+    assert shared_loss == loss and same_numbers(shared_P.rows, P.rows)
     assert same_numbers([(v_W.rows, v_b.rows) for v_W, v_b in velocity],
                         [(W.rows, b.rows) for W, b in negated(gradients)])
 
 
-@pytest.mark.parametrize("make_optimizer", [lambda: SGD(momentum=0.9, weight_decay=0.01), Adam, RMSprop],
+@pytest.mark.parametrize("make_optimizer", [lambda: WeightDecay(SGD(momentum=0.9), 0.01), Adam, RMSprop],
                          ids=["sgd", "adam", "rmsprop"])
 def test_an_epoch_on_workers_ends_with_the_weights_and_state_of_one_process(mnist_sets, make_optimizer, monkeypatch):
     train_set, _ = mnist_sets
     summed = []  # the batches whose X W₁ this process's worker summed in parts
-    first_sums = parallel.Worker.first_sums
-    monkeypatch.setattr(parallel.Worker, "first_sums", lambda *args: summed.append(1) or first_sums(*args))
+    first_sums = parallel.processes.Worker.first_sums
+    monkeypatch.setattr(parallel.processes.Worker, "first_sums", lambda *args: summed.append(1) or first_sums(*args))
     data = Shifted(train_set.take(60), 1)
     results = []
     for count in (1, 3):
         net, optimizer = small_mlp(), make_optimizer()
         rng = random.Random(8)
-        if count == 1:
-            figures = train_epoch(net, optimizer, data, 25, rng, 0.01)
-            state = optimizer.state_dict()
-        else:
-            with Workers(count, net, optimizer) as workers:
-                figures = train_epoch(net, workers.optimizer, data, 25, rng, 0.01, gradients_of=workers.gradients_of)
-                state = workers.optimizer.state_dict()
+        with steps_on(count, net, optimizer, DROPOUT, rng) as (trainee, stepper):
+            figures = train_epoch(trainee, stepper, data, 25, rng, 0.01)
+            state = state_of(stepper)
+            if count > 1:
                 first = net.layers[0].W  # the other workers still hold their rows of it: nothing has read them
-                assert isinstance(first, parallel.RowsInBytes) and "rows" not in vars(first)
+                assert isinstance(first, parallel.processes.RowsInBytes) and "rows" not in vars(first)
+        if count > 1:
             assert len(summed) == (3 if byte_matrix.PACKING else 0)  # every batch's, where ByteMatrix packs
-        results.append((figures, [(layer.W.rows, layer.b.rows) for layer in net.weighted_layers], state,
-                        rng.getstate()))
+        results.append((figures, [(layer.W.rows, layer.b.rows) for layer in net.layers], state, rng.getstate()))
     assert same_numbers(*results)
 
 
@@ -123,13 +132,13 @@ def test_a_batch_whose_first_product_cannot_be_summed_in_parts_is_computed_with_
             for row in net.layers[-1].W.rows:
                 row[0] = math.nan
         rng = random.Random(2)
-        with steps_on(count, net, optimizer) as (stand_in, gradients_of):
+        with steps_on(count, net, optimizer, DROPOUT, rng) as (trainee, stepper):
             losses = []
             for batch in (X, Matrix(X.tolist()), X, X):  # bytes, floats (the whole W₁ goes round), bytes again
-                loss, _, gradients = gradients_of(net, batch, labels, rng)
-                stand_in.step(net.weighted_layers, gradients, 0.1)
+                loss, _, gradients = trainee.loss_and_gradients(batch, labels)
+                stepper.step(net.layers, gradients, 0.1)
                 losses.append(loss)
-        results.append((losses, [(layer.W.rows, layer.b.rows) for layer in net.weighted_layers]))
+        results.append((losses, [(layer.W.rows, layer.b.rows) for layer in net.layers]))
     assert same_numbers(*results)
     assert math.isnan(results[0][1][0][0][0][0]) == nan
 
@@ -144,11 +153,11 @@ def test_the_rows_of_w1_the_workers_hold_come_when_read_and_only_until_the_next_
     for count in (1, 2):
         net, optimizer = small_mlp(), SGD(momentum=0.9)
         rng = random.Random(2)
-        with steps_on(count, net, optimizer) as (stand_in, gradients_of):
+        with steps_on(count, net, optimizer, DROPOUT, rng) as (trainee, stepper):
             firsts = []
             for _ in range(2):
-                _, _, gradients = gradients_of(net, X, labels, rng)
-                stand_in.step(net.weighted_layers, gradients, 0.1)
+                _, _, gradients = trainee.loss_and_gradients(X, labels)
+                stepper.step(net.layers, gradients, 0.1)
                 firsts.append(net.layers[0].W)
             read.append(firsts[1].rows)
             if count == 2 and byte_matrix.PACKING:  # (PyPy never packs: its W₁'s rows go round as any layer's)
@@ -159,20 +168,43 @@ def test_the_rows_of_w1_the_workers_hold_come_when_read_and_only_until_the_next_
 
 def test_workers_compute_with_the_plain_definitions_under_textbook(mnist_sets, monkeypatch):
     """Started afresh ("spawn", as on macOS and Windows), a worker is told to use the plain definitions."""
-    monkeypatch.setattr(parallel, "START_METHOD", "spawn")
+    monkeypatch.setattr(parallel.processes, "START_METHOD", "spawn")
     train_set, _ = mnist_sets
     X, labels = next(train_set.batches(5))
     with textbook():
         net = Network([784, 6, 10], seed=1)
-        expected = negated(gradients_in_one_process(net, X, labels)[2])
-        _, _, velocity = gradients_from_workers(2, net, X, labels)
+        expected = negated(gradients_in_one_process(net, X, labels, 0.0)[2])
+        _, _, velocity = gradients_from_workers(2, net, X, labels, 0.0)
     assert same_numbers([(v_W.rows, v_b.rows) for v_W, v_b in velocity], [(W.rows, b.rows) for W, b in expected])
 
 
 def test_one_worker_is_the_one_process_itself():
-    net, optimizer = small_mlp(), SGD()
-    with steps_on(1, net, optimizer) as (stand_in, gradients_of):
-        assert stand_in is optimizer and gradients_of is batch_gradients
+    net, optimizer = small_mlp(), SGD(0.9)
+    with steps_on(1, net, optimizer) as (trainee, stepper):
+        assert trainee is net and stepper is optimizer
+    with steps_on(1, net, optimizer, DROPOUT, random.Random(0)) as (trainee, stepper):
+        assert isinstance(trainee, DropoutTraining) and trainee.net is net and stepper is optimizer
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["plain", "fast forms"])
+def test_rows_of_a_weight_gradient_are_those_rows_of_the_whole(mnist_sets, fast):
+    """A dense layer's rows from its input's columns; a convolution's (c, kr, kc) rows as a 1 × 1
+    convolution's over the shifted inputs: bit for bit the rows of the whole dW, for image bytes,
+    floats and maps of several channels."""
+    train_set, _ = mnist_sets
+    X, labels = next(train_set.batches(5))
+    net = make_network([784, 12, 10], seed=2, conv=[(3, 5), (4, 3)])
+    context = textbook() if not fast else contextlib.nullcontext()
+    with context:
+        Z, A = net.forward(X)
+        dZ = net.backpropagate(Z, A, A[-1] - 0.5)
+        for l, layer in enumerate(net.layers, 1):
+            for A_prev in (A[l - 1], Matrix(A[l - 1].tolist())):
+                whole = layer.weight_gradient(A_prev, dZ[l]).rows
+                n = len(whole)
+                for rows in (range(0, n), range(0, 1), range(n // 3, n - 2), range(n - 1, n)):
+                    assert same_numbers(rows_of_weight_gradient(layer, A_prev, dZ[l], rows).rows,
+                                        whole[rows.start:rows.stop]), (l, rows)
 
 
 def test_shares_cut_a_range_into_consecutive_parts_of_nearly_equal_sizes():
@@ -212,10 +244,10 @@ def test_a_worker_that_fails_is_named_and_all_of_them_stop(mnist_sets):
     train_set, _ = mnist_sets
     X, _ = next(train_set.batches(6))
     net = small_mlp()
-    workers = Workers(2, net, SGD())
+    workers = Workers(2, net, SGD(0.9))
     try:
-        with pytest.raises(WorkerError, match=r"^worker 2 of 2 failed: IndexError: list index out of range$"):
-            workers.gradients_of(net, X, [0, 1, 2, 3, 4, 99], random.Random(0))  # no class 99
+        with pytest.raises(WorkerError, match=r"^worker 2 of 2 failed: IndexError: list assignment index out of range$"):
+            workers.loss_and_gradients(X, [0, 1, 2, 3, 4, 99])  # no class 99
     finally:
         workers.close()
     assert not any(process.is_alive() for process in workers.processes)
@@ -225,10 +257,10 @@ def test_a_worker_killed_is_named_with_its_signal(mnist_sets):
     train_set, _ = mnist_sets
     X, labels = next(train_set.batches(6))
     net = small_mlp()
-    with Workers(3, net, SGD()) as workers:  # this process and two more
+    with Workers(3, net, SGD(0.9)) as workers:  # this process and two more
         os.kill(workers.processes[1].pid, signal.SIGKILL)
         with pytest.raises(WorkerError, match=r"^worker 3 of 3 died \(killed by signal 9, SIGKILL\)$"):
-            workers.gradients_of(net, X, labels, random.Random(0))
+            workers.loss_and_gradients(X, labels)
     assert not any(process.is_alive() for process in workers.processes)
 
 

@@ -18,7 +18,10 @@ import test_single
 from show import prediction_text
 from data.preprocess import MAX_SIDE, decode_image_bytes, mnist_style, read_image
 from my_math import Matrix
-from network import Adam, Network, train_epoch
+from network import Network, train_epoch
+from network.adam import Adam
+from network.architecture import make_network
+from network.model_file import load_network, save_network
 from tests.interrupt import running_until_ctrl_c
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -42,14 +45,14 @@ def net(mnist_sets):
 def model(net, tmp_path_factory):
     """The path of net saved as a model file."""
     path = tmp_path_factory.mktemp("model") / "tiny.json"
-    net.save(str(path))
+    save_network(net, str(path))
     return str(path)
 
 
 @pytest.fixture(scope="module")
 def confident(net, test_set):
     """Indices of the first 10 test images net gets right with probability above 0.9."""
-    P = net.predict_proba(test_set.matrix(range(200))).tolist()
+    P = net.probabilities(test_set.matrix(range(200))).tolist()
     right = [i for i, p in enumerate(P) if p[test_set.labels[i]] > 0.9]
     assert len(right) >= 10
     return right[:10]
@@ -82,7 +85,7 @@ def ink_box(pixels):
 
 
 def predicted(net, pixels):
-    return net.predict(Matrix.row(pixels))[0]
+    return net.predict(Matrix([pixels]))[0]
 
 
 def rectangle(height, width, ink=0, paper=WHITE, margin=7):
@@ -281,7 +284,7 @@ def test_index_prints_the_drawing_the_answer_and_all_probabilities(cli, model, n
     lines = out.splitlines()
     frame = [line for line in lines if line.startswith(("+", "|"))]
     assert len(frame) == SIDE + 2 and all(len(line) == 2 * SIDE + 2 for line in frame)
-    guess = predicted(net, test_set.matrix([7])[0])
+    guess = predicted(net, test_set.matrix([7]).rows[0])
     label = test_set.labels[7]
     assert "MNIST test image 7" in out
     assert f"The network says {guess}," in out
@@ -295,7 +298,7 @@ def test_json_gives_the_networks_own_probabilities(cli, model, net, test_set):
     status, out, _ = cli("--model", model, "--index", 11, "--json")
     (line,) = out.splitlines()
     answer = json.loads(line)
-    (probabilities,) = net.predict_proba(test_set.matrix([11])).tolist()
+    (probabilities,) = net.probabilities(test_set.matrix([11])).tolist()
     assert answer["probabilities"] == pytest.approx(probabilities)
     assert sum(answer["probabilities"]) == pytest.approx(1)
     assert answer["prediction"] == probabilities.index(max(probabilities))
@@ -307,19 +310,19 @@ def test_json_gives_the_networks_own_probabilities(cli, model, net, test_set):
 def test_a_network_of_another_activation_is_read_with_it(cli, net, test_set, tmp_path):
     """test_single.py and the drawing page compute with the activation the model file names."""
     from show.server import model_description, predict_answer
-    tanh_net = Network([784, 16, 10], seed=0, activation="tanh")
+    tanh_net = make_network([784, 16, 10], seed=0, activation="tanh")
     for layer, trained in zip(tanh_net.layers, net.layers):
         layer.W, layer.b = trained.W, trained.b  # net's weights, read through tanh instead of ReLU
     path = str(tmp_path / "tanh.json")
-    tanh_net.save(path, {"dataset": "mnist"})
+    save_network(tanh_net, path, {"dataset": "mnist"})
     X = test_set.matrix([11])
-    (wanted,) = tanh_net.predict_proba(X).tolist()
-    assert wanted != net.predict_proba(X).tolist()[0]
+    (wanted,) = tanh_net.probabilities(X).tolist()
+    assert wanted != net.probabilities(X).tolist()[0]
     status, out, _ = cli("--model", path, "--index", 11, "--json")
     assert status == 0 and json.loads(out)["probabilities"] == pytest.approx(wanted, rel=1e-12)
     status, out, _ = cli("--model", path, "--index", 11)
     assert "layers 784, 16, 10 (tanh)" in out
-    loaded = Network.load(path)
+    loaded = load_network(path)
     assert predict_answer(loaded, X.rows[0])["probabilities"] == pytest.approx(wanted, rel=1e-12)
     assert model_description(loaded)["activation"] == "tanh"
 
@@ -381,7 +384,7 @@ def test_plot_saves_a_png(cli, model, tmp_path):
 
 def test_fashion_models_answer_with_class_names(cli, tmp_path, test_set):
     fashion = str(tmp_path / "fashion.json")
-    Network([784, 4, 10]).save(fashion, metadata={"dataset": "fashion"})
+    save_network(Network([784, 4, 10]), fashion, metadata={"dataset": "fashion"})
     path = write_png(tmp_path / "thing.png", on_paper(test_set.image(0)))
     status, out, _ = cli("--model", fashion, "--image", path)
     assert status == 0
@@ -439,7 +442,7 @@ def test_a_damaged_or_unsuitable_model_is_an_error(cli, tmp_path):
     damaged.write_text('{"format": "pure-python-network", "vers')
     assert_one_line_error(cli("--model", damaged, "--index", 0), "damaged.json", "not valid JSON")
     small = str(tmp_path / "small.json")
-    Network([100, 10]).save(small)
+    save_network(Network([100, 10]), small)
     assert_one_line_error(cli("--model", small, "--index", 0), "small.json", "100 inputs")
 
 

@@ -16,11 +16,13 @@ import threading
 
 import pytest
 
-import network
 from benchmarks.predict_api import png_data_url
 from data.preprocess import decode_image_bytes, mnist_style
 from my_math import Matrix
-from network import ModelFileError, Network
+from network import Network, train_epoch
+from network.adam import Adam
+from network.architecture import make_network
+from network.model_file import ModelFileError, save_network
 from show.server import (MAX_BODY, STATIC_FILES, WEB_FOLDER, BadRequest, is_loopback, main, make_server,
                          pictures_json, predict_answer)
 from show.weight_pictures import input_patterns
@@ -34,12 +36,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def train_small_model(train):
     """A 784-32-10 network trained for 2 epochs on the first 2000 images of train: about 85 % right, in seconds."""
-    net = Network([784, 32, 10], seed=0)
-    optimizer = network.Adam()
+    net = make_network([784, 32, 10], seed=0)
+    optimizer = Adam()
     rng = random.Random(0)
     part = train.take(2000)
     for _ in range(2):
-        network.train_epoch(net, optimizer, part, 64, rng, 0.003)
+        train_epoch(net, optimizer, part, 64, rng, 0.003)
     # test_accuracy is a label written into the model for /api/model to report, not a measurement.
     net.metadata.update({"dataset": "mnist", "test_accuracy": 0.85})
     return net
@@ -100,8 +102,8 @@ def test_a_test_digit_drawn_as_png_gets_the_networks_answer(server, net, test_se
         # The server preprocesses like --image does, then asks the same network.
         expected_input = mnist_style(decode_image_bytes(base64.b64decode(url.split(",", 1)[1])))
         assert answer["input"] == expected_input
-        assert answer["prediction"] == net.predict(Matrix.row(expected_input))[0]
-        assert answer["probabilities"] == net.predict_proba(Matrix.row(expected_input)).rows[0]
+        assert answer["prediction"] == net.predict(Matrix([expected_input]))[0]
+        assert answer["probabilities"] == net.probabilities(Matrix([expected_input])).rows[0]
         right += answer["prediction"] == test_set.labels[i]
     assert right >= 14, f"only {right} of 20 test digits read right after the PNG round trip"
 
@@ -110,8 +112,8 @@ def test_pixels_are_used_as_they_are(server, net, test_set):
     pixels = list(test_set.image(0))
     status, answer = server.predict({"pixels": pixels})
     assert status == 200, answer
-    X = Matrix.row([p / 255 for p in pixels])
-    activations = net.forward(X)
+    X = Matrix([[p / 255 for p in pixels]])
+    _, activations = net.forward(X)
     assert answer["input"] == X.rows[0]
     assert answer["prediction"] == activations[-1].argmax()[0] == test_set.labels[0]
     assert answer["probabilities"] == activations[-1].rows[0]
@@ -121,7 +123,7 @@ def test_pixels_are_used_as_they_are(server, net, test_set):
 def test_the_hidden_units_listed_are_the_strongest(server, net, test_set):
     status, answer = server.predict({"pixels": list(test_set.image(1))})
     assert status == 200, answer
-    hidden_layer = net.forward(Matrix.row([p / 255 for p in test_set.image(1)]))[1].rows[0]
+    hidden_layer = net.forward(Matrix([[p / 255 for p in test_set.image(1)]]))[1][1].rows[0]
     units = answer["hidden"]
     assert len(units) == 8
     assert [unit["activation"] for unit in units] == sorted(hidden_layer, reverse=True)[:8]
@@ -139,7 +141,7 @@ def test_a_units_computation_adds_up_its_terms(server, net, test_set):
     products = [w * xi for w, xi in zip(column, x)]
     assert (unit["unit"], unit["weights"], unit["bias"], unit["function"]) == (5, column, bias, "relu")
     assert unit["z"] == sum(products) + bias
-    assert unit["activation"] == net.forward(Matrix.row(x))[1].rows[0][5]  # the network's own
+    assert unit["activation"] == net.forward(Matrix([x]))[1][1].rows[0][5]  # the network's own
     assert unit["activation"] == pytest.approx(max(unit["z"], 0.0), abs=1e-12)
     with_ink = sorted((i for i in range(784) if x[i]), key=lambda i: -abs(products[i]))
     assert [term["pixel"] for term in unit["terms"]] == with_ink[:8]
@@ -189,15 +191,15 @@ def test_the_model_is_described(server):
 
 
 def test_a_cnn_answers_with_every_filters_feature_map(test_set):
-    net = Network([784, 10], seed=0, conv=[(3, 5)])
+    net = make_network([784, 10], seed=0, conv=[(3, 5)])
     pixels = list(test_set.image(2))
     with RunningServer(net) as cnn_server:
         status, answer = cnn_server.predict({"pixels": pixels})
         _, _, model = cnn_server.request("GET", "/api/model")
         _, _, pictures = cnn_server.request("GET", "/api/weights")
     assert status == 200, answer
-    X = Matrix.row([p / 255 for p in pixels])
-    conv_maps = net.forward(X)[1].rows[0]  # the convolution's 3 maps of 24 × 24, after ReLU
+    X = Matrix([[p / 255 for p in pixels]])
+    conv_maps = net.phi(net.forward(X)[0][1]).rows[0]  # the convolution's 3 maps of 24 × 24, after ReLU
     assert answer["hidden"] == [] and answer["prediction"] == net.predict(X)[0]
     assert answer["feature_maps"] == [[round(v, 3) for v in conv_maps[f * 576:(f + 1) * 576]] for f in range(3)]
     model = json.loads(model)
@@ -225,7 +227,7 @@ def test_several_clients_at_once_all_get_their_answers(server, net, test_set):
     for i in range(8):
         status, answer = answers[i]
         assert status == 200
-        assert answer["prediction"] == net.predict(Matrix.row([p / 255 for p in test_set.image(i)]))[0]
+        assert answer["prediction"] == net.predict(Matrix([[p / 255 for p in test_set.image(i)]]))[0]
 
 
 # ---------------------------------------------------------------------- bad requests
@@ -367,7 +369,7 @@ def test_nothing_else_is_served(server, path):
 
 def test_make_server_takes_a_model_file(net, tmp_path):
     path = str(tmp_path / "small.json")
-    net.save(path)
+    save_network(net, path)
     with RunningServer(path) as running:
         status, _, body = running.request("GET", "/api/model")
     assert status == 200
@@ -421,7 +423,7 @@ def test_main_reports_a_port_in_use_in_one_line_and_exits_2(net, capsys):
 
 def test_main_serves_until_ctrl_c_and_stops_cleanly(net, tmp_path):
     path = str(tmp_path / "small.json")
-    net.save(path)
+    save_network(net, path)
     script = f"import sys; from show.server import main; sys.exit(main({path!r}, '127.0.0.1', 0))"
     with running_until_ctrl_c([sys.executable, "-c", script], lambda line: "http://127.0.0.1:" in line,
                               cwd=ROOT) as run:

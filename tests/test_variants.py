@@ -14,11 +14,16 @@ import pytest
 from data import Dataset
 from data import augment
 from data.augment import Shifted
-from my_math import Matrix, textbook
-from network import Network, RMSprop, train_epoch
-from network.activations import ACTIVATIONS, activation_named, leaky_relu, sigmoid, tanh
-from network.dropout import draw_masks, dropped
-from network.training import batch_gradients
+from my_math import Matrix
+from my_math.fast import textbook
+from network import Network, evaluate, train_epoch
+from network.architecture import make_network
+from network.dropout import DropoutTraining, draw_masks, dropped, hidden_sizes, with_masks
+from network.model_file import ModelFileError, load_network, save_network
+from network.more_activations import ACTIVATIONS, activation_named, activation_of, leaky_relu, sigmoid, tanh
+from network.optimizer_state import load_state, state_of
+from network.rmsprop import RMSprop
+from network.weight_decay import WeightDecay
 from tests.test_network import ListDataset, OneLayer, finite_difference_problems, small_batch
 
 
@@ -38,24 +43,22 @@ def test_gradients_match_finite_differences_for_every_activation(activation, q):
     would be a relative 1e-6 of a gradient of 1e-5 (leaky_relu's slope α = 0.01 makes some
     that small with inputs of size 1).
     """
-    net = Network([5, 4, 3, 3], seed=3, activation=activation, dropout=q)
+    net = make_network([5, 4, 3, 3], seed=3, activation=activation)
     X, labels = small_batch()
     X = X * 3.0
-    masks = net.dropout_masks(len(labels), random.Random(11))
-    assert (masks is None) == (q == 0.0)
-    if masks:
+    if q:
+        masks = draw_masks(random.Random(11), len(labels), hidden_sizes(net), q)
         assert any(0.0 in row for M in masks for row in M.rows)  # some units really are dropped
-    assert finite_difference_problems(net, X, labels, masks) == []
+        net = with_masks(net, masks, q)
+    assert finite_difference_problems(net, X, labels) == []
 
 
-def test_the_check_catches_a_wrong_derivative(monkeypatch):
-    """The check above can fail: with σ′ taken as a instead of a (1 − a), it does."""
-    from network import activations
-    wrong = activations.Activation("sigmoid", sigmoid, lambda dA, A: dA * A, "xavier")
-    net = Network([5, 4, 3, 3], seed=3, activation="sigmoid")
-    net.activation = wrong
+def test_the_check_catches_a_wrong_derivative():
+    """The check above can fail: with σ′(z) taken as σ(z) instead of σ(z) (1 − σ(z)), it does."""
+    net = make_network([5, 4, 3, 3], seed=3, activation="sigmoid")
+    net.phi_backward = lambda dA, Z: dA * sigmoid(Z)
     X, labels = small_batch()
-    assert finite_difference_problems(net, X, labels, None)
+    assert finite_difference_problems(net, X, labels)
 
 
 def test_the_activations_and_their_extremes():
@@ -77,10 +80,11 @@ def test_the_activations_and_their_extremes():
 ])
 def test_initialisation_follows_the_activation(activation, variances):
     """He, N(0, 2/n_in), for the ReLU family; Xavier, N(0, 2/(n_in + n_out)), for sigmoid and tanh."""
-    net = Network([784, 128, 10], seed=0, activation=activation)
+    net = make_network([784, 128, 10], seed=0, activation=activation)
+    assert activation_of(net) == activation
     for layer, variance in zip(net.layers, variances):
         W = layer.W
-        assert abs((W * W).mean() / variance - 1) < 0.05
+        assert abs((W * W).sum() / (W.shape[0] * W.shape[1]) / variance - 1) < 0.05
         assert layer.b.tolist() == [[0.0] * W.shape[1]]
 
 
@@ -90,7 +94,7 @@ def test_the_default_network_is_the_relu_network_of_before():
     expected = [Matrix.random_normal(n_in, n_out, 0.0, math.sqrt(2.0 / n_in), rng) for n_in, n_out in ((6, 4), (4, 3))]
     net = Network([6, 4, 3], seed=5)
     assert [layer.W for layer in net.layers] == expected
-    assert net.activation.name == "relu" and net.dropout == 0.0
+    assert activation_of(net) == "relu"
 
 
 # ---------------------------------------------------------------- RMSprop
@@ -99,7 +103,7 @@ def test_the_default_network_is_the_relu_network_of_before():
 def test_rmsprop_follows_its_formula(definitions):
     """s ← ρ s + (1 − ρ) g², w ← w − η g / (√s + ε), with the decay on the weights, not the bias."""
     layer = OneLayer([1.0, -1.0], [3.0])
-    opt = RMSprop(weight_decay=0.01)
+    opt = WeightDecay(RMSprop(), 0.01)
     w, s, b, s_b = [1.0, -1.0], [0.0, 0.0], 3.0, 0.0
     grads = [([0.3, -0.1], 0.5), ([0.2, 0.05], -0.25), ([-0.4, 0.2], 0.125)]
     for g, g_b in grads:
@@ -114,24 +118,25 @@ def test_rmsprop_follows_its_formula(definitions):
         for got, want in zip(layer.W.rows[0], w):
             assert math.isclose(got, want, rel_tol=1e-12)
         assert math.isclose(layer.b[0, 0], b, rel_tol=1e-12)
-    state = json.loads(json.dumps(opt.state_dict()))
+    state = json.loads(json.dumps(state_of(opt)))
     assert state["name"] == "rmsprop" and len(state["s"]) == 2
     copy = RMSprop()
-    copy.load_state_dict(state)
-    assert copy.state_dict() == opt.state_dict()
+    load_state(copy, state)
+    assert state_of(copy) == state_of(opt)
 
 
 # ---------------------------------------------------------------- dropout
 
 def test_the_same_seed_draws_the_same_masks_and_no_dropout_draws_nothing():
-    net = Network([5, 8, 6, 3], seed=0, dropout=0.3)
-    first, again = net.dropout_masks(7, random.Random(4)), net.dropout_masks(7, random.Random(4))
+    net = Network([5, 8, 6, 3], seed=0)
+    assert hidden_sizes(net) == [8, 6]
+    first, again = draw_masks(random.Random(4), 7, [8, 6], 0.3), draw_masks(random.Random(4), 7, [8, 6], 0.3)
     assert first == again and [M.shape for M in first] == [(7, 8), (7, 6)]
-    assert first != net.dropout_masks(7, random.Random(5))
-    rng = random.Random(4)
-    state = rng.getstate()
-    assert Network([5, 8, 3], seed=0).dropout_masks(7, rng) is None
-    assert rng.getstate() == state
+    assert first != draw_masks(random.Random(5), 7, [8, 6], 0.3)
+    view = with_masks(net, first, 0.3)
+    assert [type(layer).__name__ for layer in view.layers] == ["Dense", "Dropped", "Dropped"]
+    assert [layer.W for layer in view.layers] == [layer.W for layer in net.layers]  # the very weights
+    assert [type(layer).__name__ for layer in net.layers] == ["Dense"] * 3  # the network is left as it was
 
 
 def test_masks_drop_about_q_of_the_units_and_keep_the_expected_activation():
@@ -152,22 +157,22 @@ def test_masks_drop_about_q_of_the_units_and_keep_the_expected_activation():
 
 def test_evaluation_uses_no_dropout_and_is_deterministic():
     X, labels = small_batch(n_samples=9)
-    with_dropout = Network([5, 8, 3], seed=2, dropout=0.5)
-    without = Network([5, 8, 3], seed=2)
-    assert with_dropout.predict_proba(X) == without.predict_proba(X) == with_dropout.predict_proba(X)
+    net = Network([5, 8, 3], seed=2)
+    with_dropout = DropoutTraining(net, 0.5, random.Random(0))
     data = ListDataset(X, labels)
-    assert with_dropout.evaluate(data) == without.evaluate(data) == with_dropout.evaluate(data)
+    P, result = net.probabilities(X), evaluate(net, data)
+    with_dropout.loss_and_gradients(X, labels)
+    assert net.probabilities(X) == P and evaluate(net, data) == result  # nothing of dropout stays behind
     # Training is where the masks come in: a step with dropout moves the weights otherwise.
-    gradients = batch_gradients(with_dropout, X, labels, random.Random(0))[2]
-    assert gradients != batch_gradients(without, X, labels, random.Random(0))[2]
+    assert with_dropout.loss_and_gradients(X, labels)[2] != net.loss_and_gradients(X, labels)[2]
 
 
 def test_a_network_with_dropout_trains_the_same_way_from_the_same_seed():
     X, labels = small_batch(n_samples=40, seed=7)
 
     def trained(seed):
-        net = Network([5, 8, 3], seed=0, dropout=0.5)
-        train_epoch(net, RMSprop(), ListDataset(X, labels), 8, random.Random(seed), 0.01)
+        net, rng = Network([5, 8, 3], seed=0), random.Random(seed)
+        train_epoch(DropoutTraining(net, 0.5, rng), RMSprop(), ListDataset(X, labels), 8, rng, 0.01)
         return [(layer.W, layer.b) for layer in net.layers]
 
     assert trained(0) == trained(0) != trained(1)
@@ -176,7 +181,7 @@ def test_a_network_with_dropout_trains_the_same_way_from_the_same_seed():
 @pytest.mark.parametrize("q", [-0.1, 1.0, 1.5])
 def test_impossible_dropout_rates(q):
     with pytest.raises(ValueError, match="dropout must be from 0 up to"):
-        Network([3, 2, 2], dropout=q)
+        DropoutTraining(Network([3, 2, 2]), q, random.Random(0))
 
 
 # ---------------------------------------------------------------- shifted images
@@ -210,6 +215,8 @@ def test_shifted_batches_shift_each_image_and_keep_the_labels():
     pixels_before = data.pixels
     plain = list(data.batches(4, random.Random(8)))
     moved = list(Shifted(data, 1).batches(4, random.Random(8)))
+    with textbook():  # the plain definitions make a Matrix of the same numbers
+        assert [X.tolist() for X, _ in Shifted(data, 1).batches(4, random.Random(8))] == [X.tolist() for X, _ in moved]
     assert [labels for _, labels in moved] == [labels for _, labels in plain]  # the same order, labels unchanged
     moves = set()
     for (X, _), (X_moved, _) in zip(plain, moved):
@@ -229,31 +236,30 @@ def test_shifted_batches_shift_each_image_and_keep_the_labels():
 
 def test_the_model_file_records_the_activation_and_old_files_load_as_relu(tmp_path):
     X, _ = small_batch()
-    net = Network([5, 4, 3], seed=1, activation="sigmoid", dropout=0.5)
+    net = make_network([5, 4, 3], seed=1, activation="sigmoid")
     path = tmp_path / "sigmoid.json"
-    net.save(str(path))
-    loaded = Network.load(str(path))
-    assert loaded.activation.name == "sigmoid" and loaded.dropout == 0.0
-    assert loaded.predict_proba(X) == net.predict_proba(X)
+    save_network(net, str(path))
+    loaded = load_network(str(path))
+    assert activation_of(loaded) == "sigmoid"
+    assert loaded.probabilities(X) == net.probabilities(X)
 
     model = json.loads(path.read_text())
     del model["activation"]  # as written before there was a choice
     path.write_text(json.dumps(model))
-    old = Network.load(str(path))
-    assert old.activation.name == "relu"
+    old = load_network(str(path))
+    assert activation_of(old) == "relu"
     relu_net = Network([5, 4, 3], seed=1)
     for layer, saved in zip(relu_net.layers, loaded.layers):
         layer.W, layer.b = saved.W, saved.b
-    assert old.predict_proba(X) == relu_net.predict_proba(X) != net.predict_proba(X)
+    assert old.probabilities(X) == relu_net.probabilities(X) != net.probabilities(X)
 
 
 @pytest.mark.parametrize("activation", ["swish", 3, None])
 def test_a_model_file_with_an_unknown_activation_is_refused(tmp_path, activation):
-    from network import ModelFileError
     path = tmp_path / "model.json"
-    Network([3, 2, 2]).save(str(path))
+    save_network(make_network([3, 2, 2]), str(path))
     model = json.loads(path.read_text())
     model["activation"] = activation
     path.write_text(json.dumps(model))
     with pytest.raises(ModelFileError, match="activation must be one of relu, leaky_relu, sigmoid, tanh"):
-        Network.load(str(path))
+        load_network(str(path))

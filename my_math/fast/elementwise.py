@@ -24,7 +24,7 @@ def elementwise(a, other, op, symbol, reflected=False):
     if isinstance(other, Matrix):
         shape = _broadcast_shape(a.shape, other.shape, symbol)
         left, right = _stretched(a, shape), _stretched(other, shape)
-    elif isinstance(other, Real):
+    elif isinstance(other, Real) and not isinstance(other, bool):
         left, right = a.rows, repeat(repeat(float(other)))
     else:
         return NotImplemented
@@ -53,22 +53,12 @@ def transpose(a):
 
 @fast_form(Matrix, "sum")
 def sum_(a, axis=None):
-    """Matrix.sum by the built-in sum, along the rows or down the columns (zip(*rows))."""
-    return _reduced(a, sum, axis)
-
-
-@fast_form(Matrix, "max")
-def max_(a, axis=None):
-    """Matrix.max by the built-in max, which keeps the first of equal largest numbers too."""
-    return _reduced(a, max, axis)
-
-
-def _reduced(a, fn, axis):
-    """fn (sum or max) of each row (axis=1), of each column (axis=0), or of the rows' results (None)."""
-    if axis == 1:
-        return Matrix([[fn(row)] for row in a.rows], check=False)
+    """Matrix.sum by the built-in sum, along the rows (axis=1), down the columns (axis=0, zip(*rows)), or
+    of the rows' sums (None)."""
     if axis == 0:
-        return Matrix([list(map(fn, zip(*a.rows)))], check=False)
+        return Matrix([list(map(sum, zip(*a.rows)))], check=False)
+    if axis == 1:
+        return Matrix([[sum(row)] for row in a.rows], check=False)
     if axis is None:
-        return fn(map(fn, a.rows))
+        return sum(map(sum, a.rows))
     raise ValueError(f"axis must be None, 0 or 1, not {axis!r}")

@@ -101,7 +101,7 @@ def input_gradient(self, dZ):
 def _forward_by_im2col(self, A_prev):
     """Conv.forward by im2col: the patches (wide ones for image bytes on CPython) @ W, then + b."""
     channels, height, width = self.input_shape
-    K, F = self.kernel, self.filters
+    K = self.kernel
     _, out_height, out_width = self.output_shape
     is_bytes = isinstance(A_prev, ByteMatrix)
     G = min(WIDE, out_width) if is_bytes and byte_matrix.PACKING else 1

@@ -1,54 +1,20 @@
-"""Training on every core: worker processes share each mini-batch out, and the weights come out
-bit for bit those of one process, whatever their number (train.py --workers N).
-
-One step of mini-batch gradient descent has two kinds of work (docs/math.md, section 18):
-
-1. Work for each sample alone. The forward pass and the gradient flowing down through the
-   layers, dZ_l of every layer (Network.backpropagate): row i of each of them comes from
-   sample i and nothing else. The batch's rows are shared out: each worker takes its
-   rows of X (and of the dropout masks) and computes exactly the rows that one process
-   would, because every operation on the way computes a row from that row alone. (The
-   packed product of image bytes decides how to compute from W alone for that reason:
-   my_math/fast/byte_matrix.py.) So any worker can take any image: a worker that has
-   been slower than the others gets fewer (Balance, below).
-2. Sums over the samples: dW_l = A_{l−1}ᵀ dZ_l, and db_l. Element (k, j) of dW adds up a
-   term for every sample of the batch, and float addition is not associative: cut into
-   parts summed apart, the parts then added, the sum would round differently. So a sum
-   is never cut. The ROWS of dW are shared out instead: each worker computes its rows k
-   of dW whole, from column k of A_{l−1} for every sample and all of dZ_l
-   (layer.weight_gradient(A_prev, dZ, rows)), each sum in the one process's order. db_l,
-   a row of sums and cheap, is computed whole by every worker.
-
-Then each worker updates its rows of every W, and every b (all of them the same way),
-with its rows of the optimizer's state (its velocities, Adam's moments): the optimizers'
-formulas work element by element, so a row updated apart is the row updated with the
-rest. The new rows go to every other worker, for the next batch.
-
-Nothing made of floats is ever added in another order than in one process (whole numbers
-are, below: they add exactly in any order): the same seed gives the same weights for any
-number of workers, by construction, and --workers 1 starts no worker at all
-(network/training.py's batch_gradients and the optimizer, as ever).
+"""The worker processes of train.py --workers N: how they start, what they are told, how they end.
+The plumbing of the chapter; sharing.py has its mathematics.
 
 With --workers N, this process is worker 1 and starts N − 1 worker processes. Besides its
 share it keeps everything else: the batches, with their shifts for --augment
 (data/augment.py), the dropout masks, drawn from the run's generator in the order
-batch_gradients draws them (the other workers never draw a random number), the loss, the
+network/dropout.py draws them (the other workers never draw a random number), the loss, the
 listeners (the progress line, diagnosis, the live page), the tests and the checkpoints; its
 network, the run's, gets every new weight (W₁'s when read, below). Per batch it sends each
 worker the batch's bytes (X, whole: step 2 needs every row of it), adds up their sums of
-X W₁ (below), gathers their rows of step 1 and hands each worker the others' for step 2,
+X W₁ (sharing.py), gathers their rows of step 1 and hands each worker the others' for step 2,
 and finally hands each worker's new rows of W to the others (but W₁'s, below). Matrices travel
 as their bytes, an array('d') of the floats (the bytes of the images for X), rebuilt into
 rows at the other end: far faster than pickling lists of floats.
 
-One more thing is shared out: the first layer's product X W₁, the costliest of a step, when
-W₁ is a dense layer's and ByteMatrix multiplies it by the image bytes with its packed
-product. Its sums are whole numbers, exact in any order (my_math/fast/byte_matrix.py, "the
-product in parts"). So each worker packs only its own rows of W₁ and multiplies every image
-of the batch by them; this process adds up the workers' sums for each image, and each worker
-makes its images' rows of X W₁ from them: bit for bit the product with the whole W₁, which
-then never travels at all. Each worker keeps its rows; this process's network gets the
-others' only when something reads its W₁ (RowsAt): the test and the checkpoint after each
+Where X W₁ is summed in parts, each worker keeps its rows of W₁; this process's network gets
+the others' only when something reads its W₁ (RowsAt): the test and the checkpoint after each
 epoch, the live page after every step. Where that product is not used at all (--textbook,
 PyPy), W₁'s new rows go round as any other layer's; a batch that cannot use it (of floats,
 or with a W₁ holding an infinity or a NaN) has the workers given the whole W₁ first.
@@ -63,25 +29,26 @@ stops training with a WorkerError that names it and says what happened.
 
 import contextlib
 import copy
-import math
 import multiprocessing
 import signal
 import sys
 import time
 from array import array
 from functools import cached_property
-from itertools import accumulate, chain
+from itertools import chain
 
 from my_math import Matrix
 from my_math.fast import fast_forms_in_use, use_fast_forms
 from my_math.fast.byte_matrix import (ByteMatrix, largest_size, packed_rows, partial_sums, product_from_sums,
                                       summed_in_parts)
 
-from .convolution import Conv
-from .dense import Dense
-from .dropout import DropoutTraining, Dropped, draw_masks, dropped, hidden_sizes, with_masks
-from .loss import log_likelihoods, one_hot
-from .optimizer_state import load_state, state_of
+from ..dense import Dense
+from ..dropout import DropoutTraining, draw_masks, hidden_sizes, with_masks
+from ..loss import log_likelihoods, one_hot
+from ..optimizer_state import load_state, state_of
+from .balance import Balance
+from .sharing import (AlreadyMultiplied, Part, columns_of, joined_state, rows_of, rows_of_weight_gradient, shares,
+                      split_state, weights_input)
 
 
 # How the worker processes start: forked on Linux (at once, with a copy of everything), the system's own
@@ -91,54 +58,6 @@ START_METHOD = "fork" if sys.platform.startswith("linux") else None
 
 class WorkerError(RuntimeError):
     """A worker process died or failed, and training cannot go on; the message is one line."""
-
-
-def shares(total, count):
-    """range(total) cut into count consecutive ranges, in order, of sizes that differ by at most 1
-    (the first ones one longer): shares(10, 3) = [range(0, 4), range(4, 7), range(7, 10)]."""
-    size, extra = divmod(total, count)
-    starts = [w * size + min(w, extra) for w in range(count + 1)]
-    return [range(start, stop) for start, stop in zip(starts, starts[1:])]
-
-
-class Balance:
-    """How many of a batch's images each worker takes: shares in proportion to each worker's speed, so
-    that all of them finish step 1 together.
-
-    Every worker has its rows of each dW and W to compute for good, but the images can go to
-    anyone, and the numbers never depend on who takes them. Step 1 ends when the last worker
-    is done with its images: one on a slower or busier core than the others (a laptop's
-    efficiency cores, a machine shared) should get fewer. After each batch, each worker's
-    time for step 1 over its share of the batch says how long it would take for a whole
-    batch; that figure is averaged over the batches, each new one weighing WEIGHT, and the
-    shares are made proportional to speed, 1 / that time. One batch's time alone says as
-    much about what else the machine was doing at that moment as about the worker: shares
-    that follow it jump about, and every step waits for the unlucky one. They start even.
-    """
-
-    WEIGHT = 0.2  # of the latest batch in the average
-    LEAST = 0.02  # the smallest share (of 1/count), so that a worker that gets faster again is seen to
-
-    def __init__(self, count):
-        self.fractions = [1.0 / count] * count
-        self.seconds = None  # for each worker, the time a whole batch would take it: the average so far
-
-    def shares(self, m):
-        """range(m) cut into one consecutive range for each worker, in order."""
-        stops = [round(m * total) for total in accumulate(self.fractions)]
-        return [range(start, stop) for start, stop in zip([0] + stops, stops)]
-
-    def took(self, seconds):
-        """Each worker's time for step 1 of the last batch."""
-        whole = [max(taken, 1e-6) / fraction for taken, fraction in zip(seconds, self.fractions)]
-        if self.seconds is None:
-            self.seconds = whole
-        else:
-            self.seconds = [(1 - self.WEIGHT) * average + self.WEIGHT * new
-                            for average, new in zip(self.seconds, whole)]
-        speeds = [1 / taken for taken in self.seconds]
-        fractions = [max(self.LEAST / len(speeds), speed / sum(speeds)) for speed in speeds]
-        self.fractions = [fraction / sum(fractions) for fraction in fractions]
 
 
 @contextlib.contextmanager
@@ -173,7 +92,7 @@ class Workers:
     def __init__(self, count, net, optimizer, dropout=0.0, rng=None):
         self.count = count
         self.net, self.dropout, self.rng = net, dropout, rng
-        # rows[j][w]: the rows of the j-th layer that worker w computes and updates
+        # rows[index][worker]: the rows of the layer at that index (from 0) that the worker computes and updates
         self.rows = [shares(layer.W.shape[0], count) for layer in net.layers]
         self.processes, self.connections = [], []  # of workers 2, 3, ..., count
         self.balance = Balance(count)
@@ -182,7 +101,7 @@ class Workers:
         # Whether X W₁ is summed in parts, and W₁'s rows stay with the workers (not under --textbook, nor on
         # PyPy, nor for a convolution): then W₁'s new rows go nowhere; else they go round as any layer's.
         self.first_kept = self.first_top is not None and summed_in_parts(*first.W.shape, self.first_top)
-        self.first_stale = False  # whether the other workers' W₁ lacks rows of theirs (see gradients_of)
+        self.first_stale = False  # whether the other workers' W₁ lacks rows of theirs (see loss_and_gradients)
         self.steps = 0  # the optimizer's steps so far
         self.broken = self.stopped = False  # whether an exchange was broken off; whether close() stopped them
         self.rows_of_workers = None  # each worker's rows of step 1 of the last batch, for this process's step 2
@@ -192,21 +111,21 @@ class Workers:
         sys.stdout.flush()  # a forked worker would write out a copy of what waits in the buffers
         sys.stderr.flush()
         try:
-            for w in range(1, count):
-                self._start(context, w, net, optimizer, split_state(state, self.rows, w))
+            for worker in range(1, count):
+                self._start(context, worker, net, optimizer, split_state(state, self.rows, worker))
         except BaseException:
             self.close()
             raise
         self.mine = Worker(net, copy.deepcopy(optimizer), split_state(state, self.rows, 0), 0, count, self.first_kept,
                            dropout)
 
-    def _start(self, context, w, net, optimizer, state):
+    def _start(self, context, worker, net, optimizer, state):
         ours, theirs = context.Pipe()
         # A forked worker has a copy of this process's ends of its own connection and of the ones
         # before: it closes them, so that each connection reads its end when the other side goes.
         inherited = [ours] + self.connections if context.get_start_method() == "fork" else []
-        process = context.Process(target=_work, name=f"worker {w + 1} of {self.count}", daemon=True,
-                                  args=(theirs, inherited, w, self.count, net, optimizer, state, self.first_kept,
+        process = context.Process(target=_work, name=f"worker {worker + 1} of {self.count}", daemon=True,
+                                  args=(theirs, inherited, worker, self.count, net, optimizer, state, self.first_kept,
                                         self.dropout, fast_forms_in_use()))
         with _ctrl_c_held():  # until the worker ignores it
             process.start()
@@ -277,8 +196,8 @@ class Workers:
         terms = list(chain.from_iterable(answer[0] for answer in answers))
         P = decoded(joined(answer[1] for answer in answers))
         self.rows_of_workers = [answer[2] for answer in answers]
-        self._tell([("gradients", [None if v == w else rows for v, rows in enumerate(self.rows_of_workers)])
-                    for w in range(self.count)])  # to each, the rows it has not got
+        self._tell([("gradients", [None if other == worker else rows for other, rows in enumerate(self.rows_of_workers)])
+                    for worker in range(self.count)])  # to each, the rows it has not got
         return -sum(terms) / m, P, None
 
     def step(self, lr):
@@ -293,24 +212,24 @@ class Workers:
         self.steps += 1
         if self.first_kept:
             self.first_top = largest_size([[new[2] for new in news if new[2] is not None]])
-            news = [new if w == 0 else ([RowsAt(self, w)] + new[0][1:], new[1], new[2]) for w, new in enumerate(news)]
+            news = [new if worker == 0 else ([RowsAt(self, worker)] + new[0][1:], new[1], new[2]) for worker, new in enumerate(news)]
         messages = []
-        for w in range(self.count):
-            others = [None if v == w else new for v, new in enumerate(news)]
-            if w > 0 and self.first_kept:  # every W but W₁, and every b
+        for worker in range(self.count):
+            others = [None if other == worker else new for other, new in enumerate(news)]
+            if worker > 0 and self.first_kept:  # every W but W₁, and every b
                 others = [new and ([None] + new[0][1:], new[1]) for new in others]
             messages.append(("weights", others))
         self.first_stale = self.first_kept
         self._everyone(messages, answers=False)
 
-    def first_rows(self, w):
-        """Worker w's rows of W₁ as they are now."""
+    def first_rows(self, worker):
+        """The rows of W₁ of the worker numbered worker (from 0), as they are now."""
         if self.broken or self.stopped:
-            raise RuntimeError(f"the rows of W₁ of worker {w + 1} are gone: the workers stopped before anything "
+            raise RuntimeError(f"the rows of W₁ of worker {worker + 1} are gone: the workers stopped before anything "
                                "read them")
         with self._talking():
-            self._send(self.connections[w - 1], w, ("first_rows",))
-            return decoded(self._receive(self.connections[w - 1], w)).rows
+            self._send(self.connections[worker - 1], worker, ("first_rows",))
+            return decoded(self._receive(self.connections[worker - 1], worker)).rows
 
     def optimizer_state(self):
         """The state of the whole optimizer (network/optimizer_state.py), from the workers' states of their rows."""
@@ -319,7 +238,7 @@ class Workers:
     # ------------------------------------------------------------------ messages
 
     def _everyone(self, messages, answers=True):
-        """Worker w does messages[w]: the processes are told first, then this process does its own;
+        """Each worker (numbered from 0) does messages[worker]: the processes are told first, then this process its own;
         the answers, worker by worker (or None, when answers is false: there are none)."""
         self._tell(messages)
         with self._talking():
@@ -328,15 +247,15 @@ class Workers:
             return [mine] + self._answers() if answers else None
 
     def _tell(self, messages):
-        """Each worker process w is sent messages[w] (messages[0], this process's, is not sent)."""
+        """Each worker process is sent messages[worker] (messages[0], this process's, is not sent)."""
         with self._talking():
-            for connection, w in zip(self.connections, range(1, self.count)):
-                self._send(connection, w, messages[w])
+            for connection, worker in zip(self.connections, range(1, self.count)):
+                self._send(connection, worker, messages[worker])
 
     def _answers(self):
         """The answer of each worker process, in order."""
         with self._talking():
-            return [self._receive(connection, w) for connection, w in zip(self.connections, range(1, self.count))]
+            return [self._receive(connection, worker) for connection, worker in zip(self.connections, range(1, self.count))]
 
     @contextlib.contextmanager
     def _talking(self):
@@ -348,24 +267,24 @@ class Workers:
             self.broken = True
             raise
 
-    def _send(self, connection, w, message):
+    def _send(self, connection, worker, message):
         try:
             connection.send(message)
         except OSError:  # BrokenPipeError among them: the worker is gone
-            raise self._lost(w) from None
+            raise self._lost(worker) from None
 
-    def _receive(self, connection, w):
+    def _receive(self, connection, worker):
         try:
             message = connection.recv()
         except (EOFError, OSError):
-            raise self._lost(w) from None
+            raise self._lost(worker) from None
         if isinstance(message, WorkerError):
-            raise WorkerError(f"worker {w + 1} of {self.count} failed: {message}")
+            raise WorkerError(f"worker {worker + 1} of {self.count} failed: {message}")
         return message
 
-    def _lost(self, w):
-        """The WorkerError for worker w, which closed its end: how it ended."""
-        process = self.processes[w - 1]
+    def _lost(self, worker):
+        """The WorkerError for the worker numbered worker, which closed its end: how it ended."""
+        process = self.processes[worker - 1]
         process.join(5)
         code = process.exitcode
         if code is None:
@@ -374,7 +293,7 @@ class Workers:
             how = f"killed by signal {-code}, {_signal_name(-code)}"
         else:
             how = f"exited with status {code}"
-        return WorkerError(f"worker {w + 1} of {self.count} died ({how})")
+        return WorkerError(f"worker {worker + 1} of {self.count} died ({how})")
 
 
 class SharedOptimizer:
@@ -385,8 +304,8 @@ class SharedOptimizer:
         self.name = name
 
     def step(self, layers, gradients, lr):
-        """The workers' update, for the gradients they hold (gradients is gradients_of's None); layers are
-        the weighted layers of the network of this process, which is one of the workers."""
+        """The workers' update, for the gradients they hold (gradients is loss_and_gradients' None); layers
+        are the layers of the network of this process, which is one of the workers."""
         self.workers.step(lr)
 
     def state(self):
@@ -434,7 +353,7 @@ class Worker:
         self.optimizer = optimizer
         load_state(optimizer, state)  # the state of its own rows
         self.parts = self._parts()
-        self.X = self.inputs_and_dZ = self.gradients_of_parts = None
+        self.X = self.inputs_and_dZ = self.part_gradients = None
         self.first_kept = first_kept  # whether it keeps its rows of W₁ to itself (Workers.first_kept)
         self.first_top = None  # the largest |w| of the W₁ that X W₁ is computed in parts for
 
@@ -482,25 +401,25 @@ class Worker:
         worker's rows of step 1, in order (None in place of its own, which batch kept)."""
         pieces = [self.inputs_and_dZ if rows is None else rows for rows in rows_of_workers]
         pieces = [rows for rows in pieces if rows]  # of the workers that had rows of the batch
-        self.gradients_of_parts = []
-        for j, (layer, rows) in enumerate(zip(self.layers, self.own_rows)):
+        self.part_gradients = []
+        for index, (layer, rows) in enumerate(zip(self.layers, self.own_rows)):
             if rows:
-                A_prev, dZ = (joined([piece[j][k] for piece in pieces]) for k in (0, 1))
+                A_prev, dZ = (joined([piece[index][k] for piece in pieces]) for k in (0, 1))
                 A_prev = self.X if A_prev is None else decoded(A_prev)
                 dZ = decoded(dZ)
-                self.gradients_of_parts.append((rows_of_weight_gradient(layer, A_prev, dZ, rows),
+                self.part_gradients.append((rows_of_weight_gradient(layer, A_prev, dZ, rows),
                                                 layer.bias_gradient(dZ)))
 
     def update(self, lr):
         """The optimizer's step for its rows. Its answer, its news: for each layer, the new rows it has (None
         where none, and for W₁ when each worker keeps its rows) and the new b; and the largest |w| of its
         rows of W₁ (None if it has none, or they are not kept)."""
-        self.optimizer.step(self.parts, self.gradients_of_parts, lr)
+        self.optimizer.step(self.parts, self.part_gradients, lr)
         new = iter(self.parts)
         parts = [next(new) if rows else None for rows in self.own_rows]
         top = largest_size(parts[0].W.rows) if self.first_kept and parts[0] else None
-        new_rows = [encoded(part.W) if part and (j > 0 or not self.first_kept) else None
-                    for j, part in enumerate(parts)]
+        new_rows = [encoded(part.W) if part and (index > 0 or not self.first_kept) else None
+                    for index, part in enumerate(parts)]
         return new_rows, [part and encoded(part.b) for part in parts], top
 
     def first_rows(self):
@@ -513,17 +432,17 @@ class Worker:
         as they were. The rows that came stay bytes until something reads them (RowsInBytes); so do
         the other workers' rows of W₁ in this process, which come only then (RowsAt)."""
         own = iter(self.parts)
-        for j, (layer, rows) in enumerate(zip(self.layers, self.own_rows)):
+        for index, (layer, rows) in enumerate(zip(self.layers, self.own_rows)):
             part = next(own) if rows else None
             pieces = []
             for new, theirs in zip(news, shares(layer.W.shape[0], len(news))):
                 if new is None:
                     pieces.append(part.W.rows if part else [])
-                elif new[0][j]:
-                    pieces.append(new[0][j])
+                elif new[0][index]:
+                    pieces.append(new[0][index])
                 else:
                     pieces.append(layer.W.rows[theirs.start:theirs.stop])
-            layer.b = part.b if part else decoded(next(new[1][j] for new in news if new and new[1][j]))
+            layer.b = part.b if part else decoded(next(new[1][index] for new in news if new and new[1][index]))
             layer.W = RowsInBytes(pieces, layer.W.shape)
 
     def whole_first(self, W):
@@ -564,90 +483,25 @@ class RowsInBytes(Matrix):
 
 
 class RowsAt:
-    """The rows of W₁ that worker w holds after the workers' step number `step`: fetched from it when read.
+    """The rows of W₁ that the worker numbered worker holds after the workers' step number `step`: fetched from
+    it when read.
 
     They must be read before the next step changes them: W₁ is read in the process that trains
     the network (the live page makes its views there and reads their rows at once), and Workers
     reads it before the workers stop."""
 
-    def __init__(self, workers, w):
+    def __init__(self, workers, worker):
         self.workers = workers
-        self.w = w
+        self.worker = worker
         self.step = workers.steps
 
     def rows(self):
         if self.step != self.workers.steps:
             raise RuntimeError(f"W₁ of step {self.step} read after step {self.workers.steps}: its rows are gone")
-        return self.workers.first_rows(self.w)
+        return self.workers.first_rows(self.worker)
 
 
-class AlreadyMultiplied:
-    """A stand-in for the batch's rows X whose product with W₁ is known already (made from the workers'
-    sums): its @ ignores its operand and gives that product. So in Dense.forward, X @ W₁ + b₁ is
-    the known product plus b₁, and the rest of the forward pass is as ever."""
-
-    def __init__(self, XW):
-        self.XW = XW
-
-    def __matmul__(self, W):
-        return self.XW
-
-
-class Part:
-    """Some rows of a layer's W, and its b: what a worker's optimizer updates, as it would a layer."""
-
-    def __init__(self, W, b):
-        self.W = W
-        self.b = b
-
-
-# ---------------------------------------------------------------------- rows of dW, each sum whole
-
-def weights_input(layer, A_prev):
-    """What the weights of layer meet when it reads A_prev: A_prev itself, or, for a layer reading it
-    through a dropout mask, A_prev ⊙ M / (1 − q)."""
-    return dropped(A_prev, layer.M, layer.q) if isinstance(layer, Dropped) else A_prev
-
-
-def rows_of_weight_gradient(layer, A_prev, dZ, rows):
-    """The rows `rows` of layer.weight_gradient(A_prev, dZ), A_prev what its weights meet, each sum as in the
-    whole dW: the layer's own weight_gradient, given only what those rows are made of.
-
-    Row k of a dense layer's dW = A_prevᵀ dZ is column k of A_prev times dZ: so the rows are
-    the weight gradient of A_prev's columns `rows`. Row (c, kr, kc) of a convolution's dW adds up
-    dz times the input value at (c, row + kr, col + kc) over every image and place: the input
-    shifted by (kr, kc) and cut to the maps' size, which a 1 × 1 convolution reads as one of its
-    channels. So the rows are the weight gradient of a 1 × 1 convolution over those shifted
-    inputs, one channel for each row, each sum over (image, row, col) in the same order.
-    """
-    if isinstance(layer, Conv):
-        return Conv(Matrix(layer.W.rows[rows.start:rows.stop], check=False), layer.b,
-                    (len(rows),) + layer.output_shape[1:]).weight_gradient(shifted_inputs(layer, A_prev, rows), dZ)
-    return layer.weight_gradient(columns_of(A_prev, rows), dZ)
-
-
-def columns_of(M, columns):
-    """The matrix of M's columns in the range columns, a ByteMatrix if M is one."""
-    if isinstance(M, ByteMatrix):
-        return ByteMatrix([row[columns.start:columns.stop] for row in M.byte_rows])
-    return Matrix([row[columns.start:columns.stop] for row in M.rows], check=False)
-
-
-def shifted_inputs(conv, A_prev, positions):
-    """For each image of A_prev and each kernel position k = (c, kr, kc) in positions, the input values
-    a_(c, row+kr, col+kc) for every place (row, col) of conv's maps, in (k, row, col) order: a 1 × 1
-    convolution's input of len(positions) channels. Bytes stay bytes (a ByteMatrix)."""
-    channels, height, width = conv.input_shape
-    K = conv.kernel
-    _, out_height, out_width = conv.output_shape
-    starts = [(k // (K * K) * height + k // K % K) * width + k % K for k in positions]
-    pieces = [start + row * width for start in starts for row in range(out_height)]
-    if isinstance(A_prev, ByteMatrix):
-        return ByteMatrix([b"".join([a[p:p + out_width] for p in pieces]) for a in A_prev.byte_rows])
-    return Matrix([list(chain.from_iterable([a[p:p + out_width] for p in pieces])) for a in A_prev.rows], check=False)
-
-
-# ---------------------------------------------------------------------- matrices as bytes, states in rows
+# ---------------------------------------------------------------------- matrices as bytes
 
 def encoded(M):
     """A matrix as (kind, rows, columns, bytes): "B" for a ByteMatrix (its bytes), "d" for floats
@@ -679,46 +533,6 @@ def joined(encodings):
         return None
     kind, _, n, _ = encodings[0]
     return kind, sum(encoding[1] for encoding in encodings), n, b"".join(encoding[3] for encoding in encodings)
-
-
-def rows_of(M, rows):
-    """The matrix of M's rows in the range rows, a ByteMatrix if M is one."""
-    if isinstance(M, ByteMatrix):
-        return ByteMatrix(M.byte_rows[rows.start:rows.stop])
-    return Matrix(M.rows[rows.start:rows.stop], check=False)
-
-
-def split_state(state, rows, w):
-    """Worker w's part of an optimizer's state_dict(): in each list of it (one matrix, as rows, per
-    parameter: W_1, b_1, W_2, ...; network/optimizers.py), the rows[j][w] of each W_j it has rows
-    of, and that layer's b; everything else as it is."""
-    part = {}
-    for key, value in state.items():
-        if isinstance(value, list):
-            value = [matrix for j, layer_rows in enumerate(rows) if layer_rows[w]
-                     for matrix in (value[2 * j][layer_rows[w].start:layer_rows[w].stop], value[2 * j + 1])]
-        part[key] = value
-    return part
-
-
-def joined_state(states, rows):
-    """The whole optimizer's state_dict() from the workers' states (split_state's parts, worker by worker)."""
-    whole = dict(states[0])
-    for key, value in states[0].items():
-        if isinstance(value, list):
-            whole[key] = []
-            for j, layer_rows in enumerate(rows):
-                W = []
-                for w, state in enumerate(states):
-                    if layer_rows[w]:
-                        W += state[key][2 * _position(rows, j, w)]
-                whole[key] += [W, value[2 * j + 1]]  # b: worker 0's, which has rows of every layer
-    return whole
-
-
-def _position(rows, j, w):
-    """Where layer j comes among the layers worker w has rows of."""
-    return sum(1 for layer_rows in rows[:j] if layer_rows[w])
 
 
 def _signal_name(number):
