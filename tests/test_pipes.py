@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from network import Network
+from network.model_file import save_network
 from network.run_records import RunRecord
 from network.settings import DEFAULTS
 
@@ -33,7 +34,7 @@ def run_with_a_reader_gone(*argv, cwd=ROOT):
 @pytest.fixture(scope="module")
 def model(tmp_path_factory):
     path = str(tmp_path_factory.mktemp("pipes") / "model.json")
-    Network([784, 8, 10]).save(path, {"dataset": "mnist"})
+    save_network(Network([784, 8, 10]), path, {"dataset": "mnist"})
     return path
 
 
