@@ -4,23 +4,26 @@ Every run of train.py leaves a record in runs/ (network/run_records.py): its set
 the test accuracy and loss after every epoch, the time it took. This script puts runs
 next to each other. What happens, in order:
   1. the records: each argument is a record's file, or a run's name (--name of train.py),
-     which stands for the latest record of that name in --runs-dir; no argument at all
-     stands for every record there;
-  2. the table: for each run, the settings in which the runs differ, the final and the
-     best test accuracy, and the time (show/run_comparison.py);
+     which stands for the latest finished run of that name in --runs-dir (the latest of
+     any outcome if none finished; for another, give its file); no argument at all stands
+     for every record there;
+  2. the table: for each run, what it changed from train.py's defaults, the final and the
+     best test accuracy, its total time and how it ended: a record that still says
+     "running" is checked against its process, gone if the run was killed
+     (show/run_comparison.py);
   3. the picture: test accuracy and test loss against the epoch, a coloured line per
      run, the legend naming what differs (plots/runs.png; --no-plot to skip it).
 A file that is not a run record, or a name with no record, stops it with one line saying
 so and exit status 2.
 """
 
-import argparse
 import importlib.util
 import os
 import sys
 
 from network.run_records import FOLDER, RunRecordError, list_records, load_record, name_of
 from show import run_comparison
+from show.command_line import ArgumentParser, did_you_mean
 from show.terminal import quiet_when_the_reader_goes
 
 DEFAULT_PICTURE = os.path.join("plots", "runs.png")
@@ -30,8 +33,10 @@ def main(argv=None):
     """Run compare_runs.py with the arguments argv (default: the command line); return the exit status."""
     args = parse_args(argv)
     try:
-        records = [load_record(path) for path in record_paths(args.runs, args.runs_dir)]
-        for line in run_comparison.table(records):
+        paths, left_out = record_paths(args.runs, args.runs_dir)
+        records = [load_record(path) for path in paths]
+        notes = run_comparison.notes(records) + left_out
+        for line in run_comparison.table(records) + ([""] + notes if notes else []):
             print(line)
         if not args.no_plot:
             draw(records, args.out)
@@ -44,15 +49,15 @@ def main(argv=None):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="compare_runs.py",
         description="Compare training runs: a table of what differs between them and how well they did, "
                     "and one picture of their test accuracy and loss after each epoch.",
         epilog="Example: python train.py --activation sigmoid --name sigmoid, then "
                "python compare_runs.py mnist sigmoid")
     parser.add_argument("runs", nargs="*", metavar="RUN",
-                        help="a run record (runs/TIME-NAME.json) or a run's name, for its latest record "
-                             "(default: every record in --runs-dir)")
+                        help="a run record (runs/TIME-NAME.json) or a run's name, for the latest finished run "
+                             "of that name (default: every record in --runs-dir)")
     parser.add_argument("--runs-dir", default=FOLDER, metavar="FOLDER",
                         help=f"where the records are (default {FOLDER}/)")
     parser.add_argument("--out", default=DEFAULT_PICTURE, metavar="PATH",
@@ -62,23 +67,48 @@ def parse_args(argv):
 
 
 def record_paths(runs, folder):
-    """The record files that runs (file paths or run names) stand for, in the order given."""
+    """(the record files that runs, file paths or run names, stand for, in the order given;
+    lines to print under the table about the runs of a name that were left out)."""
     if not runs:
         paths = list_records(folder)
         if not paths:
             raise RunRecordError(f"no run records in {folder}/: train first (python train.py), "
                                  "or give --runs-dir")
-        return paths
-    return [run if run.endswith(".json") or os.path.exists(run) else latest_named(run, folder) for run in runs]
+        return paths, []
+    paths, notes = [], []
+    for run in runs:
+        if run.endswith(".json") or os.path.exists(run):
+            paths.append(run)
+        else:
+            path, note = latest_named(run, folder)
+            paths.append(path)
+            notes += [note] if note else []
+    return paths, notes
 
 
 def latest_named(name, folder):
-    """The latest record of the run called name in folder."""
-    named = [path for path in list_records(folder) if name_of(path) == name]
+    """(the record of the latest finished run called name in folder, or of its latest run if none
+    finished; a line naming the other runs of that name, None if there are none)."""
+    records = list_records(folder)
+    named = [path for path in records if name_of(path) == name]
     if not named:
-        raise RunRecordError(f"no run named {name!r} in {folder}/: give a record's file, or one of the names "
-                             "there (ls runs/)")
-    return named[-1]
+        guess = did_you_mean(name, sorted({name_of(path) for path in records}))
+        raise RunRecordError(f"no run named {name!r} in {folder}/{guess} (ls {folder}/ lists the records)")
+    finished = [path for path in named if outcome_of(path) == "finished"]
+    chosen = (finished or named)[-1]
+    if len(named) == 1:
+        return chosen, None
+    which = "latest finished" if finished else "latest (none finished)"
+    return chosen, (f"{name}: the {which} of {len(named)} runs of that name; for another, give its record's "
+                    f"file (ls {os.path.join(folder, '*-' + name + '.json')} lists them)")
+
+
+def outcome_of(path):
+    """The outcome a record says, or None if it cannot be read (compare_runs.py then says why, if it is chosen)."""
+    try:
+        return load_record(path)["outcome"]
+    except RunRecordError:
+        return None
 
 
 def draw(records, path):

@@ -19,13 +19,13 @@ Exit status: 0 when that copy is complete and intact; 1 when not, after printing
 command that fixes it; 2 for bad arguments or a named folder that cannot be used.
 """
 
-import argparse
 import os
 import sys
 
 from data import DataError
 from data.catalog import DATASETS, DEFAULT_DATASET, PARTS
 from data.search import candidates, download_command, download_folder, named_location, repair_command
+from show.command_line import ArgumentParser
 from show.terminal import quiet_when_the_reader_goes
 
 
@@ -57,7 +57,7 @@ def main(argv=None):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description="Find, check and download MNIST or Fashion-MNIST.")
+    parser = ArgumentParser(prog="find_data.py", description="Find, check and download MNIST or Fashion-MNIST.")
     parser.add_argument("--dataset", choices=sorted(DATASETS), default=DEFAULT_DATASET)
     parser.add_argument("--data-dir", help="a folder of the IDX files, a torchvision root, or a Keras .npz")
     parser.add_argument("--download", action="store_true",

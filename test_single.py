@@ -5,6 +5,7 @@
     python test_single.py --random --count 5 --seed 1
     python test_single.py --image my_digit.png  your own picture, PNG or JPEG
     python test_single.py --dataset fashion     Fashion-MNIST, with models/fashion.json
+    python test_single.py --model sigmoid       the model of the run named sigmoid: models/sigmoid.json
     python test_single.py --index 7 --json      one JSON object per image, for programs
     python test_single.py --index 7 --plot      also save plots/prediction.png
     python test_single.py --serve               draw digits in the browser: http://127.0.0.1:8000/
@@ -15,10 +16,10 @@ one. Your own picture is first made to look like an MNIST digit (data/preprocess
 index, a file, the model) is reported in one line on stderr, with exit status 2.
 """
 
-import argparse
 import json
 import os
 import random
+import shlex
 import sys
 
 from data import DataError, load_mnist
@@ -27,6 +28,8 @@ from data.preprocess import mnist_style, read_image
 from my_math import Matrix
 from my_math.fast import use_fast_forms
 from network.model_file import ModelFileError, check_model_fits, default_model_path, load_network
+from network.run_names import model_file, model_names
+from show.command_line import ArgumentParser, did_you_mean
 from show.prediction_text import Prediction, as_json, explain
 from show.terminal import quiet_when_the_reader_goes
 
@@ -38,15 +41,8 @@ class CommandError(Exception):
     """Something asked for that cannot be done; the message is printed as one line, exit status 2."""
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line on stderr (exit 2), like every other error here."""
-
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-
 def parse_args(argv):
-    parser = OneLineParser(
+    parser = ArgumentParser(
         prog="test_single.py",
         description="Predict one image with the trained network and explain the answer. "
                     "With no image chosen, a random test image.")
@@ -58,8 +54,9 @@ def parse_args(argv):
     parser.add_argument("--seed", type=int, help="with --random: the seed that picks the images, to repeat a run")
     parser.add_argument("--dataset", choices=list(DATASETS),
                         help="the data set (default: the model's, else mnist)")
-    parser.add_argument("--model", metavar="PATH",
-                        help="the model file (default: models/mnist.json, or models/fashion.json with --dataset fashion)")
+    parser.add_argument("--model", metavar="NAME",
+                        help="the model: a run's name (train.py --name), for models/NAME.json, or a model file's "
+                             "path (default: mnist, or fashion with --dataset fashion)")
     parser.add_argument("--data-dir", metavar="DIR", help="where the data set is (default: found automatically)")
     parser.add_argument("--show-input", action="store_true",
                         help="also print the 784 numbers the network reads (with --json: an \"input\" list)")
@@ -90,7 +87,7 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(argv)
     use_fast_forms()
-    model_path = args.model or default_model_path(args.dataset or DEFAULT_DATASET)
+    model_path = model_file(args.model) if args.model else default_model_path(args.dataset or DEFAULT_DATASET)
     try:
         net, dataset = load_model(model_path, args.dataset)
         if args.serve:
@@ -127,15 +124,29 @@ def load_model(path, dataset):
     (network/model_file.py: check_model_fits): its answers would be nonsense.
     """
     if not os.path.exists(path):
-        train = "python train.py" + (f" --dataset {dataset}" if dataset not in (None, DEFAULT_DATASET) else "")
-        if path != default_model_path(dataset or DEFAULT_DATASET):
-            train += f" --out {path}"
-        raise CommandError(f"{path}: no model there yet; train one first: {train}")
+        name = os.path.splitext(os.path.basename(path))[0]
+        guess = did_you_mean(name, model_names(), prefix="--model ") if path == default_model_path(name) else ""
+        raise CommandError(f"{path}: no model there yet{guess}{' Or train it' if guess else '; train one first'}: "
+                           f"{train_command(path, dataset)}")
     net = load_network(path)
     dataset = dataset or net.metadata.get("dataset") or DEFAULT_DATASET
     info = lookup(dataset)
     check_model_fits(net, path, dataset, info.image_shape[0] * info.image_shape[1], len(info.class_names))
     return net, dataset
+
+
+def train_command(path, dataset):
+    """The command that trains the model test_single.py looks for at path (for dataset, if given)."""
+    name = os.path.splitext(os.path.basename(path))[0]
+    if path == default_model_path(name) and name in DATASETS:  # models/fashion.json: the data set's own run
+        dataset, options = name, []
+    elif path == default_model_path(name):
+        options = ["--name", name]
+    else:
+        options = ["--out", path]
+    if dataset not in (None, DEFAULT_DATASET):
+        options = ["--dataset", dataset] + options
+    return " ".join(["python", "train.py"] + [shlex.quote(word) for word in options])
 
 
 def predict_image(net, path):

@@ -38,11 +38,13 @@ from network.more_activations import activation_of
 from network.optimizer_state import load_state
 from network.parallel import WorkerError, steps_on
 from network.rmsprop import RMSprop
+from network.run_names import default_name, trained_on_more
+from network.run_records import RunRecord
 from network.weight_decay import WeightDecay
-from network.run_records import RunRecord, default_name
 from network.schedules import SCHEDULES
 from network.settings import SettingsError, changed_on_resume, conv_layers, parse_args, settings_from
 from show import training_text as text
+from show.command_line import ArgumentParser
 from show.terminal import quiet_when_the_reader_goes
 
 INTERRUPTED = 130  # the exit status of a program stopped by Ctrl-C (128 + SIGINT)
@@ -51,7 +53,7 @@ INTERRUPTED = 130  # the exit status of a program stopped by Ctrl-C (128 + SIGIN
 def main(argv=None):
     """Run train.py with the arguments argv (default: the command line); return the exit status."""
     argv = sys.argv[1:] if argv is None else argv
-    args = parse_args(argv)
+    args = parse_args(argv, ArgumentParser)
     try:
         return run(args, argv)
     except BrokenPipeError:  # the reader of the output went away: see show/terminal.py
@@ -68,7 +70,7 @@ def main(argv=None):
 def run(args, argv):
     """Everything after reading the command line argv; returns the exit status."""
     use_fast_forms(not args.textbook)  # --textbook: every operation by its plain definition, slowly
-    model_path = args.out or default_model_path(args.dataset or DEFAULT_DATASET)
+    model_path = args.out or default_model_path(args.name or args.dataset or DEFAULT_DATASET)
     checkpoint = load_checkpoint(model_path) if args.resume else None
     settings = settings_from(args, checkpoint.settings if checkpoint else None)
     plots_dir = pictures_folder(args)
@@ -79,8 +81,8 @@ def run(args, argv):
 
     train_set, test_set = load_data(settings)
     net, optimizer, rng, history = resume(checkpoint, settings, train_set) if checkpoint else start(settings, train_set)
-    with steps_on(args.workers, net, optimizer, settings["dropout"], rng) as (trainee, optimizer):  # workers start
-        # before the page's threads
+    # The workers start before the page's threads (network/parallel/processes.py).
+    with steps_on(args.workers, net, optimizer, settings["dropout"], rng) as (trainee, optimizer):
         record = run_record(args, argv, checkpoint, settings, model_path)
         page = open_live_page(args, net, history, train_set, test_set, settings, record.path)
         record.update(history)  # written once the page is up: a port in use leaves no record behind
@@ -93,14 +95,14 @@ def run(args, argv):
             except KeyboardInterrupt:
                 record.update(history, "interrupted")
                 text.say(*text.interrupted(model_path, len(history), settings["epochs"],
-                                           resume_command(args, model_path)))
+                                           resume_command(args)))
                 return INTERRUPTED
             except TrainingDiverged as error:  # stopped: say why, what to try, and what is kept
                 message = f"{error}: {diagnosis.diverged_advice(settings['lr'])} ({kept(model_path, history)})"
                 stopped(record, page, history, "diverged", message)
                 raise TrainingDiverged(message) from None
             except WorkerError as error:  # a worker died: what is kept, and how to carry on from there
-                carry_on = f"; {resume_command(args, model_path)} carries on" if history else ""
+                carry_on = f"; {resume_command(args)} carries on" if history else ""
                 message = f"{error} ({kept(model_path, history)}{carry_on})"
                 stopped(record, page, history, "interrupted", message)
                 raise WorkerError(message) from None
@@ -112,6 +114,9 @@ def run(args, argv):
                 page.wait_for_ctrl_c()
                 text.say("\nStopped.")
             return 0
+        except BaseException as error:  # a closed pipe, an error, Ctrl-C before training: the record says so
+            record.ended_by(history, error)
+            raise
         finally:
             if page:
                 page.stop()
@@ -132,7 +137,9 @@ def stopped(record, page, history, outcome, message):
 def say_what_happens(args, settings, train_set, test_set, net, model_path, history, page):
     """The header before training (unless --quiet), and the live page's address."""
     if not args.quiet:
-        text.say(*text.header(settings, train_set, test_set, net, model_path, state_path(model_path), history))
+        replaced = None if history else trained_on_more(model_path, settings["epochs"], len(train_set))
+        text.say(*text.header(settings, train_set, test_set, net, model_path, state_path(model_path), history,
+                              replaced))
         if args.textbook:
             text.say("Computing with the plain definitions only (--textbook): slowly")
         if args.workers > 1:
@@ -149,12 +156,15 @@ def report(net, history, test_set, predicted, confidence, model_path, record, pl
              (record.path, "the run's record, for compare_runs.py")]
     if plots_dir:
         from show.plots import draw_training_pictures  # matplotlib is imported only to draw
-        stem = os.path.splitext(os.path.basename(model_path))[0]
-        files += draw_training_pictures(plots_dir, stem, history, net, test_set, predicted, confidence, counts)
-    text.say(*text.files_written(files, time.perf_counter() - started))
+        files += draw_training_pictures(plots_dir, record.name, history, net, test_set, predicted, confidence,
+                                        counts)
+    seconds = time.perf_counter() - started
+    record.took(seconds)  # the time printed here is the record's too, for compare_runs.py
+    text.say(*text.files_written(files, seconds))
     try_next = "python test_single.py --random"
     if model_path != default_model_path(DEFAULT_DATASET):
-        try_next += f" --model {shlex.quote(model_path)}"
+        model = record.name if model_path == default_model_path(record.name) else model_path
+        try_next += f" --model {shlex.quote(model)}"
     text.say(f"Next, try: {try_next}")
 
 
@@ -188,11 +198,12 @@ def check_writable(folder, option_name):
         raise OSError(f"cannot write in {folder} ({error.strerror or error}): choose another {option_name}") from None
 
 
-def resume_command(args, model_path):
-    """The command that carries on an interrupted run."""
+def resume_command(args):
+    """The command that carries on an interrupted run: the options that chose its model file, and those
+    given anew when resuming."""
     command = [sys.argv[0] if sys.argv[0].endswith(".py") else "train.py", "--resume"]
-    if model_path != default_model_path(DEFAULT_DATASET):
-        command += ["--out", model_path]
+    for option, value in (("--out", args.out), ("--name", args.name), ("--dataset", args.dataset)):
+        command += [option, value] if value else []
     if args.resume:  # options given anew when resuming are saved only with the next epoch
         command += changed_on_resume(args)
     return "python " + " ".join(map(shlex.quote, command))
@@ -250,10 +261,10 @@ def resume(checkpoint, settings, train_set):
 
 def run_record(args, argv, checkpoint, settings, model_path):
     """The run's record in --runs-dir (network/run_records.py), not yet written: a resumed run carries
-    on its own, unless it is gone or --name asks for a new one; other runs start one."""
+    on its own, unless it is gone or --name gives the run another name; other runs start one."""
     saved = checkpoint.net.metadata.get("run_record") if checkpoint else None
-    record = RunRecord.carry_on(saved, settings) if saved and not args.name else None
-    if record is None:
+    record = RunRecord.carry_on(saved, settings) if saved else None
+    if record is None or args.name not in (None, record.name):
         record = RunRecord.start(args.runs_dir, args.name or default_name(model_path), argv, settings, model_path)
     return record
 

@@ -9,13 +9,24 @@ made: runs/20250314-093015-sigmoid.json for a run given --name sigmoid.
      "name": "sigmoid", "started": "2025-03-14 09:30:15",
      "command": "python train.py --activation sigmoid --name sigmoid",
      "interpreter": "CPython 3.11.7",
+     "process": {"host": "lab-3", "pid": 4242, "started": "..."},  # which process writes it (processes.py)
      "settings": {"activation": "sigmoid", "epochs": 5, ...},   # all of them, as train.py keeps them
-     "model": "models/mnist.json",
-     "outcome": "finished",      # running, finished, interrupted or diverged
+     "model": "models/sigmoid.json",
+     "outcome": "finished",      # one of OUTCOMES
      "messages": [],             # what was said about the run, in words (why it diverged, ...)
      "history": [{"epoch": 1, "test_accuracy": 0.9512, "test_loss": 0.16, "seconds": 61.2, ...}, ...],
      "final_test_accuracy": 0.9735, "best_test_accuracy": 0.9741, "best_epoch": 4,
-     "seconds": 312.4}           # the epochs' time, tests included, summed
+     "seconds": 312.4,           # the epochs' time, tests included, summed
+     "total_seconds": 318.9,     # train.py's "Total time" (below)
+     "updated": "2025-03-14 09:35:34"}
+
+A run says how it ended: finished; interrupted (Ctrl-C, or a worker process that died);
+output closed (the reader of its output went away: train.py | head); diverged; failed
+(any other error, its message in "messages"). One killed outright cannot say it, and its
+record goes on saying "running": standing() then asks whether its process is still there.
+total_seconds is the time from the start of training to the last file written, which
+train.py prints as "Total time" when the run finishes, and so far while it runs; for a
+resumed run, the sum over its sessions.
 
 compare_runs.py reads them (show/run_comparison.py draws and prints them); list_records
 and load_record are for anything else that wants earlier runs, such as a page that
@@ -29,12 +40,12 @@ import shlex
 import time
 
 from .model_file import read_versioned_json, write_json_atomically
+from .run_processes import still_running, this_process
 
 FORMAT = "pure-python-run"
 VERSION = 1
 FOLDER = "runs"
-OUTCOMES = ("running", "finished", "interrupted", "diverged")
-NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+OUTCOMES = ("running", "finished", "interrupted", "output closed", "diverged", "failed")
 # A record's file name: the second it started, a number if it is not the first record of that second, its name.
 _STAMP = re.compile(r"(\d{8}-\d{6})(?:\.(\d+))?-")
 _EPOCH_FIGURES = ("epoch", "test_accuracy", "test_loss", "seconds")  # what every epoch of a history holds
@@ -48,12 +59,16 @@ class RunRecord:
     """The record of one training run and the file it lives in (path).
 
     RunRecord.start makes a new one and carry_on takes up an earlier one; update() writes it
-    with the history so far.
+    with the history so far, ended_by() with how an exception ended the run, and took()
+    with the time train.py prints at the end.
     """
 
     def __init__(self, path, contents):
         self.path = path
         self.contents = contents
+        self.earlier_seconds = contents.get("total_seconds", contents.get("seconds", 0.0))  # of earlier sessions
+        self.began = time.perf_counter()
+        contents["process"] = this_process()  # the one writing it from now on
 
     @classmethod
     def start(cls, folder, name, arguments, settings, model_path):
@@ -63,13 +78,14 @@ class RunRecord:
             "format": FORMAT,
             "version": VERSION,
             "name": name,
-            "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now)),
+            "started": _when(now),
             "command": "python train.py " + " ".join(map(shlex.quote, arguments)),
             "interpreter": f"{platform.python_implementation()} {platform.python_version()}",
             "settings": settings,
             "model": model_path,
             "outcome": "running",
             "messages": [],
+            "total_seconds": 0.0,
         })
 
     @classmethod
@@ -83,8 +99,13 @@ class RunRecord:
         contents["settings"] = settings
         return cls(path, contents)
 
-    def update(self, history, outcome="running", message=None):
-        """Write the record again with the history so far, the outcome, and a message about it if any."""
+    @property
+    def name(self):
+        return self.contents["name"]
+
+    def update(self, history, outcome="running", message=None, seconds=None):
+        """Write the record again with the history so far, the outcome, a message about it if any, and
+        the time this session has taken: seconds, or as long as this record has been open."""
         if outcome not in OUTCOMES:
             raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
         self.contents["history"] = history
@@ -92,11 +113,42 @@ class RunRecord:
         if message:
             self.contents["messages"].append(message)
         self.contents.update(summary(history))
+        session = time.perf_counter() - self.began if seconds is None else seconds
+        self.contents["total_seconds"] = self.earlier_seconds + session
+        self.contents["updated"] = _when(time.time())
         write_json_atomically(self.path, self.contents)
+
+    def took(self, seconds):
+        """Write the record again with the time this session took, as train.py prints it ("Total time")."""
+        self.update(self.contents["history"], self.contents["outcome"], seconds=seconds)
+
+    def ended_by(self, history, error):
+        """Write how an exception ended the run, unless the record already says how it ended:
+        Ctrl-C, the reader of the output gone (a closed pipe), or another error, with its message."""
+        if self.contents["outcome"] != "running":
+            return
+        if isinstance(error, KeyboardInterrupt):
+            self.update(history, "interrupted", "Ctrl-C")
+        elif isinstance(error, BrokenPipeError):
+            self.update(history, "output closed", "the reader of its output went away (a closed pipe: | head)")
+        else:
+            self.update(history, "failed", f"{type(error).__name__}: {error}")
+
+
+def standing(record):
+    """(outcome, why): how the run of a record stands. Its own outcome, and why None; but a record
+    still "running" whose process has gone ended without saying how: ("ended", why), and one whose
+    process cannot be checked is ("running?", why)."""
+    if record.get("outcome") != "running":
+        return record.get("outcome"), None
+    running, why = still_running(record.get("process"))
+    if running is None:
+        return "running?", why
+    return ("running" if running else "ended"), why
 
 
 def summary(history):
-    """The figures of a run's history: final and best test accuracy, the best epoch, the total time."""
+    """The figures of a run's history: final and best test accuracy, the best epoch, the epochs' time."""
     if not history:
         return {"final_test_accuracy": None, "best_test_accuracy": None, "best_epoch": None, "seconds": 0.0}
     best = max(history, key=lambda h: h["test_accuracy"])
@@ -104,18 +156,9 @@ def summary(history):
             "best_epoch": best["epoch"], "seconds": round(sum(h["seconds"] for h in history), 1)}
 
 
-def check_name(name):
-    """name if it can be part of a file name (letters, digits, . _ -, at most 64), else ValueError."""
-    if not NAME_PATTERN.fullmatch(name):
-        raise ValueError(f"a run's name is letters, digits, '.', '_' and '-', starting with a letter or "
-                         f"digit, at most 64 characters, not {name!r}")
-    return name
-
-
-def default_name(model_path):
-    """The name of a run not given --name: its model file's, models/mnist.json → mnist, made fit for a file name."""
-    stem = os.path.splitext(os.path.basename(model_path))[0]
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).lstrip("._-")[:64] or "run"
+def _when(now):
+    """The time now (seconds since the epoch) as a record writes it: 2025-03-14 09:30:15."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
 
 
 def _new_path(folder, name, now):
@@ -161,4 +204,6 @@ def load_record(path):
     for h in history:
         if not (isinstance(h, dict) and all(isinstance(h.get(key), (int, float)) for key in _EPOCH_FIGURES)):
             fail(f"an epoch of its history lacks one of {', '.join(_EPOCH_FIGURES)}")
+    if not all(isinstance(record.get(key, 0.0), (int, float)) for key in ("seconds", "total_seconds")):
+        fail("its seconds or total_seconds is not a number")
     return record

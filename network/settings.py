@@ -13,7 +13,7 @@ import re
 from data.catalog import DATASETS, DEFAULT_DATASET, lookup
 
 from .more_activations import ACTIVATIONS
-from .run_records import check_name
+from .run_names import check_name
 from .schedules import SCHEDULES
 
 DEFAULTS = {
@@ -48,18 +48,21 @@ class SettingsError(ValueError):
     """Settings that cannot be used together (say, a change of a saved run's setting); one line."""
 
 
-def parse_args(argv=None):
+def parse_args(argv=None, parser_class=argparse.ArgumentParser):
     """train.py's command line as an argparse.Namespace; impossible values stop here with exit status 2.
 
     The run's settings default to None, meaning "not given": with --resume, what is not
-    given comes from the checkpoint; otherwise from DEFAULTS (shown in --help).
+    given comes from the checkpoint; otherwise from DEFAULTS (shown in --help). train.py
+    gives as parser_class the scripts' parser, whose usage errors are one line
+    (show/command_line.py): it is passed in, as nothing in network/ imports from show/.
     """
-    parser = argparse.ArgumentParser(
+    parser = parser_class(
         prog="train.py",
         description="Train a fully connected network on MNIST (or Fashion-MNIST) in pure Python, "
                     "saving the model and a checkpoint after every epoch.",
         epilog="Ctrl-C stops at once, keeps the last finished epoch and prints the command that "
-               "carries on from it. A quick run: python train.py --limit 2000 --epochs 2 --test-limit 1000")
+               "carries on from it. A quick run, its files named quick: "
+               "python train.py --limit 2000 --epochs 2 --test-limit 1000 --name quick")
     d = DEFAULTS
     run = parser.add_argument_group("the network and its training")
     run.add_argument("--epochs", type=positive_int,
@@ -101,17 +104,21 @@ def parse_args(argv=None):
     data.add_argument("--limit", type=positive_int, metavar="N", help="train on the first N training images only, for quick runs")
     data.add_argument("--test-limit", type=positive_int, metavar="N", help="test on the first N test images only (default: all)")
     files = parser.add_argument_group("files and output")
-    files.add_argument("--out", metavar="PATH", help="the model file (default models/DATASET.json); "
-                       "the training state goes next to it (models/DATASET.state.json)")
-    files.add_argument("--plots-dir", default="plots", metavar="FOLDER", help="where the pictures go (default plots/)")
-    files.add_argument("--name", type=run_name, help="the run's name in its record, runs/TIME-NAME.json, "
-                       "which compare_runs.py reads (default: the model file's name)")
+    files.add_argument("--name", type=run_name,
+                       help="the run's name, which names its files: the model models/NAME.json (and its training "
+                            "state models/NAME.state.json), the pictures plots/NAME-*.png and the record "
+                            "runs/TIME-NAME.json that compare_runs.py reads (default: the data set's, mnist or "
+                            "fashion, or the --out file's)")
+    files.add_argument("--out", metavar="PATH", help="the model file, instead of models/NAME.json; "
+                       "the training state goes next to it (PATH without .json, then .state.json)")
+    files.add_argument("--plots-dir", default="plots", metavar="FOLDER",
+                       help="where the pictures go, as NAME-*.png (default plots/)")
     files.add_argument("--runs-dir", default="runs", metavar="FOLDER",
                        help="where the run's record goes (default runs/)")
     files.add_argument("--no-plots", action="store_true", help="draw no pictures")
     files.add_argument("--resume", action="store_true",
-                       help="carry on the run saved in --out with its saved settings; only --epochs "
-                            "(to train longer), --data-dir and --test-limit may be given anew")
+                       help="carry on the run saved in models/NAME.json (or --out) with its saved settings; "
+                            "only --epochs (to train longer), --data-dir and --test-limit may be given anew")
     files.add_argument("--quiet", action="store_true", help="print only one line per epoch and the results")
     files.add_argument("--textbook", action="store_true",
                        help="compute with the plain definitions only (my_math/matrix.py's loops, the optimizers' "
@@ -254,7 +261,7 @@ def settings_from(args, saved=None):
         if key not in CHANGEABLE_ON_RESUME and value != saved[key]:
             raise SettingsError(f"{option(key)} {shown(value)} differs from the run being resumed "
                                 f"({option(key)} {shown(saved[key])}): leave it out to resume that run, "
-                                "or start a new one with another --out")
+                                "or start a new one with another --name")
     return dict(saved, **given)
 
 

@@ -240,7 +240,7 @@ class LivePage:
         try:
             self.server = LiveServer((host, port), self.training, settings, runs_dir, record_path)
         except OSError as error:
-            raise OSError(f"{cannot_listen(host, port, error)}: choose another --port") from None
+            raise OSError(cannot_listen(host, port, error)) from None
         warn_if_open_to_others(host, self.server.server_address[1])
         self.thread = threading.Thread(target=self.server.serve_forever, args=(POLL,), name="live page", daemon=True)
         self.thread.start()

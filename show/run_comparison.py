@@ -1,13 +1,15 @@
 """What compare_runs.py shows: a table of training runs and one picture of their test curves.
 
 The runs are run records (network/run_records.py), dicts with the settings, the history
-and the summary of each run. What tells the runs apart is the settings in which they
-differ, written as the options of train.py that give them: "--activation sigmoid --lr 0.5".
+and the summary of each run. Each run is described by what it changed from train.py's
+defaults, written as the options of train.py that give it: "--activation sigmoid --lr 0.5";
+the default run by "-". Runs of the same name are told apart by the time they started.
 """
 
 import textwrap
 from collections import Counter
 
+from network.run_records import standing
 from network.settings import ADDED_LATER, DEFAULTS, STARTING_LR, option, shown
 
 from .training_text import duration
@@ -18,21 +20,14 @@ LABEL_WIDTH = 130  # characters of legend text across the picture
 
 
 def differences(records):
-    """For each record, what sets its run apart, as {key: value}: the settings in which it differs
-    from the value most of the runs have (the first run's, where there is no majority).
+    """For each record, what sets its run apart, as {key: value}: the settings in which it differs from
+    train.py's defaults, the learning rate from its optimizer's own (STARTING_LR).
 
-    Comparing sigmoid, Adam and dropout with the default gives {} for the default run and
-    {"activation": "sigmoid"}, {"optimizer": "adam", "lr": 0.001}, {"dropout": 0.2} for the
-    others. A single record is compared with train.py's defaults instead: what it changed.
+    The default run gives {}; sigmoid, Adam and dropout {"activation": "sigmoid"},
+    {"optimizer": "adam"} (0.001 being Adam's own lr) and {"dropout": 0.2}.
     """
-    settings = [record["settings"] for record in records]
-    if len(records) == 1:
-        usual = dict(DEFAULTS, lr=STARTING_LR.get(settings[0].get("optimizer")))
-    else:
-        keys = sorted({key for s in settings for key in s})
-        usual = {key: _most_common([s.get(key) for s in settings]) for key in keys}
-    return [{key: value for key, value in sorted(s.items())
-             if key in usual and key not in NOT_COMPARED and value != usual[key]} for s in settings]
+    return [differences_from(settings, dict(DEFAULTS, lr=STARTING_LR.get(settings.get("optimizer"))))
+            for settings in (record["settings"] for record in records)]
 
 
 def differences_from(settings, reference):
@@ -50,31 +45,46 @@ def differences_from(settings, reference):
             if key not in NOT_COMPARED and value(settings, key) != value(reference, key)}
 
 
-def _most_common(values):
-    """The value that occurs most often in values (which may be lists), the first of them on a tie."""
-    counts = Counter(map(repr, values))
-    top = max(counts.values())
-    return next(value for value in values if counts[repr(value)] == top)
-
-
 def in_words(difference):
     """{key: value} as train.py's options: {"activation": "tanh", "limit": None} → "--activation tanh, no --limit"."""
     return ", ".join(f"no {option(key)}" if value is None else f"{option(key)} {shown(value)}"
                      for key, value in difference.items())
 
 
-def label(record, difference):
+def names(records):
+    """Each run's name, with the time it started where another of these runs has the same name:
+    "mnist (10:15:02)", with the day as well when those runs started on different days."""
+    count = Counter(record["name"] for record in records)
+    days = {}  # the days on which the runs of each name started
+    for record in records:
+        days.setdefault(record["name"], set()).add(started(record)[:10])
+
+    def told_apart(record):
+        name = record["name"]
+        if count[name] == 1:
+            return name
+        return f"{name} ({started(record) if len(days[name]) > 1 else started(record)[11:]})"
+
+    return [told_apart(record) for record in records]
+
+
+def started(record):
+    """When the run started, as its record says: 2025-03-14 09:30:15."""
+    return str(record.get("started", "?"))
+
+
+def label(name, difference):
     """A run's name and what sets it apart: "sigmoid: --activation sigmoid"."""
     words = in_words(difference)
-    return f"{record['name']}: {words}" if words else record["name"]
+    return f"{name}: {words}" if words else name
 
 
 def table(records):
-    """The lines of the table: per run its name, what differs, epochs, final and best test accuracy, time."""
-    heading = ("run", "what sets it apart" if len(records) > 1 else "changed from the defaults",
-               "epochs", "final", "best (epoch)", "time", "outcome")
+    """The lines of the table: per run its name, what it changed from the defaults, epochs, final and
+    best test accuracy, time (total_seconds, or the epochs' in a record older than it) and outcome."""
+    heading = ("run", "changed from the defaults", "epochs", "final", "best (epoch)", "time", "outcome")
     rows = [heading]
-    for record, difference in zip(records, differences(records)):
+    for record, name, difference in zip(records, names(records), differences(records)):
         history = record["history"]
         if history:
             final = f"{record['final_test_accuracy']:.2%}"
@@ -82,14 +92,34 @@ def table(records):
         else:
             final = best = "-"
         epochs = f"{len(history)}/{record['settings'].get('epochs', '?')}"
-        rows.append((record["name"], in_words(difference) or "-", epochs, final, best,
-                     duration(record["seconds"]), record["outcome"]))
+        rows.append((name, in_words(difference) or "-", epochs, final, best,
+                     duration(record.get("total_seconds", record["seconds"])), standing(record)[0]))
     widths = [max(len(row[column]) for row in rows) for column in range(len(heading))]
     right = {2, 3, 4, 5}  # the numbers are aligned on the right
     lines = ["  ".join(cell.rjust(width) if column in right else cell.ljust(width)
                        for column, (cell, width) in enumerate(zip(row, widths))).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return lines
+
+
+def notes(records):
+    """A line for each run whose record says "running" but which is not known to be: ended, or
+    perhaps still running where that cannot be checked, with why and what is known of it."""
+    lines = []
+    for record, name in zip(records, names(records)):
+        outcome, why = standing(record)
+        if outcome != record["outcome"]:
+            lines.append(note(name, record, outcome, why))
+    return lines
+
+
+def note(name, record, outcome, why):
+    """The line under the table for a run whose record says "running" but is not known to be."""
+    done = f"{len(record['history'])} of {record['settings'].get('epochs', '?')} epochs done"
+    written = f", the record last written {record['updated']}" if "updated" in record else ""
+    if outcome == "ended":
+        return f"{name}: ended without writing how: {why}; {done}{written}"
+    return f"{name}: may still be running: {why}; {done}{written}"
 
 
 def comparison_picture(records, path):
@@ -102,9 +132,10 @@ def comparison_picture(records, path):
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    drawn = [(record, difference) for record, difference in zip(records, differences(records)) if record["history"]]
+    drawn = [(record, label(name, difference))
+             for record, name, difference in zip(records, names(records), differences(records)) if record["history"]]
     colours = colormaps["tab10" if len(drawn) <= 10 else "tab20"].colors
-    labels = [label(record, difference) for record, difference in drawn]
+    labels = [text for _, text in drawn]
     columns = 2 if len(drawn) > 4 and max(map(len, labels)) <= 2 * LABEL_WIDTH // 5 else 1
     labels = [textwrap.fill(text, LABEL_WIDTH // columns, subsequent_indent="    ", break_on_hyphens=False)
               for text in labels]

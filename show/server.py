@@ -33,6 +33,7 @@ PageServer and Handler are what the drawing page and train.py's live page
 
 import base64
 import binascii
+import errno
 import ipaddress
 import json
 import os
@@ -443,8 +444,28 @@ def is_loopback(host):
 
 
 def cannot_listen(host, port, error):
-    """The one-line message for an address that cannot be used (say, the port is taken)."""
-    return f"cannot listen on {host}:{port}: {error.strerror or error}"
+    """The one-line message for an address that cannot be used; for a port that is taken (or not
+    allowed), it names one that is free now to try instead."""
+    message = f"cannot listen on {host}:{port}: {error.strerror or error}"
+    if error.errno not in (errno.EADDRINUSE, errno.EACCES):
+        return f"{message}: check --host"
+    free = free_port(host, port)
+    return f"{message}: try --port {free}, which is free now" if free else f"{message}: choose another --port"
+
+
+def free_port(host, port, tries=100):
+    """A port after port on host on which a server could listen now (the first of the next tries
+    ports, from 1024 up), or None. Now only: another program may take it a moment later."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    for candidate in range(max(port + 1, 1024), min(max(port + 1, 1024) + tries, 65536)):
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will (allow_reuse_address)
+            try:
+                probe.bind((host, candidate))
+            except OSError:
+                continue
+            return candidate
+    return None
 
 
 def warn_if_open_to_others(host, port):

@@ -20,8 +20,9 @@ def say(*lines):
         print(line, flush=True)
 
 
-def header(settings, train_set, test_set, net, model_path, state_path, history):
-    """The lines before training: the data, the network, the training settings, where it is saved."""
+def header(settings, train_set, test_set, net, model_path, state_path, history, replaced=None):
+    """The lines before training: the data, the network, the training settings, where it is saved, and
+    what it replaces there: the metadata of a model trained on more, if any (network/run_names.py)."""
     rows, cols = train_set.image_shape
     batches = -(-len(train_set) // settings["batch_size"])
     optimizer = settings["optimizer"]
@@ -39,9 +40,19 @@ def header(settings, train_set, test_set, net, model_path, state_path, history):
         f"seed {settings['seed']}{variants(settings)}",
         f"Saving:   {model_path} and {state_path} after every epoch",
     ]
+    if replaced:
+        lines.append(f"          replacing a model trained on more ({trained(replaced)}): to keep it, "
+                     "Ctrl-C now and give this run a --name")
     if history:
         lines.append(f"Resuming: after epoch {len(history)}, test accuracy {history[-1]['test_accuracy']:.2%}")
     return lines
+
+
+def trained(metadata):
+    """What a model's metadata says it was trained on: "5 epochs on 60,000 images, 97.93% right"."""
+    words = f"{plural(metadata.get('epochs', 0), 'epoch')} on {metadata.get('train_images', 0):,} images"
+    accuracy = metadata.get("test_accuracy")
+    return words + (f", {accuracy:.2%} right" if isinstance(accuracy, (int, float)) else "")
 
 
 def workers(count):

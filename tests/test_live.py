@@ -10,6 +10,7 @@ import json
 import math
 import os
 import random
+import re
 import socket
 import threading
 import time
@@ -297,8 +298,11 @@ def test_a_port_in_use_is_one_line_and_exit_2_before_training(tmp_path):
         port = taken.getsockname()[1]
         result = run_train(*RUN, "--live", "--port", str(port), cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.strip() == (f"train.py: error: cannot listen on 127.0.0.1:{port}: "
-                                     "Address already in use: choose another --port")
+    assert re.fullmatch(rf"train.py: error: cannot listen on 127.0.0.1:{port}: Address already in use: "
+                        r"try --port (\d+), which is free now\n", result.stderr), result.stderr
+    suggested = int(re.search(r"--port (\d+)", result.stderr).group(1))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", suggested))  # free indeed
     assert result.stdout == "" and not os.path.exists(tmp_path / "models" / "mnist.json")
     assert os.listdir(tmp_path / "runs") == []  # no record of a run that never began
 

@@ -94,10 +94,13 @@ def how_to_run(command):
 
 
 def test_every_readme_command_runs(tmp_path):
+    """Each command runs; and following the README leaves the default model in place: after the
+    first `python train.py`, only `--resume` (which carries on that very run) changes it."""
     (tmp_path / "docs").mkdir()
     shutil.copy(ROOT / "docs" / "example-digit.png", tmp_path / "docs")
     env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="100")
-    ran = 0
+    default_model = tmp_path / "models" / "mnist.json"
+    ran, kept = 0, None
     for command in readme_commands():
         plan = how_to_run(command)
         if isinstance(plan, str):
@@ -111,8 +114,11 @@ def test_every_readme_command_runs(tmp_path):
             result = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
             assert result.returncode in accepted, f"{command}\n{result.stdout}\n{result.stderr}"
             assert result.stdout.strip() and "Traceback" not in result.stderr, command
+        if kept is not None and "--resume" not in argv:
+            assert default_model.read_bytes() == kept, f"{command} replaced models/mnist.json"
+        kept = default_model.read_bytes() if default_model.exists() else None
         ran += 1
-    assert ran >= 15
+    assert ran >= 15 and kept is not None
 
 
 def run_server_until_it_answers(argv, folder, env):

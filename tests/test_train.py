@@ -28,6 +28,7 @@ from network.model_file import load_network, save_network
 from network.optimizer_state import state_of
 from network.checkpoint import interrupts_held, load_checkpoint, save_checkpoint, state_path
 from network.run_records import list_records
+from show.command_line import ArgumentParser
 from tests.interrupt import start_interruptible
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -110,6 +111,71 @@ def test_quick_run_saves_model_state_and_pictures(quick_run):
         assert picture.read_bytes().startswith(PNG_SIGNATURE)
         assert os.path.join("plots", f"mnist-{name}.png") in result.stdout
     assert sorted(os.listdir(folder)) == ["models", "plots", "runs"]  # nothing else written
+
+
+# ---------------------------------------------------------------------- --name: a run's files
+
+SMALL = ["--limit", "128", "--test-limit", "50", "--hidden", "8", "--epochs", "1"]
+
+
+def test_name_names_the_whole_run_and_leaves_another_runs_model_alone(capsys):
+    pytest.importorskip("matplotlib")
+    assert train.main(SMALL + ["--epochs", "2", "--no-plots"]) == 0  # models/mnist.json
+    default_model = open(os.path.join("models", "mnist.json"), "rb").read()
+    assert train.main(SMALL + ["--name", "small"]) == 0
+    out = capsys.readouterr().out
+    assert "Saving:   models/small.json and models/small.state.json after every epoch\n" in out
+    for path in ["models/small.json", "models/small.state.json"] + [f"plots/small-{name}.png" for name in PICTURES]:
+        assert os.path.exists(path) and path.replace("/", os.sep) in out
+    (record,) = [path for path in list_records("runs") if path.endswith("-small.json")]
+    assert record in out and os.path.basename(record) != "small.json"
+    assert out.rstrip().endswith("Next, try: python test_single.py --random --model small")
+    assert open(os.path.join("models", "mnist.json"), "rb").read() == default_model  # left alone
+    assert sorted(os.listdir("plots")) == sorted(f"small-{name}.png" for name in PICTURES)
+
+    predicted = subprocess.run([sys.executable, os.path.join(ROOT, "test_single.py"), "--model", "small",
+                                "--index", "0"], capture_output=True, text=True, timeout=60)
+    assert predicted.returncode == 0 and predicted.stdout.startswith("Model models/small.json:"), predicted.stderr
+
+    assert train.main(["--resume", "--name", "small", "--epochs", "2", "--no-plots"]) == 0  # models/small.json
+    assert "Resuming: after epoch 1" in capsys.readouterr().out
+    assert load_network(os.path.join("models", "small.json")).metadata["epochs"] == 2
+    assert [len(r["history"]) for r in records_in("runs") if r["name"] == "small"] == [2]  # its record, carried on
+    assert open(os.path.join("models", "mnist.json"), "rb").read() == default_model
+
+
+def test_a_run_about_to_replace_a_model_trained_on_more_says_so(capsys):
+    assert train.main(SMALL + ["--epochs", "2", "--no-plots"]) == 0
+    accuracy = load_network(os.path.join("models", "mnist.json")).metadata["test_accuracy"]
+    assert "replacing" not in capsys.readouterr().out  # there was nothing to replace
+    assert train.main(SMALL + ["--no-plots"]) == 0  # 1 epoch: less
+    lines = capsys.readouterr().out.splitlines()
+    saving = lines.index("Saving:   models/mnist.json and models/mnist.state.json after every epoch")
+    assert lines[saving + 1] == (f"          replacing a model trained on more (2 epochs on 128 images, {accuracy:.2%} "
+                                 "right): to keep it, Ctrl-C now and give this run a --name")
+    assert train.main(SMALL + ["--no-plots"]) == 0  # the same again: no more than the model there
+    assert "replacing" not in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not os.path.isdir("/usr/share/datasets/fashion-mnist"), reason="Fashion-MNIST is not installed")
+def test_a_fashion_run_is_called_fashion_and_resumed_by_its_data_set(capsys):
+    assert train.main(SMALL + ["--dataset", "fashion", "--no-plots"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("Next, try: python test_single.py --random --model fashion")
+    assert train.main(["--resume", "--dataset", "fashion", "--epochs", "2", "--no-plots"]) == 0
+    assert load_network(os.path.join("models", "fashion.json")).metadata["epochs"] == 2
+    assert sorted(os.listdir("models")) == ["fashion.json", "fashion.state.json"]
+    assert [r["name"] for r in records_in("runs")] == ["fashion"]
+
+
+@pytest.mark.parametrize("args, resume", [
+    ([], "--resume"),
+    (["--name", "quick"], "--resume --name quick"),
+    (["--dataset", "fashion"], "--resume --dataset fashion"),
+    (["--out", "elsewhere/m.json", "--name", "m2"], "--resume --out elsewhere/m.json --name m2"),
+    (["--resume", "--name", "quick", "--epochs", "9"], "--resume --name quick --epochs 9"),
+])
+def test_the_command_that_resumes_chooses_the_model_as_the_run_did(args, resume):
+    assert train.resume_command(train.parse_args(args)).split(" ", 2)[2] == resume
 
 
 # ---------------------------------------------------------------------- checkpoints and resuming
@@ -215,7 +281,7 @@ def test_a_cnn_with_adam_and_two_convolutions_trains(tmp_path):
 ])
 def test_bad_convolutions_and_hidden_layers_are_refused(args, message, capsys):
     with pytest.raises(SystemExit) as stop:
-        train.parse_args(args)
+        train.parse_args(args, ArgumentParser)
     assert stop.value.code == 2
     assert f"train.py: error: {message}" in capsys.readouterr().err
 
@@ -322,9 +388,11 @@ def test_ctrl_c_in_nested_interrupts_held_blocks_waits_until_the_outer_block_end
 ])
 def test_impossible_arguments_are_refused(args, message, capsys):
     with pytest.raises(SystemExit) as stop:
-        train.parse_args(args)
+        train.parse_args(args, ArgumentParser)
     assert stop.value.code == 2
-    assert f"train.py: error: {message}" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith(f"train.py: error: {message}") and err.endswith(" (help: python train.py --help)\n")
+    assert err.count("\n") == 1  # no usage block
 
 
 def test_help_lists_every_option():
@@ -495,9 +563,7 @@ def test_shifted_training_leaves_the_test_images_alone(tmp_path, test_set, capsy
 def test_bad_values_are_refused_with_one_line_and_status_2(tmp_path):
     for args, message in ((["--dropout", "1"], "argument --dropout: must be a number from 0 up to"),
                           (["--activation", "foo"], "argument --activation: invalid choice: 'foo'")):
-        result = run_train(*args, cwd=tmp_path)
-        assert result.returncode == 2 and "Traceback" not in result.stderr
-        assert result.stderr.strip().splitlines()[-1].startswith(f"train.py: error: {message}")
+        assert_one_line_error(run_train(*args, cwd=tmp_path), message)
     assert os.listdir(tmp_path) == []
 
 
