@@ -176,8 +176,8 @@ def _patch_getter(input_shape, K, G, with_one):
     indices = []
     for row in range(out_height):
         for first in range(0, out_width, G):
-            patch = [(c * height + row + kr) * width + x if x < width else beyond
-                     for c in range(channels) for kr in range(K) for x in range(first, first + G + K - 1)]
+            patch = [(c * height + row + kr) * width + j if j < width else beyond
+                     for c in range(channels) for kr in range(K) for j in range(first, first + G + K - 1)]
             indices += patch + [beyond + 1] * with_one
     size = channels * K * (G + K - 1) + with_one
     return gather(indices), size
@@ -223,8 +223,8 @@ def _col2im(by_place, input_shape, K, m):
     """dA_prev from the rows of dZ Wᵀ, one per image and place: each row's value (c, kr, kc) added onto (c, row+kr, col+kc).
 
     Each input value must receive its terms in the order of the places, row by row, as in
-    Conv._input_gradient. The place that sends to (c, r, s) through (kr, kc) is
-    (r − kr, s − kc), so going through (kr, kc) from the last to the first, (K − 1, K − 1)
+    Conv.input_gradient. The place that sends to (c, row′, col′) through (kr, kc) is
+    (row′ − kr, col′ − kc), so going through (kr, kc) from the last to the first, (K − 1, K − 1)
     first, brings every value its terms in that order; and for one (kr, kc) a whole row
     of places adds onto one stretch of a row of the input, by map(add, ...).
     """
@@ -324,10 +324,10 @@ def _input_gradient_by_loops(self, dZ):
                     continue
                 corner = row * width + col
                 for k in range(len(offsets)):
-                    w = W[k]
+                    w_row = W[k]
                     total = 0.0
                     for f in range(F):
-                        total += dz[f] * w[f]
+                        total += dz[f] * w_row[f]
                     da[corner + offsets[k]] += total
         dA_prev.append(da)
     return Matrix(dA_prev, check=False)
