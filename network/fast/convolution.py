@@ -39,13 +39,15 @@ this file's numbers are not the loops' bit for bit; switched to the ordinary pro
 For the forward product, whose rows are many and short (25 pixels),
 packing one row of W per pixel would cost more than it saves; so on CPython the patches
 are made wide: the K rows of G + K − 1 pixels that G neighbouring places of a row share,
-and W becomes a banded matrix with a column for each of those G places and each filter:
+and W becomes a banded matrix with a column for each of those G places and each filter,
+place `shift` (0 to G − 1) holding the filter shifted that many places to the right:
 
-    band_(c,kr,j),(g,f) = w_(c,kr,j−g),f   when 0 ≤ j − g < K, else 0
+    band_(c,kr,j),(shift,f) = w_(c,kr,j−shift),f   when 0 ≤ j − shift < K, else 0
 
-Place g of the wide patch sees pixel j at kernel column kc = j − g, so its sum holds
-exactly the terms of the narrow patch, in the same order, plus products with the band's
-zeros, which are +0 and change no sum (the bias row is b_f in every column (g, f)). One
+Place shift of the wide patch sees pixel j at kernel column kc = j − shift, so its sum
+holds exactly the terms of the narrow patch, in the same order, plus products with the
+band's zeros, which are +0 and change no sum (the bias row is b_f in every column
+(shift, f)). One
 packed row of the band now serves G · F outputs at a time.
 
 On PyPy, whose compiler turns plain loops into machine code, building all those patches
@@ -123,7 +125,7 @@ def _forward_by_im2col(self, A_prev):
         products = iter((inked_patches @ band).rows)
     no_ink = [0.0 + b_f for b_f in self.b.rows[0]] * G
     product = [next(products) if ink else no_ink for ink in inked]
-    # Row (i, row, patch) of the product holds places g of the patch, filters f: put them in (f, row, col) order.
+    # Row (i, row, patch) of the product holds places shift of the patch, filters f: put them in (f, row, col) order.
     order = _output_order(self.output_shape, G)
     per_image = out_height * per_row
     return Matrix([list(order(list(chain.from_iterable(product[start:start + per_image]))))
@@ -199,10 +201,11 @@ def _patches(rows, input_shape, K, G, is_bytes, with_one, keep=None):
 
 
 def _band(W, b, channels, K, G):
-    """The (C · K · (G + K − 1) + 1) × (G · F) banded matrix of the wide patches: w_(c,kr,j−g),f in column (g, f),
-    and a last row holding b_f in every column (g, f). With G = 1 it is W with b as its last row."""
+    """The (C · K · (G + K − 1) + 1) × (G · F) banded matrix of the wide patches: w_(c,kr,j−shift),f in column
+    (shift, f), and a last row holding b_f in every column (shift, f). With G = 1 it is W with b as its last row."""
     F = len(W[0])
-    band = [[W[(c * K + kr) * K + j - g][f] if 0 <= j - g < K else 0.0 for g in range(G) for f in range(F)]
+    band = [[W[(c * K + kr) * K + j - shift][f] if 0 <= j - shift < K else 0.0
+             for shift in range(G) for f in range(F)]
             for c in range(channels) for kr in range(K) for j in range(G + K - 1)]
     return band + [list(b) * G]
 
@@ -211,7 +214,7 @@ def _band(W, b, channels, K, G):
 def _output_order(output_shape, G):
     """A function that takes one image's rows of the product, chained, and gives its Z in (f, row, col) order.
 
-    Row (row, patch) of the product holds, in column (g, f), the place col = patch · G + g.
+    Row (row, patch) of the product holds, in column (shift, f), the place col = patch · G + shift.
     """
     F, out_height, out_width = output_shape
     per_row = -(-out_width // G)
