@@ -281,7 +281,7 @@ def train(net, trainee, optimizer, rng, history, settings, train_set, test_set, 
     is the show.live.LiveTraining the page watches: told of each epoch and mini-batch, it
     holds training between two updates while the page has it paused. trainee and
     optimizer are what train_epoch trains and steps: the network, seen through dropout's
-    masks with --dropout, or the workers with --workers (network/parallel.py). Returns
+    masks with --dropout, or the workers with --workers (network/parallel/). Returns
     the last test's per-image answers (predicted, confidence; see network.evaluate).
     """
     epochs = settings["epochs"]

@@ -61,7 +61,7 @@ class Shifted:
 
     def moved(self, images, rng):
         """The matrix X of the images (bytes), each moved by its own (right, down), drawn from rng."""
-        s, shape = self.max_shift, self.dataset.image_shape
-        moves = [(rng.randint(-s, s), rng.randint(-s, s)) for _ in images]
+        most, shape = self.max_shift, self.dataset.image_shape
+        moves = [(rng.randint(-most, most), rng.randint(-most, most)) for _ in images]
         # dataset.images_matrix looked up when called: the scripts' fast form takes its place
         return dataset.images_matrix([shifted(image, right, down, shape) for image, (right, down) in zip(images, moves)])

@@ -43,7 +43,7 @@ class Matrix:
 
     @classmethod
     def random_normal(cls, n_rows, n_cols, mean, std, rng):
-        """An n_rows × n_cols matrix of samples from the normal distribution N(mean, std²).
+        """An n_rows × n_cols matrix of samples from the normal distribution 𝒩(mean, std²).
 
         rng is a random.Random: Random(0) always gives the same matrix, drawn row by row.
         """
@@ -62,7 +62,7 @@ class Matrix:
         return self.rows[i][j]
 
     def __setitem__(self, index, value):
-        """a[i, j] = v makes the element a_ij the number v. A gradient check does this: nudge one
+        """a[i, j] = value makes the element a_ij that number. A gradient check does this: nudge one
         weight, see how the loss moves (docs/math.md, section 8)."""
         i, j = _element(index)
         self.rows[i][j] = _number(value)
@@ -77,22 +77,22 @@ class Matrix:
             return NotImplemented
         return self.rows == other.rows
 
-    __hash__ = None  # equal matrices must hash alike, but a matrix can change (a[i, j] = v)
+    __hash__ = None  # equal matrices must hash alike, but a matrix can change (a[i, j] = value)
 
     def __repr__(self):
         """The shape and the elements, 4 significant digits; a large matrix shows its first and last 3
         rows and columns: Matrix (2, 3) [[1  2  3], [4  5  6]] on two lines."""
-        cells = [None if row is None else ["..." if x is None else f"{x:.4g}" for x in _ends(row)]
+        cells = [None if row is None else ["..." if value is None else f"{value:.4g}" for value in _ends(row)]
                  for row in _ends(self.rows)]
         width = max(len(cell) for row in cells if row for cell in row)
-        lines = [" ..." if row is None else "[" + "  ".join(c.rjust(width) for c in row) + "]" for row in cells]
+        lines = [" ..." if row is None else "[" + "  ".join(cell.rjust(width) for cell in row) + "]" for row in cells]
         return f"Matrix {self.shape}\n[" + "\n ".join(lines) + "]"
 
     # ------------------------------------------------------------------ elementwise arithmetic
 
     def _elementwise(self, other, op, symbol, reflected=False):
         """The matrix of op(a_ij, other_ij) for every i, j, where op is operator.add, sub, mul or
-        truediv (operator.add(x, y) is x + y) and other a matrix or a number.
+        truediv (operator.add(left, right) is left + right) and other a matrix or a number.
 
         Broadcasting, NumPy's rule for 2-D arrays: two sizes are compatible when they
         are equal or one of them is 1; the result takes the larger, and a size-1
@@ -158,7 +158,7 @@ class Matrix:
 
     def map(self, fn):
         """fn applied to every element: [[1, 4]].map(math.sqrt) = [[1, 2]]."""
-        return Matrix([[float(fn(x)) for x in row] for row in self.rows], check=False)
+        return Matrix([[float(fn(value)) for value in row] for row in self.rows], check=False)
 
     # ------------------------------------------------------------------ transpose and product
 
@@ -249,11 +249,11 @@ class Matrix:
 
 # ---------------------------------------------------------------------- helpers
 
-def _number(x):
-    """x as a float, or a TypeError: a matrix holds numbers (True and False are not numbers here)."""
-    if isinstance(x, bool) or not isinstance(x, Real):
-        raise TypeError(f"a matrix holds numbers, not {x!r}")
-    return float(x)
+def _number(value):
+    """value as a float, or a TypeError: a matrix holds numbers (True and False are not numbers here)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"a matrix holds numbers, not {value!r}")
+    return float(value)
 
 
 def _element(index):
@@ -275,11 +275,11 @@ def _checked_rows(rows):
     for i, row in enumerate(rows):
         if len(row) != len(rows[0]):
             raise ValueError(f"ragged rows: row 0 has {len(rows[0])} numbers but row {i} has {len(row)}")
-    return [[_number(x) for x in row] for row in rows]
+    return [[_number(value) for value in row] for row in rows]
 
 
 def _broadcast_shape(shape_a, shape_b, symbol):
-    """The shape of a ∘ b under broadcasting: per dimension, sizes equal or one of them 1."""
+    """The shape of an elementwise result of operands of these shapes: per dimension, sizes equal or one of them 1."""
     result = []
     for size_a, size_b in zip(shape_a, shape_b):
         if size_a != size_b and 1 not in (size_a, size_b):

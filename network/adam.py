@@ -46,13 +46,13 @@ class Adam:
 
     def step(self, layers, gradients, lr):
         """One Adam update of every weight and bias, with learning rate lr (η)."""
-        b1, b2 = self.beta1, self.beta2
+        beta1, beta2 = self.beta1, self.beta2
         if self.u is None:
             self.u, self.s = zeros_like(layers, gradients), zeros_like(layers, gradients)
         self.t += 1
         for index, (layer, name, g) in enumerate(parameters(layers, gradients)):
-            self.u[index] = b1 * self.u[index] + (1 - b1) * g
-            self.s[index] = b2 * self.s[index] + (1 - b2) * (g * g)
-            u_hat = self.u[index] / (1 - b1 ** self.t)
-            s_hat = self.s[index] / (1 - b2 ** self.t)
+            self.u[index] = beta1 * self.u[index] + (1 - beta1) * g
+            self.s[index] = beta2 * self.s[index] + (1 - beta2) * (g * g)
+            u_hat = self.u[index] / (1 - beta1 ** self.t)
+            s_hat = self.s[index] / (1 - beta2 ** self.t)
             setattr(layer, name, getattr(layer, name) - lr * u_hat / (s_hat.map(math.sqrt) + self.eps))

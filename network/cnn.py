@@ -17,7 +17,7 @@ from .pooling import MaxPool
 
 class ConvNetwork(Network):
     """A convolutional network, e.g. 8 filters of 5 × 5 over a 28 × 28 image, then φ and 2 × 2 max
-    pooling, then dense layers 8 · 12 · 12 = 1152 → 128 → 10: network/build.py makes one
+    pooling, then dense layers 8 · 12 · 12 = 1152 → 128 → 10: network/architecture.py makes one
     (make_network([784, 128, 10], conv=[(8, 5)])), or one of given layers (network_of).
     self.layers holds the convolutions and the dense layers, the last one dense.
     """

@@ -51,7 +51,7 @@ class Conv:
     @classmethod
     def he_initialised(cls, input_shape, filters, kernel, rng):
         """A new layer of `filters` filters of kernel × kernel, He-initialised: weights from
-        N(0, 2 / (C · K · K)), biases 0. Each output sums C · K · K inputs, its fan-in, so the
+        𝒩(0, 2 / (C · K · K)), biases 0. Each output sums C · K · K inputs, its fan-in, so the
         reasoning of a dense layer's He initialisation holds as it is (docs/math.md, section 9)."""
         fan_in = input_shape[0] * kernel * kernel
         W = Matrix.random_normal(fan_in, filters, 0.0, math.sqrt(2.0 / fan_in), rng)
@@ -59,7 +59,7 @@ class Conv:
 
     @classmethod
     def xavier_initialised(cls, input_shape, filters, kernel, rng):
-        """A new layer initialised for sigmoid or tanh after it: weights from N(0, 2 / (fan_in + fan_out)),
+        """A new layer initialised for sigmoid or tanh after it: weights from 𝒩(0, 2 / (fan_in + fan_out)),
         biases 0, with fan_in = C · K · K and fan_out = F · K · K (each input reaches F · K · K outputs),
         as a dense layer's Xavier initialisation (docs/math.md, section 13)."""
         fan_in, fan_out = input_shape[0] * kernel * kernel, filters * kernel * kernel

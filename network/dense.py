@@ -23,7 +23,7 @@ class Dense:
 
     @classmethod
     def he_initialised(cls, n_in, n_out, rng):
-        """A new layer with He initialisation: each weight drawn from N(0, 2 / n_in), each bias 0.
+        """A new layer with He initialisation: each weight drawn from 𝒩(0, 2 / n_in), each bias 0.
 
         With ReLU after the layer, about half the units are zero; a variance of 2 / n_in
         keeps the size of the signal the same from layer to layer, so a deep stack

@@ -12,7 +12,7 @@ Nothing in the network changes for it: for one batch, each layer that reads the 
 of a hidden dense layer reads it through that batch's mask instead (Dropped), and the
 network's own forward and backward do the rest. The masks are drawn once per batch, from
 the run's random generator: the same seed gives the same masks, and a batch's rows, with
-their rows of the masks, can be computed anywhere (network/parallel.py).
+their rows of the masks, can be computed anywhere (network/parallel/).
 """
 
 import copy

@@ -10,7 +10,7 @@ A fully connected network is written as version 1:
      "metadata": {"dataset": "mnist", "epochs": 5, "test_accuracy": 0.977, ...}}
 
 weights holds fan_in rows of fan_out numbers (W as in Z = X W + b); activation is the
-hidden layers' φ (network/activations.py), and files written before there was a choice
+hidden layers' φ (network/more_activations.py), and files written before there was a choice
 have none: they are ReLU networks. A network with
 convolutions is written as version 2, whose layers say what they are:
 
@@ -272,9 +272,9 @@ def _matrix(rows, n_rows, n_cols, what, fail):
         # fails it is searched for the culprit, to name it.
         if set(map(type, row)) <= {float, int} and math.isfinite(sum(row)):
             continue
-        for x in row:
-            if isinstance(x, bool) or not isinstance(x, (int, float)):
-                fail(f"{what} hold {x!r}, which is not a number")
-            if not math.isfinite(x):
-                fail(f"{what} hold {x}, which is not a finite number")
-    return Matrix([[float(x) for x in row] for row in rows], check=False)
+        for value in row:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                fail(f"{what} hold {value!r}, which is not a number")
+            if not math.isfinite(value):
+                fail(f"{what} hold {value}, which is not a finite number")
+    return Matrix([[float(value) for value in row] for row in rows], check=False)

@@ -33,7 +33,7 @@ def leaky_relu_backward(dA, Z):
 
 
 def _sigmoid(z):
-    """σ(z) = 1 / (1 + e^−z), written as e^z / (1 + e^z) for z < 0 so that exp never overflows."""
+    """σ(z) = 1 / (1 + exp(−z)), written as exp(z) / (1 + exp(z)) for z < 0 so that exp never overflows."""
     if z >= 0.0:
         return 1.0 / (1.0 + math.exp(-z))
     exp = math.exp(z)
@@ -41,7 +41,7 @@ def _sigmoid(z):
 
 
 def sigmoid(Z):
-    """The logistic sigmoid, elementwise: σ(z) = 1 / (1 + e^−z), between 0 and 1.
+    """The logistic sigmoid, elementwise: σ(z) = 1 / (1 + exp(−z)), between 0 and 1.
 
     [[0]] → [[0.5]]. The activation of Nielsen's book and of the first neural networks:
     a smooth step from 0 (off) to 1 (firing).
@@ -60,7 +60,7 @@ def sigmoid_backward(dA, Z):
 
 
 def tanh(Z):
-    """The hyperbolic tangent, elementwise: tanh(z) = (e^z − e^−z) / (e^z + e^−z), between −1 and 1.
+    """The hyperbolic tangent, elementwise: tanh(z) = (exp(z) − exp(−z)) / (exp(z) + exp(−z)), between −1 and 1.
 
     [[0]] → [[0]]. tanh(z) = 2σ(2z) − 1, a sigmoid stretched to (−1, 1) and centred on 0,
     with slope 1 at 0.
@@ -75,7 +75,7 @@ def tanh_backward(dA, Z):
 
 
 def xavier_initialised(n_in, n_out, rng):
-    """A new dense layer with Xavier (Glorot) initialisation: each weight from N(0, 2 / (n_in + n_out)),
+    """A new dense layer with Xavier (Glorot) initialisation: each weight from 𝒩(0, 2 / (n_in + n_out)),
     each bias 0.
 
     For sigmoid and tanh, which near 0 pass the whole signal on (tanh′(0) = 1) instead

@@ -58,7 +58,7 @@ class Network:
         """[None, dZ_1, ..., dZ_last]: the error of the last layer, dZ_last = ∂L/∂Z_last, carried down
         through the layers by the chain rule.
 
-        Row i of every dZ_l comes from sample i alone (network/parallel.py uses this).
+        Row i of every dZ_l comes from sample i alone (network/parallel/ uses this).
         """
         last = len(self.layers)
         dZ = [None] * last + [dZ_last]

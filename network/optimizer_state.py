@@ -1,5 +1,5 @@
 """An optimizer's state, as saved with a checkpoint (network/checkpoint.py) and shared out among
-workers (network/parallel.py): a JSON-ready dict, each of its lists holding one matrix (as rows)
+workers (network/parallel/sharing.py): a JSON-ready dict, each of its lists holding one matrix (as rows)
 per parameter in the order W_1, b_1, W_2, b_2, ...
 
     sgd      {"name": "sgd", "velocity": [...]}          v, the velocities

@@ -137,7 +137,7 @@ def parse_args(argv=None, parser_class=argparse.ArgumentParser):
                                       "is; not saved, and free to change on --resume)")
     speed.add_argument("--workers", type=worker_count, default=1, metavar="N",
                        help="train with N processes, each mini-batch shared out among them, on as many cores "
-                            f"(network/parallel.py); auto: one per core, here {os.cpu_count() or 1} (default 1)")
+                            f"(network/parallel/); auto: one per core, here {os.cpu_count() or 1} (default 1)")
     args = parser.parse_args(argv)
     if args.hidden and NO_HIDDEN in args.hidden:
         if len(args.hidden) > 1:

@@ -49,7 +49,7 @@ def view_of(net):
     copied, the weight matrices' rows shared. An update gives the live layers new matrices
     and leaves the view's as they were. The rows are read here, in the training thread:
     with --workers, some rows of W₁ are fetched only when read, and only until the next
-    update can they be (network/parallel.py, RowsAt)."""
+    update can they be (network/parallel/processes.py, RowsAt)."""
     view = copy.copy(net)
     view.layers = [copy.copy(layer) for layer in net.layers]
     for layer in view.layers:

@@ -13,18 +13,18 @@ into one big integer, each number in its own 72-bit slot (wider for very long su
 
     R_k = r_k0 + r_k1 · 2⁷² + r_k2 · 2¹⁴⁴ + ...        (r_kj = w_kj / γ, rounded)
 
-Then byte · R_k multiplies all the numbers of the row at once, and R_k + R_l adds two
-rows slot by slot, because (a + b·2⁷²) + (c + d·2⁷²) = (a + c) + (b + d)·2⁷². So the one
-integer Σ_k (255 x_ik) R_k = Σ_j (Σ_k (255 x_ik) r_kj) · 2^(72 j) holds every sum of row i
-of the product, and they can be read back as long as each stays well inside its 72
-bits. CPython does each big multiplication and addition in C, 30 bits at a time:
+Then byte · R_k multiplies all the numbers of the row at once, and R_0 + R_1 adds two rows
+slot by slot, because (r_00 + r_01·2⁷²) + (r_10 + r_11·2⁷²) = (r_00 + r_10) + (r_01 + r_11)·2⁷².
+So the one integer S_i = Σ_k (255 x_ik) R_k = Σ_j (Σ_k (255 x_ik) r_kj) · 2^(72 j) holds every
+sum of row i of the product, and they can be read back as long as each stays well inside
+its 72 bits. CPython does each big multiplication and addition in C, 30 bits at a time:
 several times faster than one float multiplication and addition per term. The numbers
 are written in whole units of γ, a power of two: fixed point. Read matmul, then _pack
 and _unpack.
 
 Floats here are IEEE 754 doubles, as in every Python: 64 bits, a sign bit, 11 bits of
-exponent and 52 bits of fraction. Between two powers of two, 2^E ≤ x < 2^(E+1), the
-doubles are evenly spaced, 2^(E−52) apart, and their 64-bit patterns, read as whole
+exponent and 52 bits of fraction. Between two powers of two, 2^power ≤ w < 2^(power+1),
+the doubles are evenly spaced, 2^(power−52) apart, and their 64-bit patterns, read as whole
 numbers, are consecutive. _pack and _unpack use that to turn floats into whole numbers
 and back with built-in functions instead of a Python loop over the numbers.
 
@@ -43,8 +43,8 @@ from ..matrix import Matrix
 from .switch import fast_form
 
 # Each packed number has a slot of 9 bytes, 72 bits. The sums in a slot, Σ_k byte_k · r_kj with
-# |r| ≤ 2⁵⁰, stay below 2⁷¹ in size as long as Σ_k byte_k < 2²¹: at most 8 223 columns of 255.
-# A product with more columns gets wider slots (_slot_bytes), up to 12 bytes (see _unpack).
+# |r| < 2⁵⁰, stay below 2⁷¹ in size as long as Σ_k byte_k < 2²¹: a 9-byte slot is used for sums of
+# at most 8 223 terms (_most_terms). Longer sums get wider slots (_slot_bytes), up to 12 bytes (see _unpack).
 SLOT_BYTES = 9
 MAX_SLOT_BYTES = 12
 PIXEL_MAX = 255
@@ -91,12 +91,12 @@ class ByteMatrix(Matrix):
 
     def __setitem__(self, index, value):
         raise TypeError("a ByteMatrix holds the bytes of images and cannot be changed: "
-                        "make a Matrix of its floats (Matrix(x.tolist())) to change one")
+                        "make a Matrix of its floats (Matrix(X.tolist())) to change one")
 
 
 
 @fast_form(ByteMatrix, "__matmul__", exact=False)
-def matmul(a, w):
+def matmul(A, W):
     """A @ W, the product of Matrix.__matmul__, with W's rows packed into big integers.
 
         z_ij = Σ_k (byte_ik / 255) w_kj = (1/255) · Σ_k byte_ik w_kj
@@ -121,38 +121,38 @@ def matmul(a, w):
     Row i of the product depends on row i of A and on W, never on how many other rows A
     has: every choice here is made from W alone. So the rows of a product computed a few
     at a time are the rows of the whole product, bit for bit, which is what lets worker
-    processes share a batch's rows out (network/parallel.py). Packing W therefore happens
+    processes share a batch's rows out (network/parallel/). Packing W therefore happens
     even for a single image, where it costs more than it saves (about 10 ms for the
     first layer's W: benchmarks/predict_time.py). And as the sums are whole numbers, W's
     rows can be multiplied in parts and the parts' sums added: see "The product in parts".
     """
-    if not isinstance(w, Matrix):
+    if not isinstance(W, Matrix):
         return NotImplemented
-    a._check_product_shapes(w)
-    n, p = w.shape
+    A._check_product_shapes(W)
+    n, p = W.shape
     if not (PACKING and n < _most_terms(MAX_SLOT_BYTES)):
-        return Matrix.__matmul__(a, w)
-    top = largest_size(w.rows)
+        return Matrix.__matmul__(A, W)
+    top = largest_size(W.rows)
     if not _packable(top):
-        return Matrix.__matmul__(a, w)
+        return Matrix.__matmul__(A, W)
     # (B W) / 255 = B (W / 255), B the bytes: divide W (n × p numbers) first when it has no more rows than
     # columns, else the product (a row of p for each row of A), which for a layer's forward pass, W tall
     # and A a batch, is the smaller. (Not "whichever is smaller": that would depend on A's rows.)
     if n <= p:
-        return Matrix(_packed_product(a.byte_rows, _divided(w.rows), top / PIXEL_MAX), check=False)
-    return Matrix(_divided(_packed_product(a.byte_rows, w.rows, top)), check=False)
+        return Matrix(_packed_product(A.byte_rows, _divided(W.rows), top / PIXEL_MAX), check=False)
+    return Matrix(_divided(_packed_product(A.byte_rows, W.rows, top)), check=False)
 
 
 @fast_form(ByteMatrix, "__rmatmul__", exact=False)
-def rmatmul(b, d):
+def rmatmul(B, D):
     """D @ B for a Matrix of floats D on the left and this ByteMatrix B: the packed product the other way round.
 
         z_ij = Σ_k d_ik (byte_kj / 255) = (1/255) · Σ_k d_ik byte_kj
 
-    This time the rows of B are packed, B_k = Σ_j byte_kj · 2^(72 j): they are whole numbers
+    This time the rows of B are packed, R_k = Σ_j byte_kj · 2^(72 j): they are whole numbers
     already, so nothing is rounded there. Each d_ik is rounded instead, to the nearest
-    multiple q_ik γ of γ, the power of two with max |d| < 2⁵⁰ γ. Row i of the product is
-    S_i = Σ_k q_ik B_k over the non-zero d_ik: slot j holds the whole number Σ_k q_ik byte_kj
+    multiple r_ik γ of γ, the power of two with max |d| < 2⁵⁰ γ. Row i of the product is
+    S_i = Σ_k r_ik R_k over the non-zero d_ik: slot j holds the whole number Σ_k r_ik byte_kj
     exactly, which _unpack turns into floats (times γ), then divided by 255. So the bound is
     matmul's with the two sides' roles swapped: (Σ_k byte_kj / 255) · γ/2 plus the two
     roundings at the end. (The gradient of a convolution's weights is such a product:
@@ -165,20 +165,20 @@ def rmatmul(b, d):
     with fewer non-zero d than rows of B, for which packing B would not pay, one whose sums
     could outgrow the widest slots, and every product on PyPy.
     """
-    if not isinstance(d, Matrix):
+    if not isinstance(D, Matrix):
         return NotImplemented
-    d._check_product_shapes(b)
-    n = len(b.byte_rows)
-    nonzero = sum(len(row) - row.count(0.0) for row in d.rows)
-    top = largest_size(d.rows) if PACKING and n < _most_terms(MAX_SLOT_BYTES) and nonzero >= n else math.nan
+    D._check_product_shapes(B)
+    n = len(B.byte_rows)
+    nonzero = sum(len(row) - row.count(0.0) for row in D.rows)
+    top = largest_size(D.rows) if PACKING and n < _most_terms(MAX_SLOT_BYTES) and nonzero >= n else math.nan
     if not _packable(top):
-        return Matrix.__matmul__(d, b)
+        return Matrix.__matmul__(D, B)
     exponent, slot_bytes = _grid_exponent(top), _slot_bytes(n)
-    packed = _pack_bytes(b.byte_rows, slot_bytes)
-    scale = math.ldexp(1.0, -exponent)  # d · 2^−e is exact: a power of two; round gives the nearest whole q
+    packed = _pack_bytes(B.byte_rows, slot_bytes)
+    scale = math.ldexp(1.0, -exponent)  # d · 2^−exponent is exact (a power of two); round gives the nearest whole r
     sums = [sum(map(mul, map(round, map(mul, compress(row, row), repeat(scale))), compress(packed, row)))
-            for row in d.rows]
-    return Matrix(_divided(_unpack(sums, len(b.byte_rows[0]), exponent, slot_bytes)), check=False)
+            for row in D.rows]
+    return Matrix(_divided(_unpack(sums, len(B.byte_rows[0]), exponent, slot_bytes)), check=False)
 
 
 def _packed_product(byte_rows, w_rows, top):
@@ -213,7 +213,7 @@ def _packable(top):
 # Row i of A @ W is Σ_k byte_ik R_k: a sum of whole numbers, exact in any order and in any grouping. Cut
 # W's rows k into parts, each part multiplied apart (partial_sums, with B's columns k of that part), and
 # the parts' sums added up: that is S_i, the very whole number matmul computes, and product_from_sums
-# turns it into the very floats matmul gives. network/parallel.py has its worker processes each keep and
+# turns it into the very floats matmul gives. network/parallel/ has its worker processes each keep and
 # multiply their own rows of the first layer's W that way, so that W never travels between them. Each
 # row packs into the same whole number whatever rows it is packed with, given the top and the number of
 # rows of the whole W (the grid and the width of the slots): packed_rows.
@@ -258,7 +258,7 @@ def largest_size(rows):
 
 
 def _slot_bytes(n):
-    """The slot width in bytes for sums of n terms byte · r with |r| < 2⁵⁰: 9 up to 8 223 terms, more beyond."""
+    """The slot width in bytes for sums of n terms byte · r, |r| < 2⁵⁰: 9 for at most 8 223 terms, more beyond."""
     slot_bytes = SLOT_BYTES
     while n >= _most_terms(slot_bytes):
         slot_bytes += 1
@@ -266,16 +266,18 @@ def _slot_bytes(n):
 
 
 def _most_terms(slot_bytes):
-    """How many terms byte · r, |r| < 2⁵⁰, a slot of slot_bytes bytes holds the sum of: 8 224 for 9 bytes.
+    """The bound on the number n of terms byte · r, |r| < 2⁵⁰, whose sum a slot of slot_bytes bytes is
+    used for: n < _most_terms(slot_bytes), which is 8 224 for 9 bytes, so at most 8 223 terms.
 
-    A slot of b = 8 · slot_bytes bits holds any whole number of size below 2^(b − 1), and
-    the sum of n terms is below 255 · n · 2⁵⁰: n < 2^(b − 51) / 255 is enough.
+    A slot of slot_bits = 8 · slot_bytes bits holds any whole number of size below
+    2^(slot_bits − 1), and the sum of n terms is below 255 · n · 2⁵⁰: n < 2^(slot_bits − 51) / 255
+    is enough.
     """
     return 2 ** (8 * slot_bytes - 51) // PIXEL_MAX
 
 
 def _grid_exponent(top):
-    """e such that γ = 2^e is the grid for numbers of size up to top: top < 2⁵⁰ γ."""
+    """The exponent such that γ = 2^exponent is the grid for numbers of size up to top: top < 2⁵⁰ γ."""
     return 0 if top == 0.0 else math.frexp(top)[1] - 50
 
 
@@ -297,7 +299,7 @@ def _pack(rows, exponent, slot_bytes=SLOT_BYTES):
     magic = 1.5 * 2.0 ** 52 * grid
     bits = array("d", map(add, chain.from_iterable(rows), repeat(magic))).tobytes()
     slots = bytearray(slot_bytes * (len(bits) // 8))
-    for byte in range(8):  # byte b of every 8-byte double goes to byte b of its slot
+    for byte in range(8):  # each byte of every 8-byte double goes to the same place in its slot
         slots[byte::slot_bytes] = bits[byte::8]
     row_bytes = slot_bytes * len(rows[0])
     magic_ones = int.from_bytes(array("d", [magic]).tobytes(), "little") * _ones(len(rows[0]), slot_bytes)
@@ -318,20 +320,21 @@ def _pack_bytes(byte_rows, slot_bytes):
 
 
 def _unpack(sums, p, exponent, slot_bytes=SLOT_BYTES):
-    """The rows of floats v_j · γ, from integers S = Σ_j v_j 2^(72 j) with every |v_j| < 2⁷¹, p per row
-    (for slots of b = 8 · slot_bytes bits: 2^(b j), |v_j| < 2^(b − 1)).
+    """The rows of floats total_j · γ, from integers S_i = Σ_j total_j 2^(72 j) with every |total_j| < 2⁷¹,
+    p per row (for slots of slot_bits = 8 · slot_bytes bits: 2^(slot_bits · j), |total_j| < 2^(slot_bits − 1)).
 
-    S + 2⁷¹ · ONES holds 2⁷¹ + v_j in slot j, between 0 and 2⁷²: no borrows, so its bytes
-    are the slots. The low 48 bits (lo) and the high 24 (hi) of each become doubles the
-    way _pack made whole numbers, backwards: in the low bytes of the double 2^F they make
-    2^F + lo · 2^(F−52). With 2^(F−52) = γ for lo and 2⁴⁸ γ for hi, that is
-    L = 2^F_lo + lo · γ and H = 2^F_hi + hi · 2⁴⁸ γ, and
-    v_j · γ = (H − 2^F_hi − 2²³ · 2⁴⁸ γ − 2^F_lo) + L. The subtraction is exact (its two
-    sides are within a factor 2 of each other) and so is L, so the one addition rounds
-    v_j · γ once, to the nearest double. A wider slot has b − 48 high bits instead of 24,
-    and all of this holds as long as hi fits in the 52 bits of a double's fraction and
-    H − 2^F_hi − 2^(b−1) γ, a multiple of 2⁴⁸ γ below 2^b γ, in its 53 bits of precision:
-    up to b = 96, 12-byte slots.
+    S_i + 2⁷¹ · ONES holds 2⁷¹ + total_j in slot j, between 0 and 2⁷²: no borrows, so its
+    bytes are the slots. The low 48 bits (lo) and the high 24 (hi) of each become doubles
+    the way _pack made whole numbers, backwards: in the low bytes of a double floor =
+    2^power they make floor + lo · 2^(power−52). With lo_floor = 2⁵² γ and hi_floor = 2¹⁰⁰ γ,
+    the steps are γ for lo and 2⁴⁸ γ for hi: the doubles are low = lo_floor + lo · γ and
+    high = hi_floor + hi · 2⁴⁸ γ, and total_j · γ = (high − hi_floor − 2²³ · 2⁴⁸ γ − lo_floor)
+    + low. The subtraction is exact (its two sides are within a factor 2 of each other) and
+    so is low, so the one addition rounds total_j · γ once, to the nearest double. A wider
+    slot has slot_bits − 48 high bits instead of 24, and all of this holds as long as hi
+    fits in the 52 bits of a double's fraction and high − hi_floor − 2^(slot_bits−1) γ, a
+    multiple of 2⁴⁸ γ below 2^slot_bits γ, in its 53 bits of precision: up to
+    slot_bits = 96, 12-byte slots.
     """
     slot_bits = 8 * slot_bytes
     half_ones = (1 << (slot_bits - 1)) * _ones(p, slot_bytes)
@@ -342,7 +345,7 @@ def _unpack(sums, p, exponent, slot_bytes=SLOT_BYTES):
     hi_floor = math.ldexp(1.0, exponent + 100)
     lo = _floats_from_bytes(slots, range(6), lo_floor, slot_bytes)
     hi = _floats_from_bytes(slots, range(6, slot_bytes), hi_floor, slot_bytes)
-    offset = hi_floor + math.ldexp(1.0, exponent + slot_bits - 1) + lo_floor  # (H − offset) + L = v_j · γ
+    offset = hi_floor + math.ldexp(1.0, exponent + slot_bits - 1) + lo_floor  # (high − offset) + low = total_j · γ
     flat = list(map(add, map(sub, hi, repeat(offset)), lo))
     return [flat[start:start + p] for start in range(0, size, p)]
 
@@ -353,10 +356,10 @@ def _ones(n, slot_bytes=SLOT_BYTES):
 
 
 def _floats_from_bytes(slots, which_bytes, floor, slot_bytes):
-    """The doubles floor + c · ulp(floor), one per slot of slot_bytes bytes, c the whole number in
-    the slot's bytes which_bytes (at most 6 of them).
+    """The doubles floor + whole · ulp(floor), one per slot of slot_bytes bytes, whole the whole number
+    in the slot's bytes which_bytes (at most 6 of them).
 
-    floor is a power of two, so its 52 fraction bits are 0: the bytes of c fill them.
+    floor is a power of two, so its 52 fraction bits are 0: the bytes of whole fill them.
     """
     floats = bytearray(array("d", [floor]).tobytes() * (len(slots) // slot_bytes))
     for place, byte in enumerate(which_bytes):

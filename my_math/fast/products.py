@@ -32,13 +32,13 @@ try:
     from math import sumprod  # Python 3.12+: a whole dot product in one C loop
 
     def _dot_with_each(a_row, columns):
-        """[a_row · w for w in columns] by math.sumprod."""
+        """[a_row · column for column in columns] by math.sumprod."""
         return list(map(sumprod, repeat(a_row), columns))
 except ImportError:  # Python 3.9-3.11 and PyPy
 
     def _dot_with_each(a_row, columns):
-        """[a_row · w for w in columns], each a_row · w = a_0 w_0 + a_1 w_1 + ... run by built-ins, not bytecode."""
-        return [sum(map(operator.mul, a_row, w)) for w in columns]
+        """[a_row · column for column in columns], each a_row · column = a_0 w_0 + a_1 w_1 + ... run by built-ins."""
+        return [sum(map(operator.mul, a_row, column)) for column in columns]
 
 
 def _product_by_builtins(A, W, skip_zeros):
@@ -92,12 +92,12 @@ _product = _product_by_loops if sys.implementation.name == "pypy" else _product_
 
 
 @fast_form(Matrix, "__matmul__")
-def matmul(a, w):
+def matmul(A, W):
     """A @ W as Matrix.__matmul__ defines it, by the engine of this Python (see the module's docstring)."""
-    if not isinstance(w, Matrix):
+    if not isinstance(W, Matrix):
         return NotImplemented
-    a._check_product_shapes(w)
-    return Matrix(_product(a.rows, w.rows, skip_zeros=all_finite(w.rows)), check=False)
+    A._check_product_shapes(W)
+    return Matrix(_product(A.rows, W.rows, skip_zeros=all_finite(W.rows)), check=False)
 
 
 def all_finite(rows):

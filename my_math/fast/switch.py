@@ -9,8 +9,8 @@ class (or module) and attribute it stands in for:
 
 Registering changes nothing: until use_fast_forms() is called, `A @ W` runs the triple
 loop of my_math/matrix.py, in a program of one's own, a REPL or a debugger, so that a
-learner who steps into it lands in the code they read. The scripts call it (train.py,
-test_single.py, compare_runs.py, the benchmarks; not with --textbook):
+learner who steps into it lands in the code they read. The scripts that compute call it
+(train.py, unless --textbook; test_single.py; the benchmarks that time training):
 
     from my_math.fast import use_fast_forms
     use_fast_forms()              # every fast form on, from now on

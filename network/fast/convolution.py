@@ -39,13 +39,15 @@ this file's numbers are not the loops' bit for bit; switched to the ordinary pro
 For the forward product, whose rows are many and short (25 pixels),
 packing one row of W per pixel would cost more than it saves; so on CPython the patches
 are made wide: the K rows of G + K − 1 pixels that G neighbouring places of a row share,
-and W becomes a banded matrix with a column for each of those G places and each filter:
+and W becomes a banded matrix with a column for each of those G places and each filter,
+place `shift` (0 to G − 1) holding the filter shifted that many places to the right:
 
-    band_(c,kr,j),(g,f) = w_(c,kr,j−g),f   when 0 ≤ j − g < K, else 0
+    band_(c,kr,j),(shift,f) = w_(c,kr,j−shift),f   when 0 ≤ j − shift < K, else 0
 
-Place g of the wide patch sees pixel j at kernel column kc = j − g, so its sum holds
-exactly the terms of the narrow patch, in the same order, plus products with the band's
-zeros, which are +0 and change no sum (the bias row is b_f in every column (g, f)). One
+Place shift of the wide patch sees pixel j at kernel column kc = j − shift, so its sum
+holds exactly the terms of the narrow patch, in the same order, plus products with the
+band's zeros, which are +0 and change no sum (the bias row is b_f in every column
+(shift, f)). One
 packed row of the band now serves G · F outputs at a time.
 
 On PyPy, whose compiler turns plain loops into machine code, building all those patches
@@ -123,7 +125,7 @@ def _forward_by_im2col(self, A_prev):
         products = iter((inked_patches @ band).rows)
     no_ink = [0.0 + b_f for b_f in self.b.rows[0]] * G
     product = [next(products) if ink else no_ink for ink in inked]
-    # Row (i, row, patch) of the product holds places g of the patch, filters f: put them in (f, row, col) order.
+    # Row (i, row, patch) of the product holds places shift of the patch, filters f: put them in (f, row, col) order.
     order = _output_order(self.output_shape, G)
     per_image = out_height * per_row
     return Matrix([list(order(list(chain.from_iterable(product[start:start + per_image]))))
@@ -176,8 +178,8 @@ def _patch_getter(input_shape, K, G, with_one):
     indices = []
     for row in range(out_height):
         for first in range(0, out_width, G):
-            patch = [(c * height + row + kr) * width + x if x < width else beyond
-                     for c in range(channels) for kr in range(K) for x in range(first, first + G + K - 1)]
+            patch = [(c * height + row + kr) * width + j if j < width else beyond
+                     for c in range(channels) for kr in range(K) for j in range(first, first + G + K - 1)]
             indices += patch + [beyond + 1] * with_one
     size = channels * K * (G + K - 1) + with_one
     return gather(indices), size
@@ -199,10 +201,11 @@ def _patches(rows, input_shape, K, G, is_bytes, with_one, keep=None):
 
 
 def _band(W, b, channels, K, G):
-    """The (C · K · (G + K − 1) + 1) × (G · F) banded matrix of the wide patches: w_(c,kr,j−g),f in column (g, f),
-    and a last row holding b_f in every column (g, f). With G = 1 it is W with b as its last row."""
+    """The (C · K · (G + K − 1) + 1) × (G · F) banded matrix of the wide patches: w_(c,kr,j−shift),f in column
+    (shift, f), and a last row holding b_f in every column (shift, f). With G = 1 it is W with b as its last row."""
     F = len(W[0])
-    band = [[W[(c * K + kr) * K + j - g][f] if 0 <= j - g < K else 0.0 for g in range(G) for f in range(F)]
+    band = [[W[(c * K + kr) * K + j - shift][f] if 0 <= j - shift < K else 0.0
+             for shift in range(G) for f in range(F)]
             for c in range(channels) for kr in range(K) for j in range(G + K - 1)]
     return band + [list(b) * G]
 
@@ -211,7 +214,7 @@ def _band(W, b, channels, K, G):
 def _output_order(output_shape, G):
     """A function that takes one image's rows of the product, chained, and gives its Z in (f, row, col) order.
 
-    Row (row, patch) of the product holds, in column (g, f), the place col = patch · G + g.
+    Row (row, patch) of the product holds, in column (shift, f), the place col = patch · G + shift.
     """
     F, out_height, out_width = output_shape
     per_row = -(-out_width // G)
@@ -223,8 +226,8 @@ def _col2im(by_place, input_shape, K, m):
     """dA_prev from the rows of dZ Wᵀ, one per image and place: each row's value (c, kr, kc) added onto (c, row+kr, col+kc).
 
     Each input value must receive its terms in the order of the places, row by row, as in
-    Conv._input_gradient. The place that sends to (c, r, s) through (kr, kc) is
-    (r − kr, s − kc), so going through (kr, kc) from the last to the first, (K − 1, K − 1)
+    Conv.input_gradient. The place that sends to (c, row′, col′) through (kr, kc) is
+    (row′ − kr, col′ − kc), so going through (kr, kc) from the last to the first, (K − 1, K − 1)
     first, brings every value its terms in that order; and for one (kr, kc) a whole row
     of places adds onto one stretch of a row of the input, by map(add, ...).
     """
@@ -324,10 +327,10 @@ def _input_gradient_by_loops(self, dZ):
                     continue
                 corner = row * width + col
                 for k in range(len(offsets)):
-                    w = W[k]
+                    w_row = W[k]
                     total = 0.0
                     for f in range(F):
-                        total += dz[f] * w[f]
+                        total += dz[f] * w_row[f]
                     da[corner + offsets[k]] += total
         dA_prev.append(da)
     return Matrix(dA_prev, check=False)

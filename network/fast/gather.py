@@ -4,7 +4,7 @@ from operator import itemgetter
 
 
 def gather(indices):
-    """A function seq → tuple(seq[k] for k in indices), run by operator.itemgetter, in C.
+    """A function seq → tuple(seq[index] for index in indices), run by operator.itemgetter, in C.
 
     itemgetter of a single index gives the value itself, not a tuple of one: that case is
     wrapped so that the answer is always a tuple.

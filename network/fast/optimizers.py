@@ -8,9 +8,10 @@ element's arithmetic at once, [w + v for ...] after [mu * v - lr * g for ...], s
 Python loops once instead of four times and makes no temporary rows.
 
 Every element still goes through the same operations in the same order as in the plain
-formulas (mu * v, then lr * g, then the difference; for Adam, b1 * u + c1 * g with
-c1 = 1 − β₁, then the bias corrections as divisions; for RMSprop, ρ s + c g² with c = 1 − ρ,
-then η g, then its division by √s + ε), so the result is bit for bit the plain step's.
+formulas (mu * v, then lr * g, then the difference; for Adam, β₁ u + (1 − β₁) g with
+1 − β₁ computed once, then the bias corrections as divisions; for RMSprop, ρ s + (1 − ρ) g²
+likewise, then η g, then its division by √s + ε), so the result is bit for bit the plain
+step's.
 The new rows go into new matrices: nothing is changed in place, as in the plain step.
 """
 
@@ -44,20 +45,21 @@ def sgd_step(self, layers, gradients, lr):
 @fast_form(Adam, "step")
 def adam_step(self, layers, gradients, lr):
     """Adam.step, a row of each parameter at a time."""
-    b1, b2, eps = self.beta1, self.beta2, self.eps
+    beta1, beta2, eps = self.beta1, self.beta2, self.eps
     if self.u is None:
         self.u, self.s = zeros_like(layers, gradients), zeros_like(layers, gradients)
     self.t += 1
-    c1, c2 = 1 - b1, 1 - b2
-    d1, d2 = 1 - b1 ** self.t, 1 - b2 ** self.t
+    one_minus_beta1, one_minus_beta2 = 1 - beta1, 1 - beta2
+    correction1, correction2 = 1 - beta1 ** self.t, 1 - beta2 ** self.t  # the bias corrections' divisors
     sqrt = math.sqrt  # a local name: looked up once, not once per weight
     for index, (layer, name, g) in enumerate(parameters(layers, gradients)):
         w_rows, u_rows, s_rows = [], [], []
         for w_row, g_row, u_row, s_row in zip(getattr(layer, name).rows, g.rows, self.u[index].rows,
                                               self.s[index].rows):
-            u_row = [b1 * u + c1 * g_wj for u, g_wj in zip(u_row, g_row)]
-            s_row = [b2 * s + c2 * (g_wj * g_wj) for s, g_wj in zip(s_row, g_row)]
-            w_rows.append([w - lr * (u / d1) / (sqrt(s / d2) + eps) for w, u, s in zip(w_row, u_row, s_row)])
+            u_row = [beta1 * u + one_minus_beta1 * g_wj for u, g_wj in zip(u_row, g_row)]
+            s_row = [beta2 * s + one_minus_beta2 * (g_wj * g_wj) for s, g_wj in zip(s_row, g_row)]
+            w_rows.append([w - lr * (u / correction1) / (sqrt(s / correction2) + eps)
+                           for w, u, s in zip(w_row, u_row, s_row)])
             u_rows.append(u_row)
             s_rows.append(s_row)
         self.u[index], self.s[index] = Matrix(u_rows, check=False), Matrix(s_rows, check=False)
@@ -70,12 +72,12 @@ def rmsprop_step(self, layers, gradients, lr):
     rho, eps = self.rho, self.eps
     if self.s is None:
         self.s = zeros_like(layers, gradients)
-    c = 1 - rho
+    one_minus_rho = 1 - rho
     sqrt = math.sqrt
     for index, (layer, name, g) in enumerate(parameters(layers, gradients)):
         w_rows, s_rows = [], []
         for w_row, g_row, s_row in zip(getattr(layer, name).rows, g.rows, self.s[index].rows):
-            s_row = [rho * s + c * (g_wj * g_wj) for s, g_wj in zip(s_row, g_row)]
+            s_row = [rho * s + one_minus_rho * (g_wj * g_wj) for s, g_wj in zip(s_row, g_row)]
             w_rows.append([w - lr * g_wj / (sqrt(s) + eps) for w, g_wj, s in zip(w_row, g_row, s_row)])
             s_rows.append(s_row)
         self.s[index] = Matrix(s_rows, check=False)

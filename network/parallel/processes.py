@@ -1,7 +1,8 @@
 """The worker processes of train.py --workers N: how they start, what they are told, how they end.
 The plumbing of the chapter; sharing.py has its mathematics.
 
-With --workers N, this process is worker 1 and starts N − 1 worker processes. Besides its
+With --workers N, this process is worker 0 and starts N − 1 worker processes (workers 1 to
+N − 1: the code counts them from 0, and its messages to people from 1). Besides its
 share it keeps everything else: the batches, with their shifts for --augment
 (data/augment.py), the dropout masks, drawn from the run's generator in the order
 network/dropout.py draws them (the other workers never draw a random number), the loss, the
@@ -83,7 +84,7 @@ class Workers:
     The workers stand in for the network in train_epoch (their loss_and_gradients shares each
     batch out, and their layers are net's), and workers.optimizer for the optimizer: its
     step has the workers update the weights, each its rows, net's among them (this process
-    is worker 1, and its net is net); its state gathers their states into the whole
+    is worker 0, and its net is net); its state gathers their states into the whole
     optimizer's (for save_checkpoint). net and optimizer are the starting point: net's
     weights and optimizer's state as they are now. With dropout q, the masks are drawn from
     rng, the run's generator, as network/dropout.py's DropoutTraining draws them.
@@ -94,7 +95,7 @@ class Workers:
         self.net, self.dropout, self.rng = net, dropout, rng
         # rows[index][worker]: the rows of the layer at that index (from 0) that the worker computes and updates
         self.rows = [shares(layer.W.shape[0], count) for layer in net.layers]
-        self.processes, self.connections = [], []  # of workers 2, 3, ..., count
+        self.processes, self.connections = [], []  # of workers 1, 2, ..., count − 1
         self.balance = Balance(count)
         first = net.layers[0]
         self.first_top = largest_size(first.W.rows) if isinstance(first, Dense) else None  # max |w| of W₁
@@ -314,7 +315,7 @@ class SharedOptimizer:
 
 # ---------------------------------------------------------------------- in a worker process
 
-def _work(connection, inherited, index, count, net, optimizer, state, first_kept, dropout, fast_forms):
+def _work(connection, inherited, worker, count, net, optimizer, state, first_kept, dropout, fast_forms):
     """A worker's life: answer the main process's messages until it goes away (or stops it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the main process to answer
     if hasattr(signal, "pthread_sigmask"):
@@ -323,13 +324,13 @@ def _work(connection, inherited, index, count, net, optimizer, state, first_kept
         other_end.close()
     use_fast_forms(*fast_forms)  # --textbook reaches the workers too
     try:
-        worker = Worker(net, optimizer, state, index, count, first_kept, dropout)
+        this_worker = Worker(net, optimizer, state, worker, count, first_kept, dropout)
         while True:
             try:
                 kind, *contents = connection.recv()
             except (EOFError, OSError):  # the main process has gone, or closed our connection: nothing to do
                 return
-            answer = getattr(worker, kind)(*contents)
+            answer = getattr(this_worker, kind)(*contents)
             if answer is not None:
                 connection.send(answer)
     except BaseException as error:  # whatever it is, the main process must hear of it
@@ -345,11 +346,11 @@ class Worker:
     the answer to send back, or None for none.
     """
 
-    def __init__(self, net, optimizer, state, index, count, first_kept, dropout):
+    def __init__(self, net, optimizer, state, worker, count, first_kept, dropout):
         self.net = net
         self.dropout = dropout
         self.layers = net.layers
-        self.own_rows = [shares(layer.W.shape[0], count)[index] for layer in self.layers]
+        self.own_rows = [shares(layer.W.shape[0], count)[worker] for layer in self.layers]
         self.optimizer = optimizer
         load_state(optimizer, state)  # the state of its own rows
         self.parts = self._parts()
@@ -404,7 +405,7 @@ class Worker:
         self.part_gradients = []
         for index, (layer, rows) in enumerate(zip(self.layers, self.own_rows)):
             if rows:
-                A_prev, dZ = (joined([piece[index][k] for piece in pieces]) for k in (0, 1))
+                A_prev, dZ = (joined([piece[index][which] for piece in pieces]) for which in (0, 1))
                 A_prev = self.X if A_prev is None else decoded(A_prev)
                 dZ = decoded(dZ)
                 self.part_gradients.append((rows_of_weight_gradient(layer, A_prev, dZ, rows),
@@ -503,19 +504,19 @@ class RowsAt:
 
 # ---------------------------------------------------------------------- matrices as bytes
 
-def encoded(M):
+def encoded(matrix):
     """A matrix as (kind, rows, columns, bytes): "B" for a ByteMatrix (its bytes), "d" for floats
     (an array('d'): 8 bytes a float, exactly, NaNs and signs of zero included)."""
-    if isinstance(M, ByteMatrix):
-        return "B", len(M.byte_rows), M.shape[1], b"".join(M.byte_rows)
+    if isinstance(matrix, ByteMatrix):
+        return "B", len(matrix.byte_rows), matrix.shape[1], b"".join(matrix.byte_rows)
     values = array("d")
-    for row in M.rows:
+    for row in matrix.rows:
         values.fromlist(row)
-    return "d", len(M.rows), len(M.rows[0]), values.tobytes()
+    return "d", len(matrix.rows), len(matrix.rows[0]), values.tobytes()
 
 
 def decoded(encoding):
-    """The matrix of encoded(M): M again."""
+    """The matrix of encoded(matrix): that matrix again."""
     kind, m, n, data = encoding
     if kind == "B":
         return ByteMatrix([data[start:start + n] for start in range(0, m * n, n)])

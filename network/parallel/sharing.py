@@ -74,11 +74,11 @@ def rows_of_weight_gradient(layer, A_prev, dZ, rows):
     return layer.weight_gradient(columns_of(A_prev, rows), dZ)
 
 
-def columns_of(M, columns):
-    """The matrix of M's columns in the range columns, a ByteMatrix if M is one."""
-    if isinstance(M, ByteMatrix):
-        return ByteMatrix([row[columns.start:columns.stop] for row in M.byte_rows])
-    return Matrix([row[columns.start:columns.stop] for row in M.rows], check=False)
+def columns_of(matrix, columns):
+    """The matrix of matrix's columns in the range columns, a ByteMatrix if matrix is one."""
+    if isinstance(matrix, ByteMatrix):
+        return ByteMatrix([row[columns.start:columns.stop] for row in matrix.byte_rows])
+    return Matrix([row[columns.start:columns.stop] for row in matrix.rows], check=False)
 
 
 def shifted_inputs(conv, A_prev, positions):
@@ -91,15 +91,16 @@ def shifted_inputs(conv, A_prev, positions):
     starts = [(k // (K * K) * height + k // K % K) * width + k % K for k in positions]
     pieces = [start + row * width for start in starts for row in range(out_height)]
     if isinstance(A_prev, ByteMatrix):
-        return ByteMatrix([b"".join([a[p:p + out_width] for p in pieces]) for a in A_prev.byte_rows])
-    return Matrix([list(chain.from_iterable([a[p:p + out_width] for p in pieces])) for a in A_prev.rows], check=False)
+        return ByteMatrix([b"".join([a[piece:piece + out_width] for piece in pieces]) for a in A_prev.byte_rows])
+    return Matrix([list(chain.from_iterable([a[piece:piece + out_width] for piece in pieces])) for a in A_prev.rows],
+                  check=False)
 
 
-def rows_of(M, rows):
-    """The matrix of M's rows in the range rows, a ByteMatrix if M is one."""
-    if isinstance(M, ByteMatrix):
-        return ByteMatrix(M.byte_rows[rows.start:rows.stop])
-    return Matrix(M.rows[rows.start:rows.stop], check=False)
+def rows_of(matrix, rows):
+    """The matrix of matrix's rows in the range rows, a ByteMatrix if matrix is one."""
+    if isinstance(matrix, ByteMatrix):
+        return ByteMatrix(matrix.byte_rows[rows.start:rows.stop])
+    return Matrix(matrix.rows[rows.start:rows.stop], check=False)
 
 
 def split_state(state, rows, worker):
