@@ -56,8 +56,8 @@ def parse_args(argv=None):
     """
     parser = argparse.ArgumentParser(
         prog="train.py",
-        description="Train a fully connected network on MNIST (or Fashion-MNIST) in pure Python, "
-                    "saving the model and a checkpoint after every epoch.",
+        description="Train a network (fully connected, or convolutional with --conv) on MNIST or Fashion-MNIST "
+                    "in pure Python, saving the model and a checkpoint after every epoch.",
         epilog="Ctrl-C stops at once, keeps the last finished epoch and prints the command that "
                "carries on from it. A quick run: python train.py --limit 2000 --epochs 2 --test-limit 1000")
     d = DEFAULTS
