@@ -12,6 +12,7 @@ from data import Dataset
 from my_math import Matrix
 from network import Network
 from show import plots
+from tests.missing import NO_MATPLOTLIB
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FASHION_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -20,7 +21,7 @@ FASHION_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
 
 @pytest.fixture
 def matplotlib():
-    return pytest.importorskip("matplotlib")
+    return pytest.importorskip("matplotlib", reason=NO_MATPLOTLIB)
 
 
 def png_size(path):

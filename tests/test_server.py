@@ -26,6 +26,7 @@ from show.server import (MAX_BODY, STATIC_FILES, WEB_FOLDER, BadRequest, is_loop
 from show.weight_pictures import input_patterns
 from tests.http_client import request
 from tests.interrupt import running_until_ctrl_c
+from tests.missing import NO_PILLOW
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -91,7 +92,7 @@ def server(net):
 # ---------------------------------------------------------------------- predictions
 
 def test_a_test_digit_drawn_as_png_gets_the_networks_answer(server, net, test_set):
-    pytest.importorskip("PIL")
+    pytest.importorskip("PIL", reason=NO_PILLOW)
     right = 0
     for i in range(20):
         url = png_data_url(test_set.image(i))
@@ -265,7 +266,7 @@ def test_a_bad_request_gets_400_and_a_message(server, body):
 
 
 def test_an_empty_drawing_gets_400_and_says_so(server):
-    pytest.importorskip("PIL")
+    pytest.importorskip("PIL", reason=NO_PILLOW)
     status, answer = server.predict({"image": png_data_url(bytes(784))})  # all black
     assert status == 400
     assert "empty" in answer["error"]

@@ -26,6 +26,7 @@ from network import Network
 from network.checkpoint import interrupts_held, load_checkpoint, save_checkpoint, state_path
 from network.run_records import list_records
 from tests.interrupt import start_interruptible
+from tests.missing import NO_MATPLOTLIB
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRAIN = os.path.join(ROOT, "train.py")
@@ -92,7 +93,7 @@ def test_quick_run_prints_header_progress_epochs_and_results(quick_run):
 
 
 def test_quick_run_saves_model_state_and_pictures(quick_run):
-    pytest.importorskip("matplotlib")
+    pytest.importorskip("matplotlib", reason=NO_MATPLOTLIB)
     folder, result = quick_run
     model_path = os.path.join("models", "mnist.json")
     net = Network.load(str(folder / model_path))
@@ -384,13 +385,14 @@ def test_progress_on_a_terminal_rewrites_one_line_and_wipes_it(monkeypatch):
             pass
 
     monkeypatch.setenv("COLUMNS", "60")  # the live line is cut to the terminal's width
+    now = [1000.0]  # the clock Progress reads, moved by the test: the figures do not hang on the machine's speed
+    monkeypatch.setattr(training_text.time, "perf_counter", lambda: now[0])
     screen = Terminal()
     progress = training_text.Progress(1, 5, 1000, stream=screen)
-    progress.began -= 10  # as if 10 s had passed: 10 images/s
-    progress.shown -= 1
+    now[0] += 10  # 10 s later: 10 images/s
     progress(figures(100, 2.0, 0.25))
     assert screen.text == "\r  epoch 1/5    100/1,000 images, 10/s  loss 2.0000  accurac"
-    progress(figures(200, 1.5, 0.5))  # too soon after the last update: not shown
+    progress(figures(200, 1.5, 0.5))  # no time after the last update: not shown
     assert "200/" not in screen.text
     progress.close()
     assert screen.text.endswith("\r")
