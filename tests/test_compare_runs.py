@@ -75,6 +75,7 @@ def test_runs_by_name_or_file_and_a_single_run_against_the_defaults(runs, tmp_pa
     assert "50.00%" in rows[0]  # the latest sigmoid run; set apart from it, with two runs only, the default:
     assert "--activation relu, --epochs 3, --lr 0.1" in rows[1]
     alone = compare(list_records(str(runs))[1], "--no-plot", cwd=tmp_path)
+    assert alone.returncode == 0, alone.stderr
     assert alone.stdout.splitlines()[0].split()[1:4] == ["changed", "from", "the"]
     assert "--activation sigmoid, --epochs 3" in alone.stdout  # what it changed; lr 0.1 is sgd's own
     assert not (tmp_path / "plots").exists()
