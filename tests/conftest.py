@@ -58,7 +58,7 @@ def connections_refused():
 
 @pytest.fixture(autouse=True)
 def no_connection_leaves_the_machine(connections_refused):
-    """Fail a test that tried to connect outside this machine, even if the code it ran took the refusal in its stride."""
+    """Fail a test that tried to connect outside this machine, even if its code took the refusal in its stride."""
     yield
     tried, connections_refused[:] = list(connections_refused), []
     if tried:

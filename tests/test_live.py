@@ -25,7 +25,7 @@ from network.settings import DEFAULTS, parse_args, settings_from
 from show.earlier_runs import earlier_runs
 from show.live import LiveTraining, NotNow, view_of
 from show.live_server import LIVE_FILES, EveryFewSeconds, LivePage, change_pictures, panel_indices
-from show.server import WEB_FOLDER
+from show.server import CONTENT_SECURITY_POLICY, WEB_FOLDER
 from show.weight_pictures import input_patterns
 from tests.live_run import LiveRun, TRAIN
 from tests.test_train import layers, run_train
@@ -176,14 +176,18 @@ def test_the_page_is_answered_by_the_network_being_trained(paused_run, test_set)
     assert status == 200
     assert answer["probabilities"] == net.predict_proba(Matrix.row([p / 255 for p in pixels])).rows[0]
     status, weights = paused_run.get("/api/weights")
-    assert status == 200 and weights["weights"] == [[round(w, 3) for w in pattern] for pattern in input_patterns(net.layers[0].W)]
+    assert status == 200
+    assert weights["weights"] == [[round(w, 3) for w in pattern] for pattern in input_patterns(net.layers[0].W)]
     status, changes = paused_run.get("/api/training/changes")
-    assert status == 200 and len(changes["weights"]) == 32 and not any(map(any, changes["weights"]))  # nothing learnt yet
+    assert status == 200
+    assert len(changes["weights"]) == 32 and not any(map(any, changes["weights"]))  # nothing learnt yet
     status, model = paused_run.get("/api/model")
-    assert status == 200 and (model["sizes"], model["dataset"], model["class_names"]) == ([784, 32, 10], "mnist", list("0123456789"))
+    assert status == 200
+    assert (model["sizes"], model["dataset"], model["class_names"]) == ([784, 32, 10], "mnist", list("0123456789"))
 
     status, digits = paused_run.get("/api/training/digits")
-    assert status == 200 and [d["label"] for d in digits["digits"]] == list(range(10)) * 2  # the first two of each class
+    assert status == 200
+    assert [d["label"] for d in digits["digits"]] == list(range(10)) * 2  # the first two of each class
     # the page's digits are predicted together, as one batch of image bytes (a ByteMatrix's product)
     together = net.predict_proba(test_set.matrix([d["index"] for d in digits["digits"]])).rows
     for d, P in zip(digits["digits"], together):
@@ -269,6 +273,37 @@ def test_the_page_files_are_served(idle_run, path):
     assert status == 200 and headers["Content-Type"] == content_type
     with open(os.path.join(WEB_FOLDER, name), "rb") as f:
         assert body == f.read()
+    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY  # nothing loaded from elsewhere
+
+
+def test_only_the_live_page_itself_may_read_or_control_the_run(idle_run):
+    """Another site's page can neither read the run (DNS rebinding: its own name in the Host header)
+    nor pause or step it (a cross-site POST: its address in the Origin header). show/own_page.py."""
+    before = idle_run.state()
+    for path in ("/", "/api/training", "/api/training/events", "/api/weights"):
+        status, _, body = idle_run.request("GET", path, headers={"Host": f"evil.example:{idle_run.port}"})
+        assert status == 403 and json.loads(body)["error"].endswith(", not at evil.example:" + str(idle_run.port))
+    for control in ("pause", "resume", "step"):
+        status, _, body = idle_run.request("POST", f"/api/training/{control}", b"", {"Origin": "http://evil.example"})
+        assert status == 403 and json.loads(body)["error"] == (
+            "a page from http://evil.example may not send requests to this server: only its own page may")
+    after = idle_run.state()
+    assert (after["state"], after["images_seen"]) == ("paused", before["images_seen"])
+    own = {"Origin": f"http://127.0.0.1:{idle_run.port}"}
+    status, _, body = idle_run.request("POST", "/api/training/step", b"", own)
+    assert status == 200 and json.loads(body)["images_seen"] == before["images_seen"] + 64
+
+
+def test_a_live_page_for_a_classroom_warns_and_answers_any_name_of_the_machine(tmp_path):
+    with LiveRun(*RUN, "--paused", "--host", "0.0.0.0", cwd=tmp_path) as run:
+        named = {"Host": f"laptop-7.local:{run.port}"}
+        assert run.request("GET", "/api/training", headers=named)[0] == 200
+        own, other = f"http://laptop-7.local:{run.port}", "http://evil.example"
+        assert run.request("POST", "/api/training/step", b"", dict(named, Origin=own))[0] == 200
+        assert run.request("POST", "/api/training/step", b"", dict(named, Origin=other))[0] == 403
+    assert run.returncode == 130, run.err  # Ctrl-C while paused
+    assert (f"warning: serving on 0.0.0.0, not on this machine only: anyone who can reach it on port {run.port} "
+            "can use the page and the API") in run.err.splitlines()
 
 
 def test_bad_requests_get_4xx_and_a_json_error(idle_run):
@@ -530,7 +565,8 @@ def test_a_cnn_s_page_shows_its_first_convolution_s_filters(tmp_path):
         status, answer = run.post("/api/predict", {"pixels": pixels, "unit": 0})
         assert status == 400 and "convolution" in answer["error"]
         status, model = run.get("/api/model")
-        assert status == 200 and model["convolutions"] == [{"filters": 3, "kernel": 5, "map_height": 24, "map_width": 24}]
+        assert status == 200
+        assert model["convolutions"] == [{"filters": 3, "kernel": 5, "map_height": 24, "map_width": 24}]
 
         run.control("resume")
         state = run.wait_for(lambda s: s["state"] == "finished")
