@@ -20,7 +20,7 @@ import train
 from my_math import use_fast_forms
 from network.metrics import confusion_counts
 from network.training import Batch
-from network.settings import DEFAULTS
+from network.settings import DEFAULTS, settings_from
 from show import training_text
 from network import Network
 from network.checkpoint import interrupts_held, load_checkpoint, save_checkpoint, state_path
@@ -333,7 +333,29 @@ def test_help_lists_every_option():
                  "--out", "--plots-dir", "--no-plots", "--resume", "--quiet", "--activation", "--dropout",
                  "--augment", "--name", "--runs-dir", "--workers"):
         assert flag in result.stdout
-    assert f"(default {DEFAULTS['epochs']})" in result.stdout  # defaults are shown
+
+
+# The README's words: "The defaults are SGD with momentum 0.9, learning rate 0.1 falling along a cosine
+# to near zero, batches of 128, 5 epochs, seed 0", and its 784 → 128 → 10 network. Written out here,
+# not read from DEFAULTS, so that a changed default fails until the README says so too.
+README_DEFAULTS = {"optimizer": "sgd", "momentum": 0.9, "lr": 0.1, "schedule": "cosine", "batch_size": 128,
+                   "epochs": 5, "seed": 0, "hidden": [128]}
+
+
+def test_the_defaults_are_the_readmes():
+    settings = settings_from(train.parse_args([]))
+    assert {key: settings[key] for key in README_DEFAULTS} == README_DEFAULTS
+
+
+def test_help_shows_the_readmes_defaults():
+    result = run_train("--help", cwd=ROOT)
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())  # argparse wraps lines wherever they fill up
+    for shown in ("--optimizer {adam,rmsprop,sgd} (default sgd)", "(default 0.9)", "(default 0.1 with sgd,",
+                  "(default cosine)", "images per mini-batch (default 128)",
+                  "passes over the training images (default 5)", "the shuffling (default 0)",
+                  "none for no hidden layer (default 128)"):
+        assert shown in text
 
 
 def test_missing_data(tmp_path):
