@@ -74,6 +74,17 @@ def in_a_fresh_folder(monkeypatch, tmp_path_factory):
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
 
+# ---------------------------------------------------------------------- ByteMatrix's packed product
+
+@pytest.fixture
+def packing(monkeypatch):
+    """ByteMatrix packs its bytes on every Python. PyPy does not by default (its JIT runs the plain
+    loop faster: byte_matrix.PACKING), but the packed product is the same code there: the tests
+    of packing prove it on PyPy too, rather than being skipped there."""
+    from my_math.fast import byte_matrix
+    monkeypatch.setattr(byte_matrix, "PACKING", True)
+
+
 # ---------------------------------------------------------------------- MNIST, loaded once
 
 @pytest.fixture(scope="session")
