@@ -58,8 +58,8 @@ def parse_args(argv=None, parser_class=argparse.ArgumentParser):
     """
     parser = parser_class(
         prog="train.py",
-        description="Train a fully connected network on MNIST (or Fashion-MNIST) in pure Python, "
-                    "saving the model and a checkpoint after every epoch.",
+        description="Train a network (fully connected, or convolutional with --conv) on MNIST or Fashion-MNIST "
+                    "in pure Python, saving the model and a checkpoint after every epoch.",
         epilog="Ctrl-C stops at once, keeps the last finished epoch and prints the command that "
                "carries on from it. A quick run, its files named quick: "
                "python train.py --limit 2000 --epochs 2 --test-limit 1000 --name quick")

@@ -21,7 +21,8 @@ The server does two jobs, with nothing but the standard library's http.server:
 
 Every answer is JSON, errors too: {"error": "what is wrong"} with a 4xx status (5xx
 when the fault is the server's), so a bad request can never crash the server or leave
-the page without an explanation.
+the page without an explanation. Only the server's own page is answered: a request that
+another web page makes through the browser is refused with 403 (show/own_page.py).
 ThreadingHTTPServer answers each connection in its own thread, so several browsers can
 draw at once; they share the network, which forward() only reads, never changes.
 
@@ -50,6 +51,7 @@ from network.model_file import ModelFileError, check_model_fits, load_network
 from network.more_activations import activation_of
 from network.network import Network
 
+from .own_page import is_loopback, not_its_own_page
 from .weight_pictures import feature_maps, input_patterns
 
 MAX_BODY = 1_000_000  # bytes: a 140 × 140 drawing as PNG is a few kB; anything near 1 MB is not a drawing
@@ -281,9 +283,13 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(self.post)
 
     def answer(self, route):
-        """Let route(path) answer; a BadRequest becomes its 4xx, a bug a 500, both as JSON errors."""
+        """Let route(path) answer, if the request is the server's own page's (else 403); a BadRequest
+        becomes its 4xx, a bug a 500, both as JSON errors."""
         path = self.path.split("?", 1)[0]
         try:
+            refused = not_its_own_page(self.command, self.headers, self.server.server_address)
+            if refused:
+                raise BadRequest(refused, 403)
             route(path)
         except BadRequest as error:
             self.send_json(error.status, {"error": str(error)})
@@ -431,16 +437,6 @@ def make_server(model, host="127.0.0.1", port=8000):
     digits = lookup("mnist")
     check_model_fits(net, name, "mnist", SIDE * SIDE, len(digits.class_names))
     return DrawingServer((host, port), net)
-
-
-def is_loopback(host):
-    """True when host is an address of this machine only (127.x.x.x, ::1, localhost)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:  # a host name: it may resolve to any address
-        return False
 
 
 def cannot_listen(host, port, error):

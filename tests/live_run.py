@@ -2,7 +2,7 @@
 tests/test_browser.py and benchmarks/live_overhead.py.
 
     with LiveRun("--limit", "640", "--paused", cwd=folder) as run:
-        run.post("/api/training/step")
+        run.control("step")
         run.wait_for(lambda state: state["state"] == "finished")
     run.returncode, run.out, run.err
 
@@ -104,6 +104,12 @@ class LiveRun:
         body = b"" if payload is None else json.dumps(payload).encode("utf-8")
         status, _, answer = self.request("POST", path, body, {"Content-Type": "application/json"})
         return status, json.loads(answer)
+
+    def control(self, name):
+        """POST /api/training/<name> (pause, resume or step) where it must be answered 200: the new state."""
+        status, state = self.post(f"/api/training/{name}")
+        assert status == 200, state
+        return state
 
     def state(self):
         status, state = self.get("/api/training")

@@ -29,6 +29,7 @@ import time
 import pytest
 
 CHROMIUM = shutil.which("chromium")
+NO_CHROMIUM = "Chromium is not installed: sudo apt-get install chromium"
 WINDOW = (1100, 900)  # wide enough for the two-column layout
 
 
@@ -94,8 +95,9 @@ class Chromium:
             raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
 
-    def wait_for(self, expression, timeout=10):
-        """Poll a JavaScript expression until it is truthy; its value."""
+    def wait_for(self, expression, timeout=30):
+        """Poll a JavaScript expression until it is truthy; its value. The timeout only ends a test
+        that would wait for ever."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             value = self.evaluate(expression)
@@ -189,8 +191,9 @@ SHOWN = """({
 def served_page(make_net):
     """(browser, server, net): the drawing page open in headless Chromium, served with make_net()."""
     if CHROMIUM is None:
-        pytest.skip("Chromium is not installed")
-    pytest.importorskip("PIL")  # the server reads the page's PNGs with Pillow
+        pytest.skip(NO_CHROMIUM)
+    from missing import NO_PILLOW
+    pytest.importorskip("PIL", reason=NO_PILLOW)  # the server reads the page's PNGs with Pillow
     from test_server import RunningServer
 
     net = make_net()
@@ -328,27 +331,26 @@ def open_live_page(run, state="running"):
 
 def test_the_live_page_moves_while_training_stops_when_paused_and_steps(tmp_path):
     if CHROMIUM is None:
-        pytest.skip("Chromium is not installed")
+        pytest.skip(NO_CHROMIUM)
     from live_run import LiveRun
 
     with LiveRun(*LIVE_RUN, cwd=tmp_path) as run:
         browser = open_live_page(run)
         try:
             before = browser.evaluate(MOVING)
-            time.sleep(1.5)
-            moving = browser.evaluate(MOVING)
-            assert moving["batch"] != before["batch"] and moving["chart"] != before["chart"]
-            assert int(moving["points"]) > int(before["points"])
+            # the page moves: another mini-batch, more points, other pixels in the chart
+            browser.wait_for(f"(now => now.batch !== {json.dumps(before['batch'])} && now.chart !== {before['chart']}"
+                             f" && Number(now.points) > {before['points']})({MOVING})", timeout=60)
 
             click(browser, "pause")
             browser.wait_for("document.body.dataset.state === 'paused'")
-            time.sleep(0.6)  # the last message sent before the pause has arrived
+            state = run.state()  # Pause is answered once training has stopped: these figures stay
+            # the last message sent before the pause has arrived
+            browser.wait_for(f"(now => now.batch === '{state['batch']} / {state['batches_per_epoch']}'"
+                             f" && now.seen === '{state['images_seen']:,}')({MOVING})")
             paused = browser.evaluate(MOVING)
-            time.sleep(1.5)
+            time.sleep(1.5)  # nothing may move while paused: a wait for something that must not come
             assert browser.evaluate(MOVING) == paused
-            state = run.state()
-            assert paused["batch"] == f"{state['batch']} / {state['batches_per_epoch']}"
-            assert paused["seen"] == f"{state['images_seen']:,}"
 
             click(browser, "step")
             browser.wait_for("document.querySelector('.step-table') !== null")
@@ -366,7 +368,7 @@ def test_the_live_page_moves_while_training_stops_when_paused_and_steps(tmp_path
             total = browser.wait_for("document.querySelector('#unit .terms .total .num')?.textContent")
             digit = run.get("/api/training/digits")[1]["digits"][0]
             status, answer = run.post("/api/predict", {"pixels": digit["pixels"], "unit": 3})
-            assert total == f"{answer['unit']['z']:.3f}"
+            assert status == 200 and total == f"{answer['unit']['z']:.3f}"
             title = browser.evaluate("document.querySelector('.unit-title').textContent")
             assert title == f"Unit 3, for test image {digit['index']}, a {digit['label']}"
 
@@ -379,7 +381,7 @@ def test_the_live_page_moves_while_training_stops_when_paused_and_steps(tmp_path
 
 def test_the_live_page_draws_earlier_runs_faintly_and_can_hide_them(tmp_path):
     if CHROMIUM is None:
-        pytest.skip("Chromium is not installed")
+        pytest.skip(NO_CHROMIUM)
     from live_run import LiveRun
     from test_compare_runs import write_record
 
@@ -430,7 +432,7 @@ TILES = """({
 
 def test_the_live_page_of_a_cnn_shows_its_filters_steps_and_reads_a_drawing(tmp_path):
     if CHROMIUM is None:
-        pytest.skip("Chromium is not installed")
+        pytest.skip(NO_CHROMIUM)
     from live_run import LiveRun
 
     with LiveRun(*CNN_LIVE_RUN, "--paused", cwd=tmp_path) as run:
@@ -455,7 +457,7 @@ def test_the_live_page_of_a_cnn_shows_its_filters_steps_and_reads_a_drawing(tmp_
             assert title == f"Filter 2, for test image {digit['index']}, a {digit['label']}"
             strongest = browser.evaluate("document.querySelector('#unit .terms .num').textContent")
             status, answer = run.post("/api/predict", {"pixels": digit["pixels"]})
-            assert strongest == f"{max(answer['feature_maps'][2]):.3f}"
+            assert status == 200 and strongest == f"{max(answer['feature_maps'][2]):.3f}"
             assert browser.evaluate("[...document.querySelectorAll('#unit canvas')].map(c => [c.width, c.height])") == [
                 [28, 28], [5, 5], [24, 24]]
 

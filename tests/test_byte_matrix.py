@@ -112,7 +112,7 @@ def test_a_product_with_the_bytes_on_the_right_is_within_its_bound(n, k, m):
         assert_within_the_bound(product.T, [bytes(column) for column in zip(*byte_rows)], list(map(list, zip(*d_rows))))
 
 
-@pytest.mark.skipif(not byte_module.PACKING, reason="PyPy multiplies with the textbook's float loop, not packing")
+@pytest.mark.usefixtures("packing")
 def test_the_bytes_on_the_right_are_packed_unless_it_does_not_pay(monkeypatch):
     calls = []
     real = byte_module._pack_bytes
@@ -138,7 +138,7 @@ def test_product_agrees_with_the_textbook_loop(n, k, m):
             assert z == pytest.approx(expected_z, rel=1e-12, abs=1e-12)
 
 
-@pytest.mark.skipif(not byte_module.PACKING, reason="PyPy multiplies with the textbook's float loop, not packing")
+@pytest.mark.usefixtures("packing")
 def test_whole_numbers_give_the_exact_answer_correctly_rounded():
     # Whole numbers lie on the grid, so nothing is rounded until the end: the answer is the
     # exact Σ byte · w / 255, rounded once. Negative, zero, large and small numbers all pass
@@ -152,7 +152,7 @@ def test_whole_numbers_give_the_exact_answer_correctly_rounded():
         assert z_row == [float(exact) for exact in exact_row]
 
 
-@pytest.mark.skipif(not byte_module.PACKING, reason="PyPy multiplies with the textbook's float loop, not packing")
+@pytest.mark.usefixtures("packing")
 @pytest.mark.parametrize("n, slot_bytes", [(8223, 9), (8224, 10), (20000, 10)])
 def test_long_sums_get_wider_slots_and_stay_exact(monkeypatch, n, slot_bytes):
     # Sums of more than 8 223 terms of 255 · 2⁵⁰ could outgrow 72 bits: the slots widen.
@@ -246,7 +246,7 @@ def test_a_column_of_the_product_with_the_bytes_on_the_right_does_not_depend_on_
         assert repr((D @ B_part).tolist()) == repr([row[start:stop] for row in whole])
 
 
-@pytest.mark.skipif(not byte_module.PACKING, reason="PyPy never packs")
+@pytest.mark.usefixtures("packing")
 @pytest.mark.parametrize("cuts", [(5,), (1, 11), (4, 4, 9), (12,)], ids=["two parts", "three", "an empty part", "one"])
 def test_the_product_in_parts_of_w_is_the_product_bit_for_bit(cuts):
     """Worker processes each multiply by their own rows of W, and the sums are added (network/parallel.py)."""

@@ -84,6 +84,7 @@ def test_runs_by_name_or_file_and_a_single_run_against_the_defaults(runs, tmp_pa
     assert "50.00%" in rows[0] and "--activation sigmoid, --lr 0.5" in rows[0]  # the latest sigmoid run
     assert rows[1].split()[1] == "-"  # the defaults, whatever the others did
     alone = compare(list_records(str(runs))[1], "--no-plot", cwd=tmp_path)
+    assert alone.returncode == 0, alone.stderr
     assert alone.stdout.splitlines()[0].split()[1:5] == ["changed", "from", "the", "defaults"]
     assert "--activation sigmoid  " in alone.stdout  # what it changed; lr 0.1 is sgd's own
     assert not (tmp_path / "plots").exists()

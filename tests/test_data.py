@@ -12,6 +12,7 @@ from data.catalog import FASHION, MNIST
 from data.idx import IMAGES_MAGIC, LABELS_MAGIC, IdxArray, idx_header, read_idx
 from data.search import package_folder
 from data_helpers import images, labels, npy_bytes, tiny_arrays, write_file, write_npz, write_set
+from missing import NO_FASHION
 
 IMAGE_SIZE = 28 * 28
 
@@ -273,7 +274,7 @@ def test_the_shipped_mnist_loads_compactly(mnist):
     assert max(X.rows[0]) == 1.0 and min(X.rows[0]) == 0.0
 
 
-@pytest.mark.skipif(not os.path.isdir(FASHION.system_dir), reason="apt-get install dataset-fashion-mnist to test it")
+@pytest.mark.skipif(not os.path.isdir(FASHION.system_dir), reason=NO_FASHION)
 def test_fashion_mnist_from_the_debian_package(clean_home):
     train, test = load_mnist(dataset="fashion")
     assert (len(train), len(test)) == (60000, 10000)

@@ -14,7 +14,7 @@ import pytest
 
 import train
 from my_math import Matrix
-from network import Network, diagnosis
+from network import diagnosis
 from network.model_file import load_network
 from network.training import Batch, TrainingDiverged
 
@@ -69,6 +69,7 @@ def test_a_tiny_learning_rate_is_not_learning(tmp_path):
 def test_a_learning_rate_of_1_kills_most_relu_units(tmp_path):
     result = run_train("--lr", "1", "--limit", "1500", "--batch-size", "64", "--epochs", "1",
                        "--test-limit", "200", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
     assert said(result) == ["dead units"]
     assert "of 128 hidden units of layer 1 never fired on 1,000 training images" in result.stdout
 
@@ -76,6 +77,7 @@ def test_a_learning_rate_of_1_kills_most_relu_units(tmp_path):
 def test_sigmoid_with_a_large_learning_rate_saturates(tmp_path):
     result = run_train("--activation", "sigmoid", "--lr", "3", "--limit", "1000", "--epochs", "1",
                        "--test-limit", "200", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
     assert said(result) == ["saturated units"]
     assert "of the sigmoid activations of layer 1 are within 0.01 of their" in result.stdout
 
@@ -91,6 +93,7 @@ def test_a_cnn_is_watched_on_its_dense_units_only(tmp_path):
 def test_few_images_for_many_epochs_overfit_and_it_is_said_once(tmp_path):
     result = run_train("--limit", "300", "--batch-size", "32", "--epochs", "8", "--schedule", "constant",
                        "--test-limit", "1000", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
     assert said(result) == ["overfitting"]
     assert "--weight-decay" in result.stdout and "--augment" in result.stdout
     history = json.loads((tmp_path / "models" / "mnist.state.json").read_text())["history"]
@@ -99,13 +102,15 @@ def test_few_images_for_many_epochs_overfit_and_it_is_said_once(tmp_path):
 
 def test_a_healthy_run_says_nothing(tmp_path):
     result = run_train("--limit", "3000", "--epochs", "2", "--test-limit", "1000", cwd=tmp_path)
-    assert result.returncode == 0 and said(result) == []
+    assert result.returncode == 0, result.stderr
+    assert said(result) == []
 
 
 def test_quiet_keeps_only_the_stop_message(tmp_path):
     result = run_train("--lr", "1e-6", "--limit", "1500", "--batch-size", "64", "--epochs", "1",
                        "--test-limit", "200", "--quiet", cwd=tmp_path)
-    assert said(result) == []
+    assert result.returncode == 0, result.stderr
+    assert said(result) == [] and "epoch 1/1  train loss" in result.stdout  # the run printed, but no diagnosis
 
 
 # ---------------------------------------------------------------------- the thresholds

@@ -9,6 +9,7 @@ import pytest
 import find_data
 from data.catalog import DATASETS, FASHION
 from data_helpers import gz_files, tiny_arrays, tiny_info, write_file, write_npz, write_set
+from missing import NO_FASHION
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ARRAYS = tiny_arrays()
@@ -133,7 +134,7 @@ def test_a_failed_download_exits_1(capsys, mirrors, tmp_path):
     assert status == 1 and "no mirror gave a good copy" in out
 
 
-@pytest.mark.skipif(not os.path.isdir(FASHION.system_dir), reason="apt-get install dataset-fashion-mnist to test it")
+@pytest.mark.skipif(not os.path.isdir(FASHION.system_dir), reason=NO_FASHION)
 def test_fashion_mnist_from_the_debian_package(capsys):
     status, out = run(capsys, "--dataset", "fashion")
     assert status == 0 and f"Using {FASHION.system_dir}" in out

@@ -29,9 +29,9 @@ from network.settings import DEFAULTS, parse_args, settings_from
 from show.earlier_runs import earlier_runs
 from show.live import LiveTraining, NotNow, view_of
 from show.live_server import LIVE_FILES, EveryFewSeconds, LivePage, change_pictures, panel_indices
-from show.server import WEB_FOLDER
+from show.server import CONTENT_SECURITY_POLICY, WEB_FOLDER
 from show.weight_pictures import input_patterns
-from tests.live_run import LiveRun, TRAIN
+from tests.live_run import LiveRun
 from tests.test_train import layers, run_train
 
 RUN = ["--limit", "640", "--test-limit", "100", "--batch-size", "64", "--epochs", "2", "--optimizer", "adam",
@@ -82,7 +82,8 @@ def stream_messages(port, messages, stop_when):
         connection.close()
 
 
-def wait_until(condition, timeout=10):
+def wait_until(condition, timeout=30):
+    """Wait for condition() to hold; timeout (seconds) only ends a test that would wait for ever."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"still not so after {timeout} s"
@@ -113,7 +114,7 @@ def test_step_trains_exactly_one_mini_batch_and_says_what_it_did(paused_run):
     assert (step["step"], step["epoch"], step["batch"]) == (1, 1, 1)
     assert step["loss_before"] == state["recent"][0]["loss"]
     assert step["loss_after"] < step["loss_before"]  # one Adam step on a batch lowers its loss
-    status, state = paused_run.post("/api/training/step")
+    state = paused_run.control("step")
     assert (state["state"], state["images_seen"], state["last_step"]["step"]) == ("paused", 128, 2)
     time.sleep(0.5)
     assert paused_run.state()["images_seen"] == 128  # paused stays paused
@@ -130,17 +131,17 @@ def test_resume_carries_on_and_pause_holds_it_still(tmp_path):
         time.sleep(0.5)
         assert run.state()["images_seen"] == state["images_seen"]
         assert run.state()["images_per_second"] > 0
-        run.post("/api/training/resume")
+        run.control("resume")
         status, answer = run.post("/api/training/step")
         assert status == 409 and "Pause first" in answer["error"]
 
 
 def test_a_step_across_the_end_of_an_epoch(paused_run):
     for _ in range(BATCHES):
-        paused_run.post("/api/training/step")
+        paused_run.control("step")
     state = paused_run.state()
     assert (state["epoch"], state["batch"], state["images_seen"], state["history"]) == (1, BATCHES, 640, [])
-    status, state = paused_run.post("/api/training/step")  # the test of epoch 1, then batch 1 of epoch 2
+    state = paused_run.control("step")  # the test of epoch 1, then batch 1 of epoch 2
     assert (state["state"], state["epoch"], state["batch"], state["images_seen"]) == ("paused", 2, 1, 704)
     assert len(state["history"]) == 1 and state["history"][0]["epoch"] == 1
     assert len(state["confusion"]) == 10 and sum(map(sum, state["confusion"])) == 100
@@ -154,11 +155,12 @@ def test_a_step_across_the_end_of_an_epoch(paused_run):
 def test_a_live_run_paused_and_stepped_ends_with_the_weights_of_the_run_without_it(tmp_path, without_live, workers):
     with LiveRun(*RUN, *workers, "--paused", "--out", "live.json", cwd=tmp_path) as run:
         for _ in range(3):
-            run.post("/api/training/step")
-        run.post("/api/training/resume")
-        run.post("/api/training/pause")
+            run.control("step")
+        run.control("resume")
+        run.post("/api/training/pause")  # these three may come after the last mini-batch (409): the run is short
         run.post("/api/training/step")
-        run.post("/api/predict", {"pixels": [0] * 783 + [255], "unit": 0})  # reading it changes nothing
+        status, _ = run.post("/api/predict", {"pixels": [0] * 783 + [255], "unit": 0})  # reading it changes nothing
+        assert status == 200
         run.post("/api/training/resume")
         state = run.wait_for(lambda s: s["state"] == "finished")
         assert len(state["history"]) == 2 and state["seconds_left"] is None
@@ -178,13 +180,17 @@ def test_the_page_is_answered_by_the_network_being_trained(paused_run, test_set)
     assert status == 200
     assert answer["probabilities"] == net.probabilities(Matrix([[p / 255 for p in pixels]])).rows[0]
     status, weights = paused_run.get("/api/weights")
+    assert status == 200
     assert weights["weights"] == [[round(w, 3) for w in pattern] for pattern in input_patterns(net.layers[0].W)]
     status, changes = paused_run.get("/api/training/changes")
+    assert status == 200
     assert len(changes["weights"]) == 32 and not any(map(any, changes["weights"]))  # nothing learnt yet
     status, model = paused_run.get("/api/model")
+    assert status == 200
     assert (model["sizes"], model["dataset"], model["class_names"]) == ([784, 32, 10], "mnist", list("0123456789"))
 
     status, digits = paused_run.get("/api/training/digits")
+    assert status == 200
     assert [d["label"] for d in digits["digits"]] == list(range(10)) * 2  # the first two of each class
     # the page's digits are predicted together, as one batch of image bytes (a ByteMatrix's product)
     together = net.probabilities(test_set.matrix([d["index"] for d in digits["digits"]])).rows
@@ -192,11 +198,11 @@ def test_the_page_is_answered_by_the_network_being_trained(paused_run, test_set)
         assert d["pixels"] == list(test_set.image(d["index"]))
         assert d["prediction"] == P.index(max(P)) and d["probability"] == max(P)
 
-    paused_run.post("/api/training/step")
+    paused_run.control("step")
     status, after = paused_run.post("/api/predict", {"pixels": pixels})
-    assert after["probabilities"] != answer["probabilities"]  # one update later, another network
+    assert status == 200 and after["probabilities"] != answer["probabilities"]  # one update later, another network
     status, changes = paused_run.get("/api/training/changes")
-    assert any(map(any, changes["weights"]))
+    assert status == 200 and any(map(any, changes["weights"]))
 
 
 # ---------------------------------------------------------------------- the event stream, Ctrl-C, --resume
@@ -208,10 +214,10 @@ def test_the_event_stream_sends_the_run_as_it_goes_and_ctrl_c_stops_it(tmp_path,
         reader.start()
         wait_until(lambda: messages)
         for _ in range(BATCHES + 2):  # epoch 1, then two mini-batches of epoch 2
-            run.post("/api/training/step")
+            run.control("step")
         wait_until(lambda: messages[-1]["images_seen"] == 640 + 128)  # sent as it happens, not only at the end
         assert run.ctrl_c() == 130  # while paused in epoch 2
-        reader.join(10)
+        reader.join(30)
     assert not reader.is_alive()
     assert messages[0]["state"] == "paused" and messages[-1]["state"] == "stopped"
     seen = [m["images_seen"] for m in messages]
@@ -271,6 +277,37 @@ def test_the_page_files_are_served(idle_run, path):
     assert status == 200 and headers["Content-Type"] == content_type
     with open(os.path.join(WEB_FOLDER, name), "rb") as f:
         assert body == f.read()
+    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY  # nothing loaded from elsewhere
+
+
+def test_only_the_live_page_itself_may_read_or_control_the_run(idle_run):
+    """Another site's page can neither read the run (DNS rebinding: its own name in the Host header)
+    nor pause or step it (a cross-site POST: its address in the Origin header). show/own_page.py."""
+    before = idle_run.state()
+    for path in ("/", "/api/training", "/api/training/events", "/api/weights"):
+        status, _, body = idle_run.request("GET", path, headers={"Host": f"evil.example:{idle_run.port}"})
+        assert status == 403 and json.loads(body)["error"].endswith(", not at evil.example:" + str(idle_run.port))
+    for control in ("pause", "resume", "step"):
+        status, _, body = idle_run.request("POST", f"/api/training/{control}", b"", {"Origin": "http://evil.example"})
+        assert status == 403 and json.loads(body)["error"] == (
+            "a page from http://evil.example may not send requests to this server: only its own page may")
+    after = idle_run.state()
+    assert (after["state"], after["images_seen"]) == ("paused", before["images_seen"])
+    own = {"Origin": f"http://127.0.0.1:{idle_run.port}"}
+    status, _, body = idle_run.request("POST", "/api/training/step", b"", own)
+    assert status == 200 and json.loads(body)["images_seen"] == before["images_seen"] + 64
+
+
+def test_a_live_page_for_a_classroom_warns_and_answers_any_name_of_the_machine(tmp_path):
+    with LiveRun(*RUN, "--paused", "--host", "0.0.0.0", cwd=tmp_path) as run:
+        named = {"Host": f"laptop-7.local:{run.port}"}
+        assert run.request("GET", "/api/training", headers=named)[0] == 200
+        own, other = f"http://laptop-7.local:{run.port}", "http://evil.example"
+        assert run.request("POST", "/api/training/step", b"", dict(named, Origin=own))[0] == 200
+        assert run.request("POST", "/api/training/step", b"", dict(named, Origin=other))[0] == 403
+    assert run.returncode == 130, run.err  # Ctrl-C while paused
+    assert (f"warning: serving on 0.0.0.0, not on this machine only: anyone who can reach it on port {run.port} "
+            "can use the page and the API") in run.err.splitlines()
 
 
 def test_bad_requests_get_4xx_and_a_json_error(idle_run):
@@ -360,16 +397,19 @@ def test_pause_and_step_wait_between_updates_in_a_training_thread(test_set):
         live.pause()
 
 
-def test_every_few_seconds_computes_once_for_every_reader_and_not_while_nothing_changes():
+def test_every_few_seconds_computes_once_for_every_reader_and_not_while_nothing_changes(monkeypatch):
+    now = [1000.0]  # the clock EveryFewSeconds reads, moved by the test: no test waits for real seconds
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])
     calls = []
     live = LiveTraining(Network([4, 3, 2]), [], 10, None, 1, 5)
-    cached = EveryFewSeconds(lambda view: calls.append(view) or len(calls), 0.2)
+    cached = EveryFewSeconds(lambda view: calls.append(view) or len(calls), 4)
     assert [cached.get(live) for _ in range(5)] == [1] * 5
     live.version += 1
-    assert cached.get(live) == 1  # changed, but made less than 0.2 s ago
-    time.sleep(0.25)
+    now[0] += 3
+    assert cached.get(live) == 1  # changed, but made less than 4 s ago
+    now[0] += 1
     assert cached.get(live) == 2
-    time.sleep(0.25)
+    now[0] += 60
     assert cached.get(live) == 2  # the run has not changed: nothing to make again
     assert cached.get(live) == 2 and cached.get(live) == 2
     live.state, live.version = "paused", live.version + 1
@@ -408,10 +448,9 @@ def test_stop_tells_open_streams_and_leaves_no_thread_behind(test_set):
     reader.start()
     wait_until(lambda: messages)
     page.stop()
-    reader.join(10)
+    reader.join(30)
     assert [m["state"] for m in messages] == ["running", "stopped"]
-    time.sleep(0.1)  # the stream's own thread ends just after its last message
-    assert threading.active_count() == threads_before
+    wait_until(lambda: threading.active_count() == threads_before)  # the stream's thread ends after its last message
 
 
 def test_a_diverging_run_tells_the_page_why_it_stopped(tmp_path):
@@ -421,9 +460,9 @@ def test_a_diverging_run_tells_the_page_why_it_stopped(tmp_path):
         reader = threading.Thread(target=stream_messages, args=(run.port, messages, lambda m: m["state"] == "stopped"))
         reader.start()
         wait_until(lambda: messages)
-        run.post("/api/training/resume")
+        run.control("resume")
         assert run.wait() == 2
-        reader.join(10)
+        reader.join(30)
     assert messages[-1]["state"] == "stopped"
     assert messages[-1]["stop_reason"].startswith("the loss rose from 2.")
     assert "try --lr 1e+08" in messages[-1]["stop_reason"]
@@ -507,7 +546,7 @@ def test_the_page_draws_earlier_finished_runs_of_its_folder_never_its_own(tmp_pa
     with LiveRun("--resume", "--epochs", "3", "--out", "this.json", "--runs-dir", "records", "--paused",
                  "--no-plots", cwd=tmp_path) as resumed:
         status, answer = resumed.get("/api/runs")
-    assert [r["name"] for r in answer["runs"]] == ["sigmoid"]
+    assert status == 200 and [r["name"] for r in answer["runs"]] == ["sigmoid"]
 
 
 # ---------------------------------------------------------------------- a convolutional network
@@ -519,10 +558,10 @@ def test_a_cnn_s_page_shows_its_first_convolution_s_filters(tmp_path):
         assert status == 200 and weights == {
             "weights": [], "filters": [[round(w, 3) for w in pattern] for pattern in input_patterns(net.layers[0].W)]}
         status, changes = run.get("/api/training/changes")
-        assert changes == {"weights": [], "filters": [[0.0] * 25] * 3}  # nothing learnt yet
-        run.post("/api/training/step")
+        assert status == 200 and changes == {"weights": [], "filters": [[0.0] * 25] * 3}  # nothing learnt yet
+        run.control("step")
         status, changes = run.get("/api/training/changes")
-        assert changes["weights"] == [] and [len(f) for f in changes["filters"]] == [25] * 3
+        assert status == 200 and changes["weights"] == [] and [len(f) for f in changes["filters"]] == [25] * 3
         assert all(max(map(abs, f)) == 1.0 for f in changes["filters"])  # every filter learnt, scaled to −1 … 1
 
         status, digits = run.get("/api/training/digits")
@@ -533,8 +572,9 @@ def test_a_cnn_s_page_shows_its_first_convolution_s_filters(tmp_path):
         status, answer = run.post("/api/predict", {"pixels": pixels, "unit": 0})
         assert status == 400 and "convolution" in answer["error"]
         status, model = run.get("/api/model")
+        assert status == 200
         assert model["convolutions"] == [{"filters": 3, "kernel": 5, "map_height": 24, "map_width": 24}]
 
-        run.post("/api/training/resume")
+        run.control("resume")
         state = run.wait_for(lambda s: s["state"] == "finished")
         assert len(state["history"]) == 1 and sum(map(sum, state["confusion"])) == 100

@@ -296,6 +296,7 @@ def test_index_prints_the_drawing_the_answer_and_all_probabilities(cli, model, n
 
 def test_json_gives_the_networks_own_probabilities(cli, model, net, test_set):
     status, out, _ = cli("--model", model, "--index", 11, "--json")
+    assert status == 0
     (line,) = out.splitlines()
     answer = json.loads(line)
     (probabilities,) = net.probabilities(test_set.matrix([11])).tolist()
@@ -363,6 +364,7 @@ def test_an_own_image_is_made_mnist_like_and_predicted(cli, model, test_set, con
 
 def test_show_input_prints_the_input_numbers(cli, model, test_set):
     status, out, _ = cli("--model", model, "--index", 0, "--show-input")
+    assert status == 0
     lines = out.splitlines()
     start = lines.index("The numbers the network reads, in tenths (. = 0, 9 = 0.9 to 1):") + 1
     grid = lines[start:start + SIDE]

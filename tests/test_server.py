@@ -23,11 +23,13 @@ from network import Network, train_epoch
 from network.adam import Adam
 from network.architecture import make_network
 from network.model_file import ModelFileError, save_network
-from show.server import (MAX_BODY, STATIC_FILES, WEB_FOLDER, BadRequest, is_loopback, main, make_server,
+from show.own_page import is_loopback, not_its_own_page
+from show.server import (CONTENT_SECURITY_POLICY, MAX_BODY, STATIC_FILES, WEB_FOLDER, BadRequest, main, make_server,
                          pictures_json, predict_answer)
 from show.weight_pictures import input_patterns
 from tests.http_client import request
 from tests.interrupt import running_until_ctrl_c
+from tests.missing import NO_PILLOW
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -93,7 +95,7 @@ def server(net):
 # ---------------------------------------------------------------------- predictions
 
 def test_a_test_digit_drawn_as_png_gets_the_networks_answer(server, net, test_set):
-    pytest.importorskip("PIL")
+    pytest.importorskip("PIL", reason=NO_PILLOW)
     right = 0
     for i in range(20):
         url = png_data_url(test_set.image(i))
@@ -267,7 +269,7 @@ def test_a_bad_request_gets_400_and_a_message(server, body):
 
 
 def test_an_empty_drawing_gets_400_and_says_so(server):
-    pytest.importorskip("PIL")
+    pytest.importorskip("PIL", reason=NO_PILLOW)
     status, answer = server.predict({"image": png_data_url(bytes(784))})  # all black
     assert status == 400
     assert "empty" in answer["error"]
@@ -332,7 +334,8 @@ def test_the_page_files_are_served(server, path):
     assert headers["Content-Type"] == content_type
     with open(os.path.join(WEB_FOLDER, name), "rb") as f:
         assert body == f.read()
-    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert CONTENT_SECURITY_POLICY.startswith("default-src 'self';")  # nothing from elsewhere
 
 
 def test_a_query_string_does_not_change_the_file(server):
@@ -435,7 +438,22 @@ def test_main_serves_until_ctrl_c_and_stops_cleanly(net, tmp_path):
         connection.close()
     assert run.process.returncode == 0, run.err
     assert "Stopped" in run.out
-    assert "Traceback" not in run.err
+    assert run.err == ""  # no traceback, and no warning: this machine only
+
+
+def test_serving_on_every_address_warns_and_answers_any_name_of_the_machine(net, tmp_path):
+    """test_single.py --serve --host 0.0.0.0, for a classroom: a warning that others can use the page,
+    which answers whatever name of the machine their browsers use."""
+    path = str(tmp_path / "small.json")
+    save_network(net, path)
+    argv = [sys.executable, os.path.join(ROOT, "test_single.py"), "--serve", "--model", path,
+            "--host", "0.0.0.0", "--port", "0"]
+    with running_until_ctrl_c(argv, lambda line: "http://127.0.0.1:" in line, cwd=tmp_path) as run:
+        port = int(run.first_line.split("http://127.0.0.1:", 1)[1].split("/")[0])
+        assert request("127.0.0.1", port, "GET", "/", headers={"Host": f"laptop-7.local:{port}"})[0] == 200
+    assert run.process.returncode == 0, run.err
+    assert run.err == (f"warning: serving on 0.0.0.0, not on this machine only: anyone who can reach it on port {port} "
+                       "can use the page and the API\n")
 
 
 @pytest.mark.parametrize("host, expected", [
@@ -449,3 +467,57 @@ def test_main_serves_until_ctrl_c_and_stops_cleanly(net, tmp_path):
 ])
 def test_is_loopback(host, expected):
     assert is_loopback(host) == expected
+
+
+# ---------------------------------------------------------------------- only its own page (show/own_page.py)
+
+@pytest.mark.parametrize("host, answered", [
+    ("127.0.0.1:{port}", True), ("localhost:{port}", True), ("LocalHost:{port}", True), ("[::1]:{port}", True),
+    ("127.0.0.2:{port}", True), ("localhost", True), ("127.0.0.1", True),
+    ("evil.example:{port}", False),  # a name of another site, made to resolve to 127.0.0.1: DNS rebinding
+    ("localhost.evil.example:{port}", False), ("192.168.1.20:{port}", False), ("localhost:1{port}", False),
+    ("evil.example@localhost:{port}", False), ("localhost/x", False), ("localhost:http", False), ("", False),
+])
+def test_only_a_host_naming_this_machine_is_answered(server, host, answered):
+    host = host.format(port=server.port)
+    for method, path, body in (("GET", "/", None), ("GET", "/api/model", None),
+                               ("POST", "/api/predict", json.dumps({"pixels": [255] * 784}).encode())):
+        status, _, answer = server.request(method, path, body, {"Host": host})
+        if answered:
+            assert status == 200, (host, method, path)
+        else:
+            assert status == 403, (host, method, path)
+            error = json.loads(answer)["error"]
+            assert error == (f"this server answers only pages opened at localhost:{server.port} or "
+                             f"127.0.0.1:{server.port}, not at {host}")
+
+
+@pytest.mark.parametrize("origin, answered", [
+    ("http://127.0.0.1:{port}", True),  # the page itself
+    ("http://evil.example", False), ("http://localhost:{port}", False),  # localhost: another page than 127.0.0.1's
+    ("http://127.0.0.1:1{port}", False), ("https://127.0.0.1:{port}", False), ("null", False),
+])
+def test_a_post_from_another_page_is_refused(server, origin, answered):
+    origin = origin.format(port=server.port)
+    body = json.dumps({"pixels": [255] * 784}).encode()
+    status, _, answer = server.request("POST", "/api/predict", body, {"Origin": origin})
+    if answered:
+        assert status == 200
+    else:
+        assert status == 403
+        assert json.loads(answer)["error"] == f"a page from {origin} may not send requests to this server: " \
+                                              "only its own page may"
+    assert server.request("GET", "/api/model", None, {"Origin": origin})[0] == 200  # reading is not sending
+
+
+def test_a_server_for_a_classroom_accepts_any_name_of_its_machine_and_still_only_its_pages():
+    """Listening on every address (--host 0.0.0.0), a server is reached by names it cannot list: its
+    host name, local DNS names, any address of the machine. Pages elsewhere still may not POST."""
+    everywhere = ("0.0.0.0", 8000)
+    for host in ("laptop-7.local:8000", "192.168.1.20:8000", "localhost:8000", "classroom"):
+        assert not_its_own_page("GET", {"Host": host}, everywhere) is None
+        assert not_its_own_page("POST", {"Host": host, "Origin": f"http://{host}"}, everywhere) is None
+        assert not_its_own_page("POST", {"Host": host, "Origin": "http://evil.example"}, everywhere) == (
+            "a page from http://evil.example may not send requests to this server: only its own page may")
+    assert not_its_own_page("POST", {"Origin": "http://laptop-7.local:8000"}, everywhere) is not None  # no Host
+    assert not_its_own_page("GET", {}, ("127.0.0.1", 8000)) is None  # no Host at all: no browser sent it

@@ -20,7 +20,7 @@ import train
 from my_math.fast import use_fast_forms
 from network.metrics import confusion_counts
 from network.training import Batch
-from network.settings import DEFAULTS
+from network.settings import DEFAULTS, settings_from
 from show import training_text
 from network import Network, evaluate
 from network.architecture import describe
@@ -30,6 +30,7 @@ from network.checkpoint import interrupts_held, load_checkpoint, save_checkpoint
 from network.run_records import list_records
 from show.command_line import ArgumentParser
 from tests.interrupt import start_interruptible
+from tests.missing import NO_MATPLOTLIB
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRAIN = os.path.join(ROOT, "train.py")
@@ -96,7 +97,7 @@ def test_quick_run_prints_header_progress_epochs_and_results(quick_run):
 
 
 def test_quick_run_saves_model_state_and_pictures(quick_run):
-    pytest.importorskip("matplotlib")
+    pytest.importorskip("matplotlib", reason=NO_MATPLOTLIB)
     folder, result = quick_run
     model_path = os.path.join("models", "mnist.json")
     net = load_network(str(folder / model_path))
@@ -403,7 +404,29 @@ def test_help_lists_every_option():
                  "--out", "--plots-dir", "--no-plots", "--resume", "--quiet", "--activation", "--dropout",
                  "--augment", "--name", "--runs-dir", "--workers"):
         assert flag in result.stdout
-    assert f"(default {DEFAULTS['epochs']})" in result.stdout  # defaults are shown
+
+
+# The README's words: "The defaults are SGD with momentum 0.9, learning rate 0.1 falling along a cosine
+# to near zero, batches of 128, 5 epochs, seed 0", and its 784 → 128 → 10 network. Written out here,
+# not read from DEFAULTS, so that a changed default fails until the README says so too.
+README_DEFAULTS = {"optimizer": "sgd", "momentum": 0.9, "lr": 0.1, "schedule": "cosine", "batch_size": 128,
+                   "epochs": 5, "seed": 0, "hidden": [128]}
+
+
+def test_the_defaults_are_the_readmes():
+    settings = settings_from(train.parse_args([]))
+    assert {key: settings[key] for key in README_DEFAULTS} == README_DEFAULTS
+
+
+def test_help_shows_the_readmes_defaults():
+    result = run_train("--help", cwd=ROOT)
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())  # argparse wraps lines wherever they fill up
+    for shown in ("--optimizer {adam,rmsprop,sgd} (default sgd)", "(default 0.9)", "(default 0.1 with sgd,",
+                  "(default cosine)", "images per mini-batch (default 128)",
+                  "passes over the training images (default 5)", "the shuffling (default 0)",
+                  "none for no hidden layer (default 128)"):
+        assert shown in text
 
 
 def test_missing_data(tmp_path):
@@ -455,13 +478,14 @@ def test_progress_on_a_terminal_rewrites_one_line_and_wipes_it(monkeypatch):
             pass
 
     monkeypatch.setenv("COLUMNS", "60")  # the live line is cut to the terminal's width
+    now = [1000.0]  # the clock Progress reads, moved by the test: the figures do not hang on the machine's speed
+    monkeypatch.setattr(training_text.time, "perf_counter", lambda: now[0])
     screen = Terminal()
     progress = training_text.Progress(1, 5, 1000, stream=screen)
-    progress.began -= 10  # as if 10 s had passed: 10 images/s
-    progress.shown -= 1
+    now[0] += 10  # 10 s later: 10 images/s
     progress(figures(100, 2.0, 0.25))
     assert screen.text == "\r  epoch 1/5    100/1,000 images, 10/s  loss 2.0000  accurac"
-    progress(figures(200, 1.5, 0.5))  # too soon after the last update: not shown
+    progress(figures(200, 1.5, 0.5))  # no time after the last update: not shown
     assert "200/" not in screen.text
     progress.close()
     assert screen.text.endswith("\r")
