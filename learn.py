@@ -34,7 +34,8 @@ from show.terminal import quiet_when_the_reader_goes
 from show.training_text import Progress, epoch_line, say
 
 INTERRUPTED = 130  # the exit status of a program stopped by Ctrl-C (128 + SIGINT)
-TRAINING = training.Settings(limit=3000, test_limit=1000, epochs=2, batch_size=32, lr=0.1, momentum=0.9, seed=0)
+# Enough for 90% or more, in a few minutes of plain Python: 8 000 images through the network.
+TRAINING = training.Settings(limit=4000, test_limit=1000, epochs=2, batch_size=32, lr=0.1, momentum=0.9, seed=0)
 
 
 def main(argv=None):
@@ -79,16 +80,15 @@ def train(args):
     train_set, test_set = reference.mnist(settings.limit, settings.test_limit)
     say(*text.training_header(settings, sources, len(train_set), len(test_set)))
     started = time.perf_counter()
-    progress = {}
+    progress = [Progress(1, settings.epochs, len(train_set))]  # train.py's progress line, one for each epoch
 
     def after_batch(epoch, step):
-        if epoch not in progress:
-            progress[epoch] = Progress(epoch, settings.epochs, len(train_set))
-        progress[epoch](step)
+        progress[-1](step)
 
     def after_epoch(result):
-        progress[result["epoch"]].close()
+        progress[-1].close()
         say(epoch_line(result, settings.epochs))
+        progress.append(Progress(result["epoch"] + 1, settings.epochs, len(train_set)))
 
     history = training.train(functions, train_set, test_set, settings, after_batch, after_epoch)
     say(*text.trained(history, sources, time.perf_counter() - started))

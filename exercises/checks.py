@@ -21,6 +21,7 @@ from collections import namedtuple
 from . import by_statistics, gradients, reference
 from .cases import cases
 from .mistakes import MISTAKES
+from .workbook import shown_path
 from .values import describe, first_difference, number, numbers_in, places, shape_of, shown
 
 Result = namedtuple("Result", "name status message")
@@ -37,15 +38,15 @@ def check(exercise, function, directory, on_case=lambda label: None):
     """
     if exercise.name == "he_init":
         return by_statistics.check(exercise, function, directory, on_case)
-    for number, case in enumerate(cases(exercise.name)):
+    for index, case in enumerate(cases(exercise.name)):
         on_case(case.label)
         expected = getattr(reference, exercise.name)(*case.args)
         args = copy.deepcopy(case.args)
         try:
             got = function(*args)
         except (Exception, SystemExit) as error:
-            if number == 0 and isinstance(error, NotImplementedError):
-                return not_written(exercise, directory)
+            if index == 0 and isinstance(error, NotImplementedError):
+                return not_written(exercise)
             return Result(exercise.name, FAILED, failure(exercise, case, expected, error=error, directory=directory))
         if not exercise.changes_arguments and args != case.args:
             return Result(exercise.name, FAILED, changed_arguments(exercise, case, args))
@@ -63,9 +64,9 @@ def check(exercise, function, directory, on_case=lambda label: None):
     return Result(exercise.name, PASSED, passed(exercise))
 
 
-def not_written(exercise, directory):
-    path = shown_path(os.path.join(directory, exercise.chapter + ".py"))
-    return Result(exercise.name, NOT_WRITTEN, f"not written yet: it raises NotImplementedError (in {path})")
+def not_written(exercise):
+    """The Result of an exercise whose function still raises NotImplementedError, as start wrote it."""
+    return Result(exercise.name, NOT_WRITTEN, "not written yet")
 
 
 def passed(exercise):
@@ -101,14 +102,14 @@ def failure(exercise, case, expected, got=None, error=None, problems=(), directo
         what = f"raised {error_text(error, directory)}"
     else:
         what = "; ".join(difference for _, difference in problems)
-    summary = f"{case.label}: " + (", ".join(dict.fromkeys(m.name for m in mistakes)) if mistakes else what)
+    summary = f"{case.label}: " + (", ".join(m.name for m in mistakes) if mistakes else what)
     lines = [summary] + call(exercise, case.args) + labelled("expected", expected, exercise.parts)
     if error is not None:
         lines.append(f"raised   {error_text(error, directory)}")
     else:
-        lines += labelled("got", got, exercise.parts if len(problems) != 1 or problems[0][0] else None)
+        lines += labelled("got", got, exercise.parts if all(part for part, _ in problems) else None)
         lines += [f"first difference: {difference}" for _, difference in problems]
-    lines += [advice(m) for m in _unique(mistakes)]
+    lines += [advice(m) for m in mistakes]
     return "\n".join(lines)
 
 
@@ -125,19 +126,23 @@ def changed_arguments(exercise, case, args):
 
 
 def named_mistakes(exercise, args, got, error, parts):
-    """The known mistakes of the exercise that its answer got (or its error) matches on args."""
-    found = []
+    """The known mistakes of the exercise that its answer got, or its error, matches on args; one of each
+    name (two ways of making the same mistake say the same). parts: the parts of got that are wrong."""
+    found = {}
     for mistake in MISTAKES.get(exercise.name, ()):
-        if error is not None:
-            if mistake.raises and isinstance(error, mistake.raises) and (not mistake.spot or mistake.spot(args, None)):
-                found.append(mistake)
-            continue
-        if mistake.spot and not mistake.raises:
-            if mistake.spot(args, got):
-                found.append(mistake)
-        elif mistake.wrong and (mistake.part is None or mistake.part in parts) and _gives(exercise, mistake, args, got):
-            found.append(mistake)
-    return found
+        if matches(exercise, mistake, args, got, error, parts):
+            found.setdefault(mistake.name, mistake)
+    return list(found.values())
+
+
+def matches(exercise, mistake, args, got, error, parts):
+    """Whether the learner's answer got (or error, what it raised) is the mistake's, on args."""
+    if error is not None or mistake.raises:
+        return (error is not None and mistake.raises is not None and isinstance(error, mistake.raises)
+                and (mistake.spot is None or mistake.spot(args, None)))
+    if mistake.spot:
+        return mistake.spot(args, got)
+    return (mistake.part is None or mistake.part in parts) and _gives(exercise, mistake, args, got)
 
 
 def _gives(exercise, mistake, args, got):
@@ -152,11 +157,6 @@ def _gives(exercise, mistake, args, got):
         return isinstance(got, (tuple, list)) and len(got) == len(wrong) and all(
             first_difference(g, w, exercise.tolerance) is None for g, w in zip(got, wrong))
     return first_difference(got, wrong, exercise.tolerance) is None
-
-
-def _unique(mistakes):
-    """The mistakes, one of each name (two ways to make the same mistake say the same)."""
-    return list({mistake.name: mistake for mistake in reversed(mistakes)}.values())[::-1]
 
 
 def by_finite_differences(exercise, function):
@@ -200,8 +200,8 @@ def labelled(label, value, parts=None, width=8):
     if parts and isinstance(value, (tuple, list)) and len(value) == len(parts):
         part_width = max(map(len, parts))
         lines = []
-        for number, (part, item) in enumerate(zip(parts, value)):
-            lead = label if number == 0 else ""
+        for index, (part, item) in enumerate(zip(parts, value)):
+            lead = label if index == 0 else ""
             lines += labelled(f"{lead:<{width}} {part:<{part_width}} =", item, width=0)
         return lines
     head = f"{label:<{width}} "
@@ -231,9 +231,3 @@ def workbook_line(error, directory):
         if os.path.abspath(frame.filename).startswith(inside):
             return f"{shown_path(frame.filename)}, line {frame.lineno}"
     return None
-
-
-def shown_path(path):
-    """path relative to the current folder when it is inside it, else absolute."""
-    relative = os.path.relpath(os.path.abspath(path))
-    return path if relative.startswith("..") else relative

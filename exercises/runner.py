@@ -19,8 +19,8 @@ import sys
 import threading
 
 from .chapters import BY_NAME
-from .checks import FAILED, NOT_WRITTEN, Result, shown_path
-from .workbook import file_of, syntax_error
+from .checks import FAILED, NOT_WRITTEN, Result
+from .workbook import file_of, shown_path, syntax_error
 
 TIME_LIMIT = 5.0  # seconds a learner's function may take on one case
 STARTING = 60.0  # seconds a worker may take to start: importing the project, on a busy machine
@@ -40,7 +40,7 @@ def check(directory, names, time_limit=TIME_LIMIT):
         else:
             problem = syntax_error(path)
             if problem:
-                known[name] = Result(name, FAILED, f"{shown_path(path)} is not valid Python: {problem}")
+                known[name] = Result(name, FAILED, problem)
     checked = _checked(directory, [name for name in names if name not in known], time_limit)
     for name in names:
         yield known[name] if name in known else next(checked)

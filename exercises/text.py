@@ -10,8 +10,8 @@ import json
 from show.training_text import duration, plural
 
 from .chapters import CHAPTERS, exercises_of
-from .checks import FAILED, NOT_WRITTEN, PASSED, shown_path
-from .workbook import file_of
+from .checks import FAILED, NOT_WRITTEN, PASSED
+from .workbook import file_of, shown_path
 
 MARK = {PASSED: "✓", FAILED: "✗", NOT_WRITTEN: "·"}
 

@@ -71,18 +71,29 @@ def check_folder(directory):
 
 
 def syntax_error(path):
-    """None if the file is valid Python, else "workbook/loss.py, line 12: invalid syntax" (the line too)."""
+    """None if the file is valid Python, else what is wrong: "workbook/loss.py, line 12, is not valid
+    Python: expected ':'", and below it the line, with ^ under the place."""
     try:
         with open(path, "rb") as file:
             source = file.read()
         compile(source, path, "exec", dont_inherit=True)
     except SyntaxError as error:
-        text = (error.text or "").strip()
-        shown = f"\n    {text}" if text else ""
-        return f"{error.filename or path}, line {error.lineno}: {error.msg}{shown}"
+        message = f"{shown_path(path)}, line {error.lineno}, is not valid Python: {error.msg}"
+        text = (error.text or "").rstrip("\n")
+        if not text.strip():
+            return message
+        indent = len(text) - len(text.lstrip())
+        caret = "\n" + " " * (4 + (error.offset or 1) - 1 - indent) + "^" if error.offset else ""
+        return f"{message}\n    {text.strip()}{caret}"
     except (ValueError, UnicodeDecodeError) as error:  # null bytes; not UTF-8
-        return f"{path}: {error}"
+        return f"{shown_path(path)} is not valid Python: {error}"
     return None
+
+
+def shown_path(path):
+    """path relative to the current folder when it is inside it, else absolute."""
+    relative = os.path.relpath(os.path.abspath(path))
+    return path if relative.startswith("..") else relative
 
 
 def learner_functions(directory, names):

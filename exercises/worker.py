@@ -19,8 +19,9 @@ import os
 import sys
 
 from .chapters import BY_NAME
-from .checks import FAILED, NOT_WRITTEN, Result, check, error_text, shown_path
+from .checks import FAILED, NOT_WRITTEN, Result, check, error_text
 from .values import describe
+from .workbook import shown_path
 
 
 def main(argv):
