@@ -4,10 +4,10 @@ He initialisation draws each weight from the normal distribution with mean 0 and
 standard deviation σ = √(2/n_in) (docs/math.md, section 9). The check draws a 784 × 128
 matrix, the first layer's, 100 352 weights, and measures them:
 
-    the mean            within 5 standard errors (5σ/√N) of 0
-    the standard deviation   within 3% of σ (its own standard error is about 0.2%)
-    the share within ±1 standard deviation of the mean   68.3% ± 2%, as for a normal distribution
-                        (a uniform distribution has 57.7%)
+    their mean                  within 5 standard errors (5σ/√N) of 0
+    their standard deviation    within 3% of σ (its own standard error is about 0.2%)
+    the share within one standard deviation of the mean
+                                68.3% ± 2%, a normal distribution's (a uniform one has 57.7%)
 
 and the same seed must give the same weights, as the project's runs are reproducible.
 A standard deviation that is another well-known one (2/n_in, √(1/n_in), √(2/n_out), ...)

@@ -333,11 +333,11 @@ SGD_MOMENTUM_STEP = [
 BETA1, BETA2, EPSILON = 0.9, 0.999, 1e-8
 
 
-def _adam(W, dW, U, S, t, lr, corrected=True, eps_inside=False, square=True, t_used=None, swapped=False):
+def _adam(W, dW, U, S, t, lr, corrected=True, eps_inside=False, t_used=None, swapped=False):
     """Adam's step as a mistake would compute it; with the defaults, Adam's own."""
     t = t if t_used is None else t_used
     U = _pairs(lambda u, g: BETA1 * g + (1 - BETA1) * u if swapped else BETA1 * u + (1 - BETA1) * g, U, dW)
-    S = _pairs(lambda s, g: BETA2 * s + (1 - BETA2) * (g * g if square else g), S, dW)
+    S = _pairs(lambda s, g: BETA2 * s + (1 - BETA2) * g * g, S, dW)
     U_hat = _each(lambda u: u / (1 - BETA1 ** t), U) if corrected else U
     S_hat = _each(lambda s: s / (1 - BETA2 ** t), S) if corrected else S
     if eps_inside:
@@ -347,13 +347,17 @@ def _adam(W, dW, U, S, t, lr, corrected=True, eps_inside=False, square=True, t_u
     return _pairs(lambda w, d: w - d, W, step), U, S
 
 
+NOT_SQUARED = "g not squared in S"
+SQUARE = "S ← β₂·S + (1 − β₂)·g²: S averages the square of the gradient."
+
 ADAM_STEP = [
     gives("no bias correction", "divide U by 1 − β₁ᵗ and S by 1 − β₂ᵗ before the step (Û, Ŝ): the averages start "
           "at 0, and early on they are too small.", lambda *args: _adam(*args, corrected=False)[0], part="W"),
     gives("ε inside the square root", "W ← W − η·Û / (√Ŝ + ε): ε is added after the square root.",
           lambda *args: _adam(*args, eps_inside=True)[0], part="W"),
-    gives("g not squared in S", "S ← β₂·S + (1 − β₂)·g²: S averages the square of the gradient.",
-          lambda *args: _adam(*args, square=False)[2], part="S"),
+    gives(NOT_SQUARED, SQUARE, lambda W, dW, U, S, t, lr: _pairs(lambda s, g: BETA2 * s + (1 - BETA2) * g, S, dW),
+          part="S"),
+    raises(NOT_SQUARED, SQUARE + " With g itself, S goes below 0 and has no square root.", ValueError),
     gives("the weights of the average swapped", "U ← β₁·U + (1 − β₁)·g: most of U is the old U.",
           lambda *args: _adam(*args, swapped=True)[1], part="U"),
     gives("t counted once too many", "t is the number of this step, 1 at the first: use it as it is in βᵗ.",

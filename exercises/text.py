@@ -9,7 +9,7 @@ import json
 
 from show.training_text import duration, plural
 
-from .chapters import CHAPTERS, exercises_of
+from .chapters import CHAPTERS, EXERCISES, exercises_of
 from .checks import FAILED, NOT_WRITTEN, PASSED
 from .workbook import file_of, shown_path
 
@@ -20,8 +20,9 @@ def started(written, left_alone, directory):
     """The lines after start: what it wrote, what it left alone, and where to begin."""
     lines = []
     if written:
+        width = max(len(shown_path(path)) for path in written)
         lines.append(f"Wrote {plural(len(written), 'file')} of exercises in {shown_path(directory)}:")
-        lines += [f"  {shown_path(path)}  {', '.join(names_in(path))}" for path in written]
+        lines += [f"  {shown_path(path):<{width}}  {', '.join(names_in(path))}" for path in written]
     if left_alone:
         lines.append(f"Left alone ({'it is' if len(left_alone) == 1 else 'they are'} there already; rename or "
                      "delete a file to get a fresh copy of it):")
@@ -63,7 +64,8 @@ def as_json(result):
 
 
 def summary(results, directory):
-    """The lines after the verdicts: how many passed, and what to do next."""
+    """The lines after the verdicts: how many passed, and what to do next (results: those of the
+    exercises checked, all of them or some)."""
     counts = {status: sum(r.status == status for r in results) for status in (PASSED, FAILED, NOT_WRITTEN)}
     words = [f"{counts[PASSED]} of {len(results)} passed"]
     if counts[FAILED]:
@@ -80,6 +82,8 @@ def next_step(results, directory):
             if result.status == status:
                 path = shown_path(file_of(directory, result.name))
                 return [f"Next: {verb} {result.name} in {path}, then: {command('check ' + result.name, directory)}"]
+    if len(results) < len(EXERCISES):
+        return [f"Next: check them all: {command('check', directory)}"]
     return [f"Every one passes. Train the network with your own functions: {command('train', directory)}"]
 
 

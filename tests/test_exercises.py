@@ -18,8 +18,9 @@ import time
 
 import pytest
 
-from exercises import checks, gradients, reference, runner
+from exercises import by_statistics, checks, gradients, reference, runner
 from exercises.chapters import BY_NAME, CHAPTERS, EXERCISES, exercises_of
+from exercises.mistakes import MISTAKES
 from tests.exercise_answers import ANSWERS, OTHER_WAYS
 from tests.exercise_mistakes import WRONG
 from tests.interrupt import start_interruptible
@@ -122,6 +123,37 @@ def test_the_mistakes_the_issue_names_are_named():
     for mistake in ("forgotten transpose", "missing max", "missing 1/m", "wrong axis", "sign turned round",
                     "flipped kernel", "every cell of the pooling window"):
         assert mistake in named, mistake
+
+
+def test_the_teachers_page_lists_every_mistake_that_is_named():
+    with open(os.path.join(ROOT, "docs", "exercises.md"), encoding="utf-8") as file:
+        page = file.read().replace("\\|", "|")
+    named = [m.name for mistakes in MISTAKES.values() for m in mistakes]
+    named += [by_statistics.NOT_FROM_RNG.name, by_statistics.TRANSPOSED.name, by_statistics.UNIFORM.name]
+    named += [mistake.name for mistake, _ in by_statistics.OTHER_SIGMAS]
+    assert [name for name in named if name not in page] == []
+
+
+def test_every_mistake_is_named_when_its_wrong_answer_comes_back():
+    """Each known mistake's own wrong answer, returned by a learner's function, is recognised as it."""
+    for name, mistakes in MISTAKES.items():
+        exercise = BY_NAME[name]
+        for mistake in mistakes:
+            if mistake.wrong:
+                result = checks.check(exercise, as_learner(exercise, mistake), ROOT)
+                assert result.status == checks.FAILED and f"Known mistake, {mistake.name}:" in result.message, \
+                    (name, mistake.name, result.message)
+
+
+def as_learner(exercise, mistake):
+    """A function that gives the mistake's wrong answer: in its part, the project's in the others."""
+    def function(*args):
+        if mistake.part is None:
+            return mistake.wrong(*args)
+        answer = list(getattr(reference, exercise.name)(*args))
+        answer[exercise.parts.index(mistake.part)] = mistake.wrong(*args)
+        return tuple(answer)
+    return function
 
 
 def test_a_failure_shows_the_inputs_expected_got_and_where_they_first_differ(tmp_path):
