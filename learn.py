@@ -43,21 +43,26 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         return COMMANDS[args.command](args)
-    except (workbook.WorkbookError, reference.DataError, training.LearnerError, training.TrainingDiverged) as error:
+    except (workbook.WorkbookError, reference.DataError) as error:  # nothing to work on: say what to do
         print(f"learn.py: error: {error}", file=sys.stderr)
         return 2
+    except (training.LearnerError, training.TrainingDiverged) as error:  # training stopped by the learner's code
+        print(f"learn.py: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("\nInterrupted.", file=sys.stderr)
         return INTERRUPTED
 
 
 def start(args):
+    """Write the workbook's files that are not there yet."""
     written, left_alone = workbook.write(args.dir, runner.TIME_LIMIT)
     say(*text.started(written, left_alone, args.dir))
     return 0
 
 
 def check(args):
+    """Check the exercises named (all by default), printing each result as it comes."""
     workbook.check_folder(args.dir)
     results = []
     for result in runner.check(args.dir, args.names or [e.name for e in EXERCISES]):
@@ -69,6 +74,7 @@ def check(args):
 
 
 def train(args):
+    """Check the functions of a training step, then train with the learner's where they pass."""
     workbook.check_folder(args.dir)
     results = list(runner.check(args.dir, training.USED))
     sources = {result.name: text.source_of(result) for result in results}
@@ -96,6 +102,7 @@ def train(args):
 
 
 def overview(args):
+    """learn.py alone: the exercises, each one's status, and what to do next."""
     try:
         workbook.check_folder(args.dir)
     except workbook.WorkbookError:
@@ -111,7 +118,9 @@ COMMANDS = {"start": start, "check": check, "train": train, None: overview}
 def parse_args(argv):
     """learn.py's command line; a usage error stops here with exit status 2."""
     parser = argparse.ArgumentParser(prog="learn.py", description="Exercises that check your own code: write "
-                                     "the network's functions yourself, then train MNIST with them.")
+                                     "the network's functions yourself, then train MNIST with them.",
+                                     epilog="Without a command: the exercises, how far you are, and what to do "
+                                            "next. Teachers: docs/exercises.md.")
     parser.add_argument("--dir", default=workbook.DEFAULT_FOLDER, help="the workbook's folder (default workbook/)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     where = argparse.ArgumentParser(add_help=False)

@@ -65,19 +65,23 @@ class Worker:
     """A worker process checking the exercises called names, in order; end it by leaving the with block."""
 
     def __init__(self, directory, names):
-        self.names = names
+        self.names = list(names)
         self.stopped_while_importing = False
         environment = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])))
         self.process = subprocess.Popen([sys.executable, "-m", "exercises.worker", directory, *names],
                                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=environment,
                                         encoding="utf-8")
         self.lines = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self):
         """Put each line the worker writes into self.lines, and None when it has closed its output."""
-        for line in self.process.stdout:
-            self.lines.put(line)
+        try:
+            for line in self.process.stdout:
+                self.lines.put(line)
+        except (OSError, ValueError):  # the output closed under it: the worker is being ended
+            pass
         self.lines.put(None)
 
     def __enter__(self):
@@ -87,7 +91,8 @@ class Worker:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
-        self.process.stdout.close()
+        self.reader.join(timeout=5)  # it reads to the end of the output, which a process the learner's code
+        self.process.stdout.close()  # started might still hold open
 
     def results(self, time_limit):
         """The Result of each exercise the worker checks, until it has checked them all, or it is stopped

@@ -63,6 +63,8 @@ def _irregular(value):
     for item in _leaves(value):
         if is_sequence(item):
             return "a list with an empty list in it"
+        if isinstance(item, bool):
+            return f"a list holding {item}, where a number belongs: write 1 and 0 (or 1.0 and 0.0)"
         if not is_number(item):
             return f"a list holding {_kind(item)} where a number belongs"
     if not all(is_sequence(item) for item in value):

@@ -343,3 +343,13 @@ def test_train_uses_the_learners_functions_where_they_pass_and_says_whose_each_i
     assert re.search(r"dense_backward +yours", result.stdout)
     assert re.search(r"Your code \(7 of 9 functions\) and the project's trained this network to \d+\.\d%\.",
                      result.stdout)
+
+
+def test_an_error_in_a_learners_function_while_training_is_one_line_naming_it(tmp_path):
+    only_small = "def relu(Z):\n    if len(Z) > 10:\n        raise ValueError('too many rows')\n" \
+                 "    return [[max(z, 0) for z in row] for row in Z]\n"
+    write_workbook(tmp_path / "workbook", {"relu": only_small})
+    result = learn("train", *QUICK, cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert re.fullmatch(r"learn\.py: your relu raised ValueError: too many rows \(workbook/activations\.py, "
+                        r"line \d+\) while training\n", result.stderr), result.stderr
