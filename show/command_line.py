@@ -48,9 +48,10 @@ class ArgumentParser(argparse.ArgumentParser):
             return ""
         option = invalid.group("option")
         for action in self._actions:
-            if option in action.option_strings and action.choices:
+            positional = not action.option_strings and option in (action.metavar, action.dest)  # learn.py's COMMAND
+            if (option in action.option_strings or positional) and action.choices:
                 return did_you_mean(invalid.group("value"), [str(choice) for choice in action.choices],
-                                    prefix=option + " ")
+                                    prefix="" if positional else option + " ")
         return ""
 
 

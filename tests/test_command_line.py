@@ -39,6 +39,8 @@ def assert_usage_error(result, script, what):
     ("find_data.py", ["--downlod"], "unknown option --downlod: did you mean --download?"),
     ("find_data.py", ["--dataset", "mnsit"], "argument --dataset: invalid choice: 'mnsit': did you mean --dataset mnist?"),
     ("compare_runs.py", ["--no-plt"], "unknown option --no-plt: did you mean --no-plot?"),
+    ("learn.py", ["--dri"], "unknown option --dri: did you mean --dir?"),
+    ("learn.py", ["chek"], "argument COMMAND: invalid choice: 'chek': did you mean check?"),
 ])
 def test_a_typo_in_an_option_or_a_choice_is_one_line_with_a_guess(script, args, what):
     assert_usage_error(run(script, *args), script, what)

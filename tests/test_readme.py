@@ -94,6 +94,8 @@ def how_to_run(command):
     assert (ROOT / script).is_file(), f"README names a script that does not exist: {script}"
     if script == "train.py" and "--resume" in args:
         args = ["--resume", "--epochs", "2"]  # one more epoch than the quick run before it
+    elif script == "learn.py" and args[:1] == ["train"]:
+        args = args + ["--limit", "64", "--test-limit", "50", "--epochs", "1"]
     else:
         args = args + QUICK.get(script, [])
     return [executable, str(ROOT / script)] + args
@@ -140,7 +142,10 @@ def run_to_the_end(argv, folder, env):
 
 
 def expected_status(script, out):
-    """0, or for a script that judges what it measures (VERDICTS), the status its printed verdict means."""
+    """0, or for a script that judges what it measures (VERDICTS), the status its printed verdict means;
+    learn.py check's, 1 while an exercise is not written or fails (the README's workbook is start's)."""
+    if Path(script).name == "learn.py" and " passed" in out:
+        return 0 if "not written yet" not in out and "✗" not in out else 1
     met, missed = VERDICTS.get(str(Path(script).relative_to(ROOT)), (None, None))
     if met is None:
         return 0
