@@ -94,7 +94,7 @@ def save_network(net, path, metadata=None):
     """Write the network to a JSON model file at path, atomically: version 1 when all its layers are
     dense, version 2 otherwise. metadata (data set, epochs, test accuracy, ...) is merged into
     net.metadata first."""
-    net.metadata = dict(getattr(net, "metadata", {}), **(metadata or {}))  # Network(sizes) has none yet
+    net.metadata.update(metadata or {})
     layers = net.layers
     if all(isinstance(layer, Dense) for layer in layers):
         model = {"version": 1, "sizes": [layers[0].W.shape[0]] + [layer.W.shape[1] for layer in layers],
