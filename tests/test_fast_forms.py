@@ -5,8 +5,9 @@ Each registered fast form has cases here: the same inputs go through the plain d
 NaNs and signs of zero included (compared by repr). Python 3.12+ rounds sums more
 carefully in its built-ins (sum, math.sumprod): there products and sums are held to a
 relative 1e-12 instead. ByteMatrix's packed product (both ways round: B @ W and D @ B)
-is the one fast form that rounds differently by design; tests/test_byte_matrix.py holds
-it to its error bound. The
+and the products in fixed point of a dense layer fed many floats (network/fast/dense.py)
+round differently by design; tests/test_byte_matrix.py and tests/test_fixed_point.py hold
+them to their error bounds. The
 convolution of image bytes uses it: with it switched off (exact_only) the convolution
 is held bit for bit, with it on to 1e-12 here, and to the bound in tests/test_cnn.py.
 """
@@ -22,7 +23,9 @@ from my_math import ByteMatrix, Matrix, textbook, use_fast_forms
 from my_math.fast import FAST_FORMS
 from network import SGD, Adam, RMSprop
 from network.convolution import Conv
+from network.dense import Dense
 from network.fast import convolution as fast_convolution
+from network.fast import dense as fast_dense
 from network.pooling import MaxPool
 
 EXACT_SUMS = sys.version_info < (3, 12) or sys.implementation.name == "pypy"
@@ -154,6 +157,41 @@ def check_byte_matrix_product_on_the_right():
         assert "__rmatmul__" not in ByteMatrix.__dict__
         assert (D @ B) == D @ Matrix(B.tolist())
     near(D @ Matrix(B.tolist()), D @ B)
+
+
+def dense_cases():
+    """(layer, A_prev, dZ): a layer fed many floats (fixed point), one fed fewer, one fed image bytes."""
+    rng = random.Random(8)
+    for n_in, as_bytes in ((fast_dense.LONG, False), (fast_dense.LONG - 1, False), (784, True)):
+        layer = Dense(Matrix(random_rows(rng, n_in, 5)), Matrix(random_rows(rng, 1, 5)))
+        if as_bytes:
+            A_prev = ByteMatrix([bytes(rng.randrange(256) for _ in range(n_in)) for _ in range(3)])
+        else:
+            A_prev = Matrix(random_rows(rng, 3, n_in, zeros=0.5))
+        yield layer, A_prev, Matrix(random_rows(rng, 3, 5, zeros=0.5))
+
+
+def same_dense(compute):
+    """Bit for bit where the layer keeps its products (tests/test_fixed_point.py: fixed point's bound)."""
+    for layer, A_prev, dZ in dense_cases():
+        plain, fast = both_ways(lambda: compute(layer, A_prev, dZ))
+        if fast_dense.in_fixed_point(layer, A_prev) or isinstance(A_prev, ByteMatrix):
+            near(plain, fast)
+        else:
+            same(plain, fast, sums=True)
+
+
+def check_dense_forward():
+    same_dense(lambda layer, A_prev, dZ: layer.forward(A_prev))
+
+
+def check_dense_weight_gradient():
+    same_dense(lambda layer, A_prev, dZ: layer.weight_gradient(A_prev, dZ))
+    same_dense(lambda layer, A_prev, dZ: layer.weight_gradient(A_prev, dZ, rows=range(1, 4)))
+
+
+def check_dense_input_gradient():
+    same_dense(lambda layer, A_prev, dZ: layer.input_gradient(A_prev, dZ))
 
 
 def convolution_cases():
@@ -333,6 +371,9 @@ CHECKS = {
     ("Matrix", "max"): check_max,
     ("ByteMatrix", "__matmul__"): check_byte_matrix_product,
     ("ByteMatrix", "__rmatmul__"): check_byte_matrix_product_on_the_right,
+    ("Dense", "forward"): check_dense_forward,
+    ("Dense", "weight_gradient"): check_dense_weight_gradient,
+    ("Dense", "input_gradient"): check_dense_input_gradient,
     ("SGD", "step"): check_sgd_step,
     ("Adam", "step"): check_adam_step,
     ("Conv", "forward"): check_conv_forward,
@@ -353,8 +394,9 @@ def test_the_fast_form_computes_what_the_plain_definition_computes(form):
 
 
 def test_only_the_packed_products_round_differently():
-    assert [(f.owner.__name__, f.name) for f in FAST_FORMS if not f.exact] == [("ByteMatrix", "__matmul__"),
-                                                                               ("ByteMatrix", "__rmatmul__")]
+    assert [(f.owner.__name__, f.name) for f in FAST_FORMS if not f.exact] == [
+        ("ByteMatrix", "__matmul__"), ("ByteMatrix", "__rmatmul__"),
+        ("Dense", "forward"), ("Dense", "weight_gradient"), ("Dense", "input_gradient")]
 
 
 def test_textbook_puts_the_plain_definitions_back_and_then_the_fast_forms():

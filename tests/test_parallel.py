@@ -25,6 +25,7 @@ from my_math.fast import byte_matrix
 from network import SGD, Adam, Network, RMSprop, train_epoch
 from network.checkpoint import load_checkpoint
 from network import parallel
+from network.fast import dense
 from network.parallel import Balance, WorkerError, Workers, joined_state, shares, split_state, steps_on
 from network.settings import parse_args
 from network.training import batch_gradients
@@ -40,6 +41,13 @@ def small_mlp():
 
 def small_cnn():
     return Network([784, 16, 10], seed=4, conv=[(3, 5)])
+
+
+def cnn_in_fixed_point():
+    """A CNN whose dense layer after the pooling (4 · 12 · 12 = 576 inputs) computes in fixed point."""
+    net = Network([784, 8, 10], seed=4, conv=[(4, 5)])
+    assert net.layers[2].W.shape[0] >= dense.LONG
+    return net
 
 
 def gradients_in_one_process(net, X, labels):
@@ -68,7 +76,8 @@ def negated(gradients):
     return [tuple(Matrix([[0.0 - g for g in row] for row in M.rows]) for M in pair) for pair in gradients]
 
 
-@pytest.mark.parametrize("make_net", [small_mlp, small_cnn], ids=["mlp with dropout", "cnn"])
+@pytest.mark.parametrize("make_net", [small_mlp, small_cnn, cnn_in_fixed_point],
+                         ids=["mlp with dropout", "cnn", "cnn in fixed point"])
 @pytest.mark.parametrize("count", [2, 3, 4])
 @pytest.mark.parametrize("m", [1, 7, 12])
 def test_the_gradient_from_workers_is_the_one_process_gradient_bit_for_bit(mnist_sets, make_net, count, m):
