@@ -33,8 +33,8 @@ Row i of the product depends on row i of A and on B, never on the other rows of 
 product, bit for bit, which is what worker processes sharing a batch's rows need
 (network/parallel.py). A row of A holding an infinity or a NaN, or numbers too large or too
 small for the grids (beyond 2^±400), is multiplied by the ordinary product, as is all of A
-when B holds such numbers: infinities and NaNs then show in the product as in the
-textbook's. PyPy's compiled loops beat this trick, so there it is never used (PACKING).
+when B holds such numbers (or has 2⁴³ rows or more, whose sums no slot here holds):
+infinities and NaNs then show in the product as in the textbook's. PyPy's compiled loops beat this trick, so there it is never used (PACKING).
 """
 
 import math
@@ -46,6 +46,7 @@ from ..matrix import Matrix
 from .byte_matrix import PACKING, _grid_exponent, _pack, _unpack, largest_size
 
 PRECISION = 50  # each number is rounded to 2^−PRECISION of the largest of its row of A, or of B, or finer
+WIDEST_SLOT = 18  # bytes: byte_matrix._unpack reads slots of up to 18 bytes, sums of up to 2⁴³ − 1 terms
 SMALLEST, LARGEST = 2.0 ** -400, 2.0 ** 400  # the sizes the grids take: products of two grids stay normal floats
 
 
@@ -53,10 +54,10 @@ def fixed_point_product(A, B):
     """A @ B for matrices of floats, computed in fixed point (see the module's docstring), within its bound."""
     A._check_product_shapes(B)
     top = largest_size(B.rows)
-    if not (PACKING and _in_range(top)):
-        return A @ B
     n, p = B.shape
     slot_bytes = slot_bytes_for(n)
+    if not (PACKING and _in_range(top) and slot_bytes <= WIDEST_SLOT):
+        return A @ B
     exponent = _grid_exponent(top)
     packed = _pack(B.rows, exponent, slot_bytes)
     sums, scales, ordinary = [], [], {}
