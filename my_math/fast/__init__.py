@@ -11,14 +11,16 @@ holds each one to it:
     elementwise.py  elementwise arithmetic with broadcasting, the transpose and sums, in C
     byte_matrix.py  images kept as bytes, and a product that multiplies a whole row of
                     weights at once, packed into one big whole number
+    fixed_point.py  the product of two matrices of floats, both written in fixed point and
+                    packed the same way (network/fast/dense.py uses it)
 
 The fast forms are on as soon as my_math is imported; `python train.py --textbook`, or
 `with textbook():` in Python, runs the plain definitions instead.
 """
 
-from . import byte_matrix, elementwise, products
+from . import byte_matrix, elementwise, fixed_point, products
 from .byte_matrix import ByteMatrix
 from .switch import FAST_FORMS, fast_form, fast_forms_in_use, textbook, use_fast_forms
 
 __all__ = ["ByteMatrix", "FAST_FORMS", "fast_form", "fast_forms_in_use", "textbook", "use_fast_forms",
-           "byte_matrix", "elementwise", "products"]
+           "byte_matrix", "elementwise", "fixed_point", "products"]
