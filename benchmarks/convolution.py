@@ -60,12 +60,12 @@ def backward(conv, X, dZ):
 @contextlib.contextmanager
 def dense_in_floats():
     """Within the with block, no dense layer computes in fixed point: its products are the float ones."""
-    long = fast_dense.LONG
-    fast_dense.LONG = float("inf")
+    wide = fast_dense.WIDE
+    fast_dense.WIDE = float("inf")
     try:
         yield
     finally:
-        fast_dense.LONG = long
+        fast_dense.WIDE = wide
 
 
 def timed(work):

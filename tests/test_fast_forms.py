@@ -5,7 +5,7 @@ Each registered fast form has cases here: the same inputs go through the plain d
 NaNs and signs of zero included (compared by repr). Python 3.12+ rounds sums more
 carefully in its built-ins (sum, math.sumprod): there products and sums are held to a
 relative 1e-12 instead. ByteMatrix's packed product (both ways round: B @ W and D @ B)
-and the products in fixed point of a dense layer fed many floats (network/fast/dense.py)
+and the products in fixed point of a wide dense layer fed floats (network/fast/dense.py)
 round differently by design; tests/test_byte_matrix.py and tests/test_fixed_point.py hold
 them to their error bounds. The
 convolution of image bytes uses it: with it switched off (exact_only) the convolution
@@ -160,15 +160,16 @@ def check_byte_matrix_product_on_the_right():
 
 
 def dense_cases():
-    """(layer, A_prev, dZ): a layer fed many floats (fixed point), one fed fewer, one fed image bytes."""
+    """(layer, A_prev, dZ): a wide layer fed floats (fixed point), a narrower one, a wide one fed image bytes."""
     rng = random.Random(8)
-    for n_in, as_bytes in ((fast_dense.LONG, False), (fast_dense.LONG - 1, False), (784, True)):
-        layer = Dense(Matrix(random_rows(rng, n_in, 5)), Matrix(random_rows(rng, 1, 5)))
+    for n_in, n_out, as_bytes in ((20, fast_dense.WIDE, False), (20, fast_dense.WIDE - 1, False),
+                                  (784, fast_dense.WIDE, True)):
+        layer = Dense(Matrix(random_rows(rng, n_in, n_out)), Matrix(random_rows(rng, 1, n_out)))
         if as_bytes:
             A_prev = ByteMatrix([bytes(rng.randrange(256) for _ in range(n_in)) for _ in range(3)])
         else:
             A_prev = Matrix(random_rows(rng, 3, n_in, zeros=0.5))
-        yield layer, A_prev, Matrix(random_rows(rng, 3, 5, zeros=0.5))
+        yield layer, A_prev, Matrix(random_rows(rng, 3, n_out, zeros=0.5))
 
 
 def same_dense(compute):

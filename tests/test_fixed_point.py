@@ -128,15 +128,15 @@ def test_packing_is_used_on_cpython_and_not_on_pypy():
 
 # ---------------------------------------------------------------------- the dense layer's fast forms
 
-def long_layer(rng, n_in=fast_dense.LONG, n_out=6):
+def wide_layer(rng, n_in=40, n_out=fast_dense.WIDE):
     return Dense(Matrix(random_rows(rng, n_in, n_out, 0.05, zeros=0.0)), Matrix(random_rows(rng, 1, n_out, zeros=0.0)))
 
 
-def test_a_layer_fed_many_floats_computes_its_three_products_in_fixed_point_within_the_bound():
+def test_a_wide_layer_fed_floats_computes_its_three_products_in_fixed_point_within_the_bound():
     rng = random.Random(5)
-    layer = long_layer(rng)
-    A = Matrix([[max(0.0, x) for x in row] for row in random_rows(rng, 3, fast_dense.LONG, zeros=0.0)])
-    dZ = Matrix(random_rows(rng, 3, 6, 1e-3))
+    layer = wide_layer(rng)
+    A = Matrix([[max(0.0, x) for x in row] for row in random_rows(rng, 3, 40, zeros=0.0)])
+    dZ = Matrix(random_rows(rng, 3, fast_dense.WIDE, 1e-3))
     W = layer.W.rows
     Z = layer.forward(A) - layer.b
     assert_within_the_bound(Z, A.rows, W) if PACKING else None
@@ -152,14 +152,14 @@ def test_a_layer_fed_many_floats_computes_its_three_products_in_fixed_point_with
 
 
 def test_the_default_networks_layers_keep_their_products_bit_for_bit():
-    # Fed image bytes (ByteMatrix has its own product) or fewer than LONG floats: the plain definitions.
+    # Fed image bytes (ByteMatrix has its own product), or of fewer than WIDE units: the plain definitions.
     rng = random.Random(6)
-    small = long_layer(rng, n_in=fast_dense.LONG - 1)
-    A = Matrix(random_rows(rng, 3, fast_dense.LONG - 1))
-    dZ = Matrix(random_rows(rng, 3, 6))
-    first = long_layer(rng, n_in=784)
+    narrow = wide_layer(rng, n_out=fast_dense.WIDE - 1)
+    A = Matrix(random_rows(rng, 3, 40))
+    dZ = Matrix(random_rows(rng, 3, fast_dense.WIDE - 1))
+    first = wide_layer(rng, n_in=784, n_out=fast_dense.WIDE - 1)
     X = ByteMatrix([bytes(rng.randrange(256) for _ in range(784)) for _ in range(3)])
-    cases = [(small, A), (first, X)]
+    cases = [(narrow, A), (first, X)]
     for layer, A_prev in cases:
         assert not fast_dense.in_fixed_point(layer, A_prev)
         fast = [layer.forward(A_prev), layer.weight_gradient(A_prev, dZ), layer.input_gradient(A_prev, dZ)]

@@ -44,9 +44,9 @@ def small_cnn():
 
 
 def cnn_in_fixed_point():
-    """A CNN whose dense layer after the pooling (4 · 12 · 12 = 576 inputs) computes in fixed point."""
-    net = Network([784, 8, 10], seed=4, conv=[(4, 5)])
-    assert net.layers[2].W.shape[0] >= dense.LONG
+    """A CNN whose dense layer after the pooling (288 → 32) computes in fixed point."""
+    net = Network([784, 32, 10], seed=4, conv=[(2, 5)])
+    assert net.layers[2].W.shape[1] >= dense.WIDE
     return net
 
 

@@ -2,7 +2,7 @@
 
     optimizers.py    the optimizers' steps without temporary matrices
     convolution.py   the convolution as one matrix product (im2col), packed for image bytes
-    dense.py         a dense layer fed many floats (after a pooling): its products in fixed point
+    dense.py         a dense layer of many units fed floats (after a pooling): its products in fixed point
     pooling.py       max pooling by the built-in max over the windows' corners
     gather.py        taking many values out of a list at once, in C
 
