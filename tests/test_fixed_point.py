@@ -137,11 +137,14 @@ def test_a_wide_layer_fed_floats_computes_its_three_products_in_fixed_point_with
     layer = wide_layer(rng)
     A = Matrix([[max(0.0, x) for x in row] for row in random_rows(rng, 3, 40, zeros=0.0)])
     dZ = Matrix(random_rows(rng, 3, fast_dense.WIDE, 1e-3))
-    W = layer.W.rows
-    Z = layer.forward(A) - layer.b
-    assert_within_the_bound(Z, A.rows, W) if PACKING else None
-    assert_within_the_bound(layer.weight_gradient(A, dZ), A.T.rows, dZ.rows)
-    assert_within_the_bound(layer.input_gradient(A, dZ), dZ.rows, layer.W.T.rows)
+    assert fast_dense.in_fixed_point(layer, A) == PACKING
+    products = [(A, layer.W), (A.T, dZ), (dZ, layer.W.T)]  # Z − b, dW, dA_prev
+    for left, right in products:
+        assert_within_the_bound(fixed_point_product(left, right), left.rows, right.rows)
+    if PACKING:
+        assert layer.forward(A) == fixed_point_product(A, layer.W) + layer.b
+        assert layer.weight_gradient(A, dZ) == fixed_point_product(A.T, dZ)
+        assert layer.input_gradient(A, dZ) == fixed_point_product(dZ, layer.W.T)
     with textbook():
         plain = [layer.forward(A), layer.weight_gradient(A, dZ), layer.input_gradient(A, dZ)]
     fast = [layer.forward(A), layer.weight_gradient(A, dZ), layer.input_gradient(A, dZ)]
