@@ -29,7 +29,8 @@ SETTINGS = {  # name: (extra arguments to train.py, the bar for the final test a
     "default": ([], 0.975),
     "long": (["--epochs", "20"], 0.980),
     "augment": (["--augment", "--epochs", "20"], 0.985),
-    "cnn": (["--conv", "8x5", "--hidden", "128", "--augment", "--epochs", "8"], 0.990),
+    "cnn": (["--conv", "8x5", "--hidden", "64", "--augment", "--epochs", "7", "--weight-decay", "0.0005",
+             "--workers", "auto"], 0.990),
 }
 
 

@@ -15,10 +15,13 @@ after the first (a warm-up), in ms per image, each timing from a freshly collect
 
 Then the whole training step of the network --conv 8x5 --hidden 128 (or --hidden ...) makes (forward,
 backward, SGD with momentum), per image, against the step of train.py's default
-784 → 128 → 10 network in the same rounds, as a yardstick for the machine's speed.
+784 → 128 → 10 network in the same rounds, as a yardstick for the machine's speed; and the
+same CNN step once more with the dense layer after the pooling computing its products in
+floats, as before network/fast/dense.py put them in fixed point: what that lever gives.
 """
 
 import argparse
+import contextlib
 import gc
 import os
 import platform
@@ -34,6 +37,7 @@ from my_math.fast import textbook, use_fast_forms  # noqa: E402
 from network import SGD  # noqa: E402
 from network.activations import relu, relu_backward  # noqa: E402
 from network.architecture import describe, make_network  # noqa: E402
+from network.fast import dense as fast_dense  # noqa: E402
 from network.pooling import MaxPool  # noqa: E402
 from network.settings import NO_HIDDEN, hidden_size  # noqa: E402
 
@@ -53,6 +57,17 @@ def gradient_of_conv_output(conv, X, rng):
 def backward(conv, X, dZ):
     """The first convolution's backward pass: its dW and db (its dA_prev, the pixels' gradient, is not needed)."""
     return conv.weight_gradient(X, dZ), conv.bias_gradient(dZ)
+
+
+@contextlib.contextmanager
+def dense_in_floats():
+    """Within the with block, no dense layer computes in fixed point: its products are the float ones."""
+    wide = fast_dense.WIDE
+    fast_dense.WIDE = float("inf")
+    try:
+        yield
+    finally:
+        fast_dense.WIDE = wide
 
 
 def timed(work):
@@ -80,8 +95,10 @@ def main():
     cnn = make_network([784, *hidden, 10], conv=[(8, 5)], seed=0)
     conv = cnn.layers[0]
     mlp = make_network([784, 128, 10], seed=0)
-    steps = {"cnn": (cnn, SGD(momentum=0.9)), "mlp": (mlp, SGD(momentum=0.9))}
-    times = {name: [] for name in ("plain forward", "fast forward", "plain backward", "fast backward", "cnn", "mlp")}
+    cnn_in_floats = make_network([784, *hidden, 10], conv=[(8, 5)], seed=0)
+    steps = {"cnn": (cnn, SGD(momentum=0.9), contextlib.nullcontext), "mlp": (mlp, SGD(momentum=0.9), contextlib.nullcontext),
+             "cnn in floats": (cnn_in_floats, SGD(momentum=0.9), dense_in_floats)}
+    times = {name: [] for name in ("plain forward", "fast forward", "plain backward", "fast backward", *steps)}
     for round_number, (X, labels) in enumerate(batches):
         dZ = gradient_of_conv_output(conv, X, rng)
         few = train.matrix(range(round_number * BATCH, round_number * BATCH + args.plain_images))
@@ -92,9 +109,10 @@ def main():
         measured = {"plain forward": plain_forward, "plain backward": plain_backward,
                     "fast forward": timed(lambda: conv.forward(X)) / len(labels),
                     "fast backward": timed(lambda: backward(conv, X, dZ)) / len(labels)}
-        for name, (net, optimizer) in steps.items():
-            measured[name] = timed(lambda: optimizer.step(net.layers, net.loss_and_gradients(X, labels)[2],
-                                                          0.01)) / len(labels)
+        for name, (net, optimizer, way) in steps.items():
+            with way():
+                measured[name] = timed(lambda: optimizer.step(net.layers, net.loss_and_gradients(X, labels)[2],
+                                                              0.01)) / len(labels)
         if round_number:
             for name, seconds in measured.items():
                 times[name].append(seconds)
@@ -111,6 +129,9 @@ def main():
     print("Training step, forward + backward + SGD momentum update, ms per image:")
     print(f"  {describe(cnn)}: {ms['cnn']:.3f} ({spread['cnn'][0]:.3f}–{spread['cnn'][1]:.3f})"
           f" = {ms['cnn'] * 60:.0f} s per 60 000-image epoch")
+    print(f"  the same with its dense layers' products in floats, none in fixed point: {ms['cnn in floats']:.3f}"
+          f" ({spread['cnn in floats'][0]:.3f}–{spread['cnn in floats'][1]:.3f}): {ms['cnn in floats'] / ms['cnn']:.2f}×"
+          f" the time")
     print(f"  {describe(mlp)} (train.py's default, as a yardstick): {ms['mlp']:.3f}"
           f" ({spread['mlp'][0]:.3f}–{spread['mlp'][1]:.3f})")
 

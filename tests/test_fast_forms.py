@@ -5,8 +5,9 @@ Each registered fast form has cases here: the same inputs go through the plain d
 NaNs and signs of zero included (compared by repr). Python 3.12+ rounds sums more
 carefully in its built-ins (sum, math.sumprod): there products and sums are held to a
 relative 1e-12 instead. ByteMatrix's packed product (both ways round: B @ W and D @ B)
-is the one fast form that rounds differently by design; tests/test_byte_matrix.py holds
-it to its error bound. The
+and the products in fixed point of a wide dense layer fed floats (network/fast/dense.py)
+round differently by design; tests/test_byte_matrix.py and tests/test_fixed_point.py hold
+them to their error bounds. The
 convolution of image bytes uses it: with it switched off (exact_only) the convolution
 is held bit for bit, with it on to 1e-12 here, and to the bound in tests/test_cnn.py.
 """
@@ -26,7 +27,9 @@ from my_math.fast.switch import FAST_MODULES
 from network import SGD
 from network.adam import Adam
 from network.convolution import Conv
+from network.dense import Dense
 from network.fast import convolution as fast_convolution
+from network.fast import dense as fast_dense
 from network.optimizer_state import state_of
 from network.pooling import MaxPool
 from network.rmsprop import RMSprop
@@ -155,6 +158,43 @@ def check_byte_matrix_product_on_the_right():
         assert "__rmatmul__" not in ByteMatrix.__dict__
         assert (D @ B) == D @ Matrix(B.tolist())
     near(D @ Matrix(B.tolist()), D @ B)
+
+
+def dense_cases():
+    """(layer, A_prev, dZ): a wide layer fed floats (fixed point), a narrower one, a wide one fed image bytes."""
+    rng = random.Random(8)
+    for n_in, n_out, as_bytes in ((20, fast_dense.WIDE, False), (20, fast_dense.WIDE - 1, False),
+                                  (784, fast_dense.WIDE, True)):
+        layer = Dense(Matrix(random_rows(rng, n_in, n_out)), Matrix(random_rows(rng, 1, n_out)))
+        if as_bytes:
+            A_prev = ByteMatrix([bytes(rng.randrange(256) for _ in range(n_in)) for _ in range(3)])
+        else:
+            A_prev = Matrix(random_rows(rng, 3, n_in, zeros=0.5))
+        yield layer, A_prev, Matrix(random_rows(rng, 3, n_out, zeros=0.5))
+
+
+def same_dense(compute, wide_enough):
+    """Bit for bit where the layer keeps its products (tests/test_fixed_point.py: fixed point's bound);
+    wide_enough(layer, A_prev) says where it does not."""
+    for layer, A_prev, dZ in dense_cases():
+        plain, fast = both_ways(lambda: compute(layer, A_prev, dZ))
+        if wide_enough(layer, A_prev) or isinstance(A_prev, ByteMatrix):
+            near(plain, fast)
+        else:
+            same(plain, fast, sums=True)
+
+
+def check_dense_forward():
+    same_dense(lambda layer, A_prev, dZ: layer.forward(A_prev), fast_dense.in_fixed_point)
+
+
+def check_dense_weight_gradient():
+    same_dense(lambda layer, A_prev, dZ: layer.weight_gradient(A_prev, dZ), fast_dense.in_fixed_point)
+
+
+def check_dense_input_gradient():
+    same_dense(lambda layer, A_prev, dZ: layer.input_gradient(dZ),
+               lambda layer, A_prev: fast_dense.PACKING and layer.W.shape[1] >= fast_dense.WIDE)
 
 
 def convolution_cases():
@@ -338,6 +378,9 @@ CHECKS = {
     ("data.dataset", "images_matrix"): check_images_matrix,
     ("ByteMatrix", "__matmul__"): check_byte_matrix_product,
     ("ByteMatrix", "__rmatmul__"): check_byte_matrix_product_on_the_right,
+    ("Dense", "forward"): check_dense_forward,
+    ("Dense", "weight_gradient"): check_dense_weight_gradient,
+    ("Dense", "input_gradient"): check_dense_input_gradient,
     ("SGD", "step"): check_sgd_step,
     ("Adam", "step"): check_adam_step,
     ("Conv", "forward"): check_conv_forward,
@@ -358,8 +401,9 @@ def test_the_fast_form_computes_what_the_plain_definition_computes(form):
 
 
 def test_only_the_packed_products_round_differently():
-    assert [(f.owner.__name__, f.name) for f in FAST_FORMS if not f.exact] == [("ByteMatrix", "__matmul__"),
-                                                                               ("ByteMatrix", "__rmatmul__")]
+    assert [(f.owner.__name__, f.name) for f in FAST_FORMS if not f.exact] == [
+        ("ByteMatrix", "__matmul__"), ("ByteMatrix", "__rmatmul__"),
+        ("Dense", "forward"), ("Dense", "weight_gradient"), ("Dense", "input_gradient")]
 
 
 def test_textbook_puts_the_plain_definitions_back_and_then_the_fast_forms():

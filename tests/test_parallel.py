@@ -29,6 +29,7 @@ from network.architecture import make_network
 from network.checkpoint import load_checkpoint
 from network.dropout import DropoutTraining
 from network import parallel
+from network.fast import dense
 from network.optimizer_state import state_of
 from network.parallel import (Balance, WorkerError, Workers, joined_state, rows_of_weight_gradient, shares,
                               split_state, steps_on)
@@ -50,6 +51,13 @@ def small_mlp():
 
 def small_cnn():
     return make_network([784, 16, 10], seed=4, conv=[(3, 5)])
+
+
+def cnn_in_fixed_point():
+    """A CNN whose dense layer after the pooling (288 → 32) computes in fixed point."""
+    net = make_network([784, 32, 10], seed=4, conv=[(2, 5)])
+    assert net.layers[1].W.shape[1] >= dense.WIDE
+    return net
 
 
 def gradients_in_one_process(net, X, labels, dropout=DROPOUT):
@@ -79,7 +87,8 @@ def negated(gradients):
     return [tuple(Matrix([[0.0 - g for g in row] for row in M.rows]) for M in pair) for pair in gradients]
 
 
-@pytest.mark.parametrize("make_net", [small_mlp, small_cnn], ids=["mlp with dropout", "cnn"])
+@pytest.mark.parametrize("make_net", [small_mlp, small_cnn, cnn_in_fixed_point],
+                         ids=["mlp with dropout", "cnn", "cnn in fixed point"])
 @pytest.mark.parametrize("count", [2, 3, 4])
 @pytest.mark.parametrize("m", [1, 7, 12])
 def test_the_gradient_from_workers_is_the_one_process_gradient_bit_for_bit(mnist_sets, make_net, count, m):

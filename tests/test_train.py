@@ -534,10 +534,12 @@ def test_textbook_training_gives_the_weights_of_the_fast_forms(tmp_path, capsys,
     assert "Computing with the plain definitions only" not in capsys.readouterr().out  # --quiet
 
 
-def test_textbook_training_of_a_cnn_gives_the_weights_of_the_fast_forms(tmp_path, monkeypatch):
-    """The same for a convolutional network: its loops against im2col (and, on CPython, the packed product)."""
+@pytest.mark.parametrize("hidden", ["none", "32"])
+def test_textbook_training_of_a_cnn_gives_the_weights_of_the_fast_forms(tmp_path, monkeypatch, hidden):
+    """The same for a convolutional network: its loops against im2col (and, on CPython, the packed product);
+    with --hidden 32, a dense layer of 288 → 32 after the pooling, in fixed point on CPython."""
     argv = ["--limit", "48", "--test-limit", "10", "--batch-size", "16", "--epochs", "1", "--conv", "2x5",
-            "--hidden", "none"]
+            "--hidden", hidden]
     plain = weights_after(argv + ["--textbook"], tmp_path, "plain.json", monkeypatch)
     exact = weights_after(argv, tmp_path, "exact.json", monkeypatch, exact_only=True)
     fast = weights_after(argv, tmp_path, "fast.json", monkeypatch)

@@ -10,6 +10,8 @@ equals the plain definition, and tests/test_fast_forms.py holds each one to it:
     elementwise.py  elementwise arithmetic with broadcasting, the transpose and sums, in C
     byte_matrix.py  images kept as bytes, and a product that multiplies a whole row of
                     weights at once, packed into one big whole number
+    fixed_point.py  the product of two matrices of floats, both written in fixed point and
+                    packed the same way (network/fast/dense.py uses it)
 
 The fast forms are off until use_fast_forms() switches them on (the scripts do); within
 `with textbook():` the plain definitions run again.

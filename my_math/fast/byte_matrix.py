@@ -335,18 +335,31 @@ def _unpack(sums, p, exponent, slot_bytes=SLOT_BYTES):
     fits in the 52 bits of a double's fraction and high − hi_floor − 2^(slot_bits−1) γ, a
     multiple of 2⁴⁸ γ below 2^slot_bits γ, in its 53 bits of precision: up to
     slot_bits = 96, 12-byte slots.
+
+    Wider slots still (fixed_point.py's, of 13 to 18 bytes) have a middle piece: bits 48 to 95
+    become mid = mid_floor + middle bits · 2⁴⁸ γ (mid_floor = 2¹⁰⁰ γ), and the high bits count
+    from 96. Then total_j · γ = ((high − hi_floor − 2^(slot_bits−1) γ − mid_floor) + mid) +
+    (low − lo_floor): the first subtraction and the last are exact as above, and the two
+    additions round once each, so the result is within 2⁻⁵² (|total_j γ| + 2⁴⁸ γ) of total_j · γ.
     """
     slot_bits = 8 * slot_bytes
     half_ones = (1 << (slot_bits - 1)) * _ones(p, slot_bytes)
     row_bytes = slot_bytes * p
     slots = b"".join((S + half_ones).to_bytes(row_bytes, "little") for S in sums)
     size = len(slots) // slot_bytes
+    middle = slot_bytes > 12
     lo_floor = math.ldexp(1.0, exponent + 52)
-    hi_floor = math.ldexp(1.0, exponent + 100)
+    hi_floor = math.ldexp(1.0, exponent + (148 if middle else 100))
     lo = _floats_from_bytes(slots, range(6), lo_floor, slot_bytes)
-    hi = _floats_from_bytes(slots, range(6, slot_bytes), hi_floor, slot_bytes)
-    offset = hi_floor + math.ldexp(1.0, exponent + slot_bits - 1) + lo_floor  # (high − offset) + low = total_j · γ
-    flat = list(map(add, map(sub, hi, repeat(offset)), lo))
+    hi = _floats_from_bytes(slots, range(12 if middle else 6, slot_bytes), hi_floor, slot_bytes)
+    if middle:
+        mid_floor = math.ldexp(1.0, exponent + 100)
+        mid = _floats_from_bytes(slots, range(6, 12), mid_floor, slot_bytes)
+        offset = hi_floor + math.ldexp(1.0, exponent + slot_bits - 1) + mid_floor
+        flat = list(map(add, map(add, map(sub, hi, repeat(offset)), mid), map(sub, lo, repeat(lo_floor))))
+    else:
+        offset = hi_floor + math.ldexp(1.0, exponent + slot_bits - 1) + lo_floor  # (high − offset) + low = total_j · γ
+        flat = list(map(add, map(sub, hi, repeat(offset)), lo))
     return [flat[start:start + p] for start in range(0, size, p)]
 
 
