@@ -96,7 +96,8 @@ def main():
     conv = cnn.layers[0]
     mlp = make_network([784, 128, 10], seed=0)
     cnn_in_floats = make_network([784, *hidden, 10], conv=[(8, 5)], seed=0)
-    steps = {"cnn": (cnn, SGD(momentum=0.9), contextlib.nullcontext), "mlp": (mlp, SGD(momentum=0.9), contextlib.nullcontext),
+    steps = {"cnn": (cnn, SGD(momentum=0.9), contextlib.nullcontext),
+             "mlp": (mlp, SGD(momentum=0.9), contextlib.nullcontext),
              "cnn in floats": (cnn_in_floats, SGD(momentum=0.9), dense_in_floats)}
     times = {name: [] for name in ("plain forward", "fast forward", "plain backward", "fast backward", *steps)}
     for round_number, (X, labels) in enumerate(batches):

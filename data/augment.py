@@ -64,4 +64,5 @@ class Shifted:
         most, shape = self.max_shift, self.dataset.image_shape
         moves = [(rng.randint(-most, most), rng.randint(-most, most)) for _ in images]
         # dataset.images_matrix looked up when called: the scripts' fast form takes its place
-        return dataset.images_matrix([shifted(image, right, down, shape) for image, (right, down) in zip(images, moves)])
+        return dataset.images_matrix([shifted(image, right, down, shape)
+                                      for image, (right, down) in zip(images, moves)])

@@ -85,13 +85,15 @@ def sizes(net):
 
 
 def parameter_count(net):
-    """The number of weights and biases: Σ_l (n_{l−1} + 1) · n_l for dense layers, (C·K·K + 1) · F for a convolution."""
+    """The number of weights and biases: Σ_l (n_{l−1} + 1) · n_l for dense layers, (C·K·K + 1) · F for a
+    convolution."""
     return sum(len(layer.W.rows) * len(layer.W.rows[0]) + len(layer.b.rows[0]) for layer in net.layers)
 
 
 def describe(net):
     """The layers in one line: "784 → 128 → 10"; for a convolutional network, also the shape of the
-    maps each convolution and pooling gives: "1×28×28 → conv 8 filters 5×5 → 8×24×24 → max pool → 8×12×12 → 128 → 10"."""
+    maps each convolution and pooling gives:
+    "1×28×28 → conv 8 filters 5×5 → 8×24×24 → max pool → 8×12×12 → 128 → 10"."""
     if not convolutions(net):
         return " → ".join(map(str, sizes(net)))
     words = [_shape_text(net.layers[0].input_shape)]

@@ -197,7 +197,8 @@ class Workers:
         terms = list(chain.from_iterable(answer[0] for answer in answers))
         P = decoded(joined(answer[1] for answer in answers))
         self.rows_of_workers = [answer[2] for answer in answers]
-        self._tell([("gradients", [None if other == worker else rows for other, rows in enumerate(self.rows_of_workers)])
+        self._tell([("gradients", [None if other == worker else rows
+                                   for other, rows in enumerate(self.rows_of_workers)])
                     for worker in range(self.count)])  # to each, the rows it has not got
         return -sum(terms) / m, P, None
 
@@ -213,7 +214,8 @@ class Workers:
         self.steps += 1
         if self.first_kept:
             self.first_top = largest_size([[new[2] for new in news if new[2] is not None]])
-            news = [new if worker == 0 else ([RowsAt(self, worker)] + new[0][1:], new[1], new[2]) for worker, new in enumerate(news)]
+            news = [new if worker == 0 else ([RowsAt(self, worker)] + new[0][1:], new[1], new[2])
+                    for worker, new in enumerate(news)]
         messages = []
         for worker in range(self.count):
             others = [None if other == worker else new for other, new in enumerate(news)]

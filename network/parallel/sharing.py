@@ -111,7 +111,8 @@ def split_state(state, rows, worker):
     for key, value in state.items():
         if isinstance(value, list):
             value = [matrix for index, layer_rows in enumerate(rows) if layer_rows[worker]
-                     for matrix in (value[2 * index][layer_rows[worker].start:layer_rows[worker].stop], value[2 * index + 1])]
+                     for matrix in (value[2 * index][layer_rows[worker].start:layer_rows[worker].stop],
+                                    value[2 * index + 1])]
         part[key] = value
     return part
 
