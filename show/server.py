@@ -4,8 +4,9 @@
 
 The server does two jobs, with nothing but the standard library's http.server:
 
-1. It serves the page, show/web/index.html with its style.css, app.js and draw.js (the
-   drawing pad, which the live page of train.py --live shares). The files are read into
+1. It serves the page, show/web/index.html with its style.css, app.js, draw.js (the
+   drawing pad) and backward.js (the digit followed backward), which the live page of
+   train.py --live shares. The files are read into
    memory when the server starts and looked up by exact path in a table; a request's
    path is never joined to a folder name, so no path ("/../x", "/%2e%2e/x", "/web/") can
    reach any other file on the disk.
@@ -77,6 +78,7 @@ STATIC_FILES = {
     "/style.css": ("style.css", "text/css; charset=utf-8"),
     "/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/draw.js": ("draw.js", "text/javascript; charset=utf-8"),
+    "/backward.js": ("backward.js", "text/javascript; charset=utf-8"),
 }
 
 # The page may load its parts from this server only, and talk to nothing else: no script

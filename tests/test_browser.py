@@ -179,22 +179,23 @@ SHOWN = """({
     digit: document.getElementById('digit').textContent,
     bars: [...document.querySelectorAll('#bars .value')].map(v => v.textContent),
     best: [...document.querySelectorAll('#bars li')].findIndex(li => li.classList.contains('best')),
-    units: document.querySelectorAll('#units figure').length,
+    units: document.querySelectorAll('#units .unit').length,
     // a canvas nothing was painted on is transparent: alpha 0
     painted: [...document.querySelectorAll('#units canvas, #seen')]
         .filter(c => c.getContext('2d').getImageData(0, 0, 1, 1).data[3] === 255).length,
 })"""
 
 
-def served_page(make_net):
-    """(browser, server, net): the drawing page open in headless Chromium, served with make_net()."""
+def served_page(make_net, test_set):
+    """(browser, server, net): the drawing page open in headless Chromium, served with make_net(), its
+    mistakes those on test_set."""
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed")
     pytest.importorskip("PIL")  # the server reads the page's PNGs with Pillow
     from test_server import RunningServer
 
     net = make_net()
-    with RunningServer(net) as server:
+    with RunningServer(net, test_set=test_set) as server:
         browser = open_page(f"http://127.0.0.1:{server.port}/")
         try:
             yield browser, server, net
@@ -203,10 +204,11 @@ def served_page(make_net):
 
 
 @pytest.fixture(scope="module")
-def page():
-    """The page served with a small network: untrained is enough, the page must show what the server says."""
+def page(test_set):
+    """The page served with a small network: untrained is enough, the page must show what the server says.
+    Its mistakes are those on 300 test images."""
     from network import Network
-    yield from served_page(lambda: Network([784, 32, 10], seed=0))
+    yield from served_page(lambda: Network([784, 32, 10], seed=0), test_set.take(300))
 
 
 def test_a_digit_drawn_with_the_mouse_is_read_and_shown(page):
@@ -244,6 +246,82 @@ def test_a_tap_leaves_a_dot_the_network_reads(page):
     assert browser.evaluate(SHOWN)["digit"] in list("0123456789")
 
 
+def page_number(browser, value, signed=False):
+    """value as the pages write it: backward.js's own num()."""
+    return browser.evaluate(f"import('./backward.js').then(m => m.num({value!r}, {str(signed).lower()}))")
+
+
+def pixel(browser, canvas_id, k):
+    """[red, green, blue] of pixel k (row by row) of a 28 × 28 canvas."""
+    return browser.evaluate(f"[...document.getElementById('{canvas_id}').getContext('2d')"
+                            f".getImageData({k % 28}, {k // 28}, 1, 1).data].slice(0, 3)")
+
+
+def test_a_drawing_shows_why_this_answer_as_the_gradient_by_the_pixels(page):
+    browser, server, net = page
+    click(browser, "clear")
+    assert draw_on_pad(browser, three()) == "ready"
+    status, answer = server.predict({"image": drawing_as_sent(browser)})
+    assert status == 200 and answer["label"] == answer["prediction"]
+    gradient = answer["input_gradient"]
+    surer, less_sure = gradient.index(min(gradient)), gradient.index(max(gradient))
+    assert pixel(browser, "why-picture", surer) == [0, 0, 255]  # −∂L/∂x at its largest: blue
+    assert pixel(browser, "why-picture", less_sure)[0] == 255 and pixel(browser, "why-picture", less_sure)[2] < 255
+    caption = browser.evaluate("document.getElementById('why-caption').textContent")
+    assert f"surer of {answer['prediction']}" in caption
+    shown = browser.evaluate("document.querySelector('#backward .step-line').textContent")
+    assert page_number(browser, answer["loss"]) in shown and page_number(browser, answer["loss_after_step"]) in shown
+
+
+def test_clicking_a_unit_shows_its_backward_sum(page):
+    browser, server, net = page
+    click(browser, "clear")
+    assert draw_on_pad(browser, three()) == "ready"
+    browser.evaluate("document.querySelector('#units .unit').id = 'first-unit'")
+    click(browser, "first-unit")  # the unit that fired most: its error is not 0
+    delta = browser.wait_for("document.querySelector('#inside .delta .num')?.textContent")
+    unit = int(browser.evaluate("document.querySelector('#inside .unit-title').textContent").split()[1].rstrip(","))
+    status, answer = server.predict({"image": drawing_as_sent(browser), "unit": unit})
+    assert status == 200 and answer["unit"]["delta"] != 0
+    assert delta == page_number(browser, answer["unit"]["delta"])
+    terms = browser.evaluate("[...document.querySelectorAll('#inside .backward-terms tr')].map(r => r.textContent)")
+    assert len(terms) == 1 + 8 + 1 + 3  # the head, 8 classes, the other 2, Σ, φ′(z), dz
+    largest = answer["unit"]["backward"]["terms"][0]
+    assert page_number(browser, largest["wdz"], True) in terms[1]
+    assert browser.evaluate("document.querySelector('#units .unit.selected') !== null")
+    # another label: the same unit, followed back from class 0
+    browser.evaluate("document.querySelector('#labels button').id = 'label-0'")
+    click(browser, "label-0")
+    browser.wait_for("document.querySelector('#labels button[aria-pressed=\"true\"]').textContent === '0'"
+                     " && document.body.dataset.state === 'ready'")
+    status, answer = server.predict({"image": drawing_as_sent(browser), "unit": unit, "label": 0})
+    browser.wait_for(f"document.querySelector('#inside .delta .num').textContent === "
+                     f"{page_number(browser, answer['unit']['delta'])!r}")
+
+
+def test_clicking_a_mistake_loads_it_into_the_pad_and_the_views(page, test_set):
+    browser, server, net = page
+    click(browser, "clear")
+    browser.wait_for("document.querySelectorAll('.mistake').length > 0", timeout=30)
+    status, _, body = server.request("GET", "/api/mistakes")
+    first = json.loads(body)[0]
+    shown = browser.evaluate("document.querySelectorAll('.mistake').length")
+    assert shown == min(48, len(json.loads(body)))
+    browser.evaluate("document.querySelector('.mistake').id = 'first-mistake'")
+    click(browser, "first-mistake")
+    browser.wait_for(f"document.getElementById('status').textContent.startsWith('Test image {first['index']}')"
+                     " && document.body.dataset.state === 'ready'")
+    assert browser.evaluate("document.getElementById('digit').textContent") == str(first["prediction"])
+    assert browser.evaluate("document.querySelector('#labels button[aria-pressed=\"true\"]').textContent") \
+        == str(first["label"])  # followed back for its true class
+    pixels = list(test_set.image(first["index"]))
+    status, answer = server.predict({"pixels": pixels, "label": first["label"]})
+    assert answer["prediction"] == first["prediction"]
+    step = browser.evaluate("document.querySelector('#backward .step-line').textContent")
+    assert page_number(browser, answer["loss"]) in step
+    assert [pixel(browser, "seen", k)[0] for k in range(0, 784, 29)] == [pixels[k] for k in range(0, 784, 29)]
+
+
 FILTERS_SHOWN = """({
     units_hidden: document.getElementById('units-card').hidden,
     filters_hidden: document.getElementById('filters-card').hidden,
@@ -265,15 +343,30 @@ def test_a_cnn_shows_each_filter_and_its_feature_map(page_of_a_cnn):
     assert (shown["units_hidden"], shown["filters_hidden"], shown["figures"]) == (True, False, 3)
     assert shown["sizes"] == [[5, 5], [24, 24]] * 3 and shown["painted"] == 6 and shown["kernel"] == "5 × 5"
     assert shown["captions"] == [f"filter {f} · strongest {max(m):.2f}" for f, m in enumerate(answer["feature_maps"])]
+    # a click on a cell of filter 1's map: that cell's sum, worked out
+    browser.evaluate("document.querySelectorAll('#filters canvas.map')[1].id = 'map-1'")
+    browser.evaluate("document.getElementById('map-1').scrollIntoView({block: 'center'})")
+    box = box_of(browser, "map-1")
+    x, y = box["x"] + box["width"] * (11.5 / 24), box["y"] + box["height"] * (9.5 / 24)
+    browser.mouse("mousePressed", x, y, True)
+    browser.mouse("mouseReleased", x, y, False)
+    title = browser.wait_for("document.querySelector('#inside .cell-grid') && "
+                             "document.querySelector('#inside .unit-title').textContent")
+    assert " ".join(title.split()) == "Filter 1, the cell at row 9, column 11 of its feature map"
+    status, answer = server.predict({"image": drawing_as_sent(browser), "cell": {"filter": 1, "row": 9, "column": 11}})
+    z = browser.evaluate("[...document.querySelectorAll('#inside .terms .total .num')].map(c => c.textContent)")
+    assert z == [page_number(browser, answer["cell"]["z"]), page_number(browser, answer["cell"]["activation"])]
+    grids = browser.evaluate("document.querySelectorAll('#inside .cell-grid td').length")
+    assert grids == 3 * 25
     click(browser, "clear")
     assert browser.evaluate(FILTERS_SHOWN)["figures"] == 0
 
 
 @pytest.fixture(scope="module")
-def page_of_a_cnn():
+def page_of_a_cnn(test_set):
     """The page served with an untrained convolutional network of 3 filters of 5 × 5."""
     from network.architecture import make_network
-    yield from served_page(lambda: make_network([784, 10], seed=0, conv=[(3, 5)]))
+    yield from served_page(lambda: make_network([784, 10], seed=0, conv=[(3, 5)]), test_set.take(50))
 def screenshot(browser):
     """The whole page, as PNG bytes."""
     page = browser.send("Page.getLayoutMetrics")["cssContentSize"]
@@ -369,6 +462,12 @@ def test_the_live_page_moves_while_training_stops_when_paused_and_steps(tmp_path
             assert total == f"{answer['unit']['z']:.3f}"
             title = browser.evaluate("document.querySelector('.unit-title').textContent")
             assert title == f"Unit 3, for test image {digit['index']}, a {digit['label']}"
+            # and backward, from the digit's true class: the unit's dz as the API works it out
+            status, answer = run.post("/api/predict", {"pixels": digit["pixels"], "unit": 3, "label": digit["label"]})
+            delta = browser.wait_for("document.querySelector('#inside .delta .num')?.textContent")
+            assert delta == page_number(browser, answer["unit"]["delta"])
+            step = browser.evaluate("document.querySelector('#backward .step-line').textContent")
+            assert page_number(browser, answer["loss_after_step"]) in step and answer["lr"] == state["lr"]
 
             assert run.ctrl_c() == 130
             browser.wait_for("document.body.dataset.state === 'stopped'")
@@ -458,6 +557,16 @@ def test_the_live_page_of_a_cnn_shows_its_filters_steps_and_reads_a_drawing(tmp_
             assert strongest == f"{max(answer['feature_maps'][2]):.3f}"
             assert browser.evaluate("[...document.querySelectorAll('#unit canvas')].map(c => [c.width, c.height])") == [
                 [28, 28], [5, 5], [24, 24]]
+            browser.evaluate("document.getElementById('unit-map').scrollIntoView({block: 'center'})")
+            box = box_of(browser, "unit-map")  # a click on its cell at row 13, column 6: that cell's sum
+            x, y = box["x"] + box["width"] * (6.5 / 24), box["y"] + box["height"] * (13.5 / 24)
+            browser.mouse("mousePressed", x, y, True)
+            browser.mouse("mouseReleased", x, y, False)
+            browser.wait_for("document.querySelector('#inside .cell-grid') !== null")
+            status, answer = run.post("/api/predict", {"pixels": digit["pixels"], "label": digit["label"],
+                                                       "cell": {"filter": 2, "row": 13, "column": 6}})
+            shown = browser.evaluate("[...document.querySelectorAll('#inside .terms .total .num')].map(c => c.textContent)")
+            assert shown == [page_number(browser, answer["cell"]["z"]), page_number(browser, answer["cell"]["activation"])]
 
             browser.evaluate("document.getElementById('pad').scrollIntoView({block: 'center'})")
             box = box_of(browser, "pad")
@@ -470,6 +579,15 @@ def test_the_live_page_of_a_cnn_shows_its_filters_steps_and_reads_a_drawing(tmp_
             click(browser, "resume")
             browser.wait_for("document.body.dataset.state === 'finished' && document.querySelector('.confusion') !== null",
                              timeout=60)
+            # after the epoch: its test's mistakes, and each layer's health
+            status, mistakes = run.get("/api/mistakes")
+            assert status == 200 and len(mistakes) > 0
+            browser.wait_for(f"document.querySelectorAll('#mistakes .mistake').length === {min(30, len(mistakes))}")
+            first = browser.evaluate("document.querySelector('#mistakes .mistake').title")
+            assert first == f"test image {mistakes[0]['index']}, a {mistakes[0]['label']}"
+            browser.wait_for("document.getElementById('health').dataset.records === '1'", timeout=30)
+            status, layers = run.get("/api/training/layers")
+            assert layers["layers"] == ["layer 1 (convolution)", "layer 2", "layer 3 (output)"]
         finally:
             browser.close()
 
