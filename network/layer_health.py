@@ -33,7 +33,7 @@ from my_math import Matrix
 from .convolution import Conv
 from .diagnosis import LIMITS, SATURATION_EDGE
 
-EVERY_IMAGES = 4096  # training images between two looks: 32 mini-batches of 128
+EVERY_IMAGES = 8192  # training images between two looks: 64 mini-batches of 128
 SAMPLE = 32  # training images whose activations and gradient are looked at, the same ones every time
 
 

@@ -93,7 +93,8 @@ def layer_health(records, names, activation, path):
     from matplotlib.figure import Figure
 
     epochs = [record["epochs"] for record in records]
-    flat_words = "saturated (within 0.01 of a limit)" if activation in ("sigmoid", "tanh") else "at zero (z ≤ 0)"
+    flat_words = {"sigmoid": "saturated (within 0.01 of a limit)", "tanh": "saturated (within 0.01 of a limit)",
+                  "leaky_relu": "with z ≤ 0 (slope α)"}.get(activation, "at zero (z ≤ 0)")
     fig = Figure(figsize=(11, 7), layout="constrained")
     (mean_axes, flat_axes), (gradient_axes, update_axes) = fig.subplots(2, 2, sharex=True)
     for l, name in enumerate(names):

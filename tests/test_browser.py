@@ -376,20 +376,57 @@ def screenshot(browser):
 
 
 def take_screenshot(path, model):
-    """Draw a 3 on the page served with model and save what the browser shows as a PNG at path."""
+    """Draw a 3 on the page served with model, follow it back into the unit that fired most, and save
+    what the browser shows as a PNG at path."""
     from test_server import RunningServer
 
     with RunningServer(model) as server:
         browser = open_page(f"http://127.0.0.1:{server.port}/")
         try:
+            browser.wait_for("document.querySelectorAll('.mistake').length > 0", timeout=120)
             state = draw_on_pad(browser, three())
+            browser.evaluate("document.querySelector('#units .unit').click()")
+            browser.wait_for("document.querySelector('#inside .backward-terms') !== null")
             digit = browser.evaluate("document.getElementById('digit').textContent")
+            text = browser.evaluate("document.getElementById('inside').innerText")
             png = screenshot(browser)
         finally:
             browser.close()
     with open(path, "wb") as f:
         f.write(png)
-    print(f"{path}: the page after drawing a 3; it reads {digit} ({state})")
+    print(f"{path}: the page after drawing a 3; it reads {digit} ({state}); inside the unit:\n{text}")
+
+
+def take_cnn_screenshot(path, model):
+    """Draw a 3 on the page served with the CNN model, click the cell of filter 3's map where it found
+    most, and save what the browser shows as a PNG at path."""
+    from test_server import RunningServer
+
+    with RunningServer(model) as server:
+        browser = open_page(f"http://127.0.0.1:{server.port}/")
+        try:
+            browser.wait_for("document.querySelectorAll('.mistake').length > 0", timeout=600)
+            draw_on_pad(browser, three())
+            browser.evaluate("document.querySelectorAll('#filters canvas.map')[3].id = 'map-3'")
+            status, answer = server.predict({"image": drawing_as_sent(browser)})
+            values = answer["feature_maps"][3]
+            at = values.index(max(values))
+            height, width = 24, 24
+            browser.evaluate("document.getElementById('map-3').scrollIntoView({block: 'center'})")
+            box = box_of(browser, "map-3")
+            x = box["x"] + box["width"] * ((at % width + 0.5) / width)
+            y = box["y"] + box["height"] * ((at // width + 0.5) / height)
+            browser.mouse("mousePressed", x, y, True)
+            browser.mouse("mouseReleased", x, y, False)
+            browser.wait_for("document.querySelector('#inside .cell-grid') !== null", timeout=30)
+            browser.evaluate("window.scrollTo(0, 0)")
+            text = browser.evaluate("document.getElementById('inside').innerText")
+            png = screenshot(browser)
+        finally:
+            browser.close()
+    with open(path, "wb") as f:
+        f.write(png)
+    print(f"{path}: the page of a CNN after drawing a 3, a cell of filter 3 clicked:\n{text}")
 
 
 # ---------------------------------------------------------------------- train.py --live's page
@@ -594,7 +631,8 @@ def test_the_live_page_of_a_cnn_shows_its_filters_steps_and_reads_a_drawing(tmp_
 
 def take_live_screenshot(path):
     """The live page in the second epoch of a short run, two earlier runs of the same length (Adam,
-    sigmoid) faintly behind it, a 3 drawn and a unit open, as a PNG at path."""
+    sigmoid) faintly behind it, a unit open and followed backward for a 3 drawn, the first epoch's
+    mistakes and the layers' health, as a PNG at path."""
     from live_run import TRAIN, LiveRun
 
     args = ["--limit", "12000", "--test-limit", "2000", "--epochs", "3", "--no-plots"]
@@ -616,6 +654,9 @@ def take_live_screenshot(path):
                 click(browser, "show-changes")
                 browser.evaluate("document.querySelector('.tile:nth-child(6)').id = 'unit-5'")
                 click(browser, "unit-5")
+                browser.wait_for("document.querySelector('#inside .backward-terms') !== null", timeout=30)
+                browser.wait_for("document.querySelectorAll('#mistakes .mistake').length > 0", timeout=30)
+                browser.wait_for("Number(document.getElementById('health').dataset.records) > 1", timeout=60)
                 browser.evaluate("document.getElementById('pad').scrollIntoView({block: 'center'})")
                 box = box_of(browser, "pad")
                 for stroke in three():
@@ -635,7 +676,11 @@ def take_live_screenshot(path):
 
 if __name__ == "__main__":
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from my_math.fast import use_fast_forms
+    use_fast_forms()  # as test_single.py --serve computes
     if sys.argv[1] == "--live":
         take_live_screenshot(sys.argv[2])
+    elif sys.argv[1] == "--cnn":
+        take_cnn_screenshot(sys.argv[2], sys.argv[3])
     else:
         take_screenshot(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "models/mnist.json")

@@ -15,7 +15,6 @@ export function drawHealth(canvas, health, epochs) {
   const { context, width, height } = blankCanvas(canvas);
   context.font = "11px system-ui, sans-serif";
 
-  const saturating = ["sigmoid", "tanh"].includes(health.activation);
   legend(context, health.layers);
   const panelWidth = (width - 2 * (MARGIN.left + MARGIN.right)) / 2;
   const panelHeight = (height - MARGIN.legend - 2 * (MARGIN.top + MARGIN.bottom)) / 2;
@@ -27,7 +26,7 @@ export function drawHealth(canvas, health, epochs) {
     .map((r) => [r.epochs, r.layers[l][key] === null ? null : transform(r.layers[l][key])]);
   const panels = [
     { title: `${health.activation} activations: mean ± spread`, key: "mean", band: "spread", ...at(0, 0) },
-    { title: `share ${saturating ? "saturated" : "at zero"}, %`, key: "flat", transform: (v) => 100 * v, ...at(1, 0) },
+    { title: `share ${flatWords(health.activation)}, %`, key: "flat", transform: (v) => 100 * v, ...at(1, 0) },
     { title: "gradient, log₁₀ RMS(dW)", key: "gradient", transform: (v) => (v > 0 ? Math.log10(v) : null), ...at(0, 1) },
     { title: "update for weight, log₁₀ RMS(ΔW)/RMS(W)", key: "update", line: -3, ...at(1, 1) },
   ];
@@ -42,6 +41,11 @@ export function drawHealth(canvas, health, epochs) {
     if (panel.line !== undefined) values.push(panel.line);
     draw(context, panel, panelWidth, panelHeight, epochs, lines, bands, values);
   }
+}
+
+// Where φ is flat, in words: the share of activations the second chart counts.
+export function flatWords(activation) {
+  return { sigmoid: "saturated", tanh: "saturated", leaky_relu: "with z ≤ 0" }[activation] ?? "at zero";
 }
 
 function legend(context, names) {

@@ -19,7 +19,7 @@
 import { cellHtml, labelPicker, outputHtml, paintInputGradient, paintUnitPictures, unitBackwardHtml } from "./backward.js";
 import { drawChart } from "./chart.js";
 import { digitButton, drawingPad, grey, paint, percent, pngOf, predict, probabilityBars, SIDE, weightColour } from "./draw.js";
-import { drawHealth } from "./health.js";
+import { drawHealth, flatWords } from "./health.js";
 
 const REFRESH_MS = 4000; // the weight pictures and the answers are asked for again at most this often (as the server makes them)
 const MISTAKES_SHOWN = 30; // small pictures of the last test's mistakes, the surest first
@@ -413,7 +413,7 @@ async function listMistakes() {
 
 function showHealth(layers) {
   health = layers;
-  $("flat-words").textContent = ["sigmoid", "tanh"].includes(layers.activation) ? "saturated" : "at zero";
+  $("flat-words").textContent = flatWords(layers.activation);
   if (run) drawHealth($("health"), health, run.epochs);
   $("health").dataset.records = layers.records.length; // how many looks it shows (the browser test reads it)
 }
