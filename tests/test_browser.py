@@ -8,9 +8,12 @@ person's mouse makes, so the page's own drawing, throttling, fetch and display c
 Skipped when Chromium is not installed.
 
 Run as a script, it takes the screenshots in docs/: the drawing page with a trained
-model, or (--live) the live page in the second epoch of a short run:
+model (a drawing, a mistake, a CNN's cell), or (--live) the live page in the second epoch
+of a short run:
 
     python tests/test_browser.py docs/serve.png [models/mnist.json]
+    python tests/test_browser.py --mistake docs/serve-mistake.png models/mnist.json
+    python tests/test_browser.py --cnn docs/cnn-page.png models/cnn.json
     python tests/test_browser.py --live docs/live.png
 """
 
@@ -271,6 +274,9 @@ def test_a_drawing_shows_why_this_answer_as_the_gradient_by_the_pixels(page):
     assert f"surer of {answer['prediction']}" in caption
     shown = browser.evaluate("document.querySelector('#backward .step-line').textContent")
     assert page_number(browser, answer["loss"]) in shown and page_number(browser, answer["loss_after_step"]) in shown
+    # the label's p − y, 1 − p_label, is the largest error (the others' p add up to it): full blue
+    assert browser.evaluate("getComputedStyle(document.querySelector('.output-error tr.label td:last-child'))"
+                            ".backgroundColor") == "rgb(0, 0, 255)"
 
 
 def test_clicking_a_unit_shows_its_backward_sum(page):
@@ -358,6 +364,10 @@ def test_a_cnn_shows_each_filter_and_its_feature_map(page_of_a_cnn):
     assert z == [page_number(browser, answer["cell"]["z"]), page_number(browser, answer["cell"]["activation"])]
     grids = browser.evaluate("document.querySelectorAll('#inside .cell-grid td').length")
     assert grids == 3 * 25
+    patch = browser.evaluate("[...document.querySelectorAll('#inside .cell-grid')[0].querySelectorAll('td')]"
+                             ".map(td => getComputedStyle(td).backgroundColor)")
+    grey = [round(255 * x) for x in answer["cell"]["patch"]]
+    assert patch == [f"rgb({g}, {g}, {g})" for g in grey]  # the pixels in grey, as the image
     click(browser, "clear")
     assert browser.evaluate(FILTERS_SHOWN)["figures"] == 0
 
@@ -367,10 +377,14 @@ def page_of_a_cnn(test_set):
     """The page served with an untrained convolutional network of 3 filters of 5 × 5."""
     from network.architecture import make_network
     yield from served_page(lambda: make_network([784, 10], seed=0, conv=[(3, 5)]), test_set.take(50))
-def screenshot(browser):
-    """The whole page, as PNG bytes."""
+def screenshot(browser, down_to=None):
+    """The whole page, as PNG bytes; with down_to, from the top to the bottom of that element (its id)."""
     page = browser.send("Page.getLayoutMetrics")["cssContentSize"]
-    whole_page = {"x": 0, "y": 0, "width": page["width"], "height": page["height"], "scale": 1}
+    height = page["height"]
+    if down_to:
+        height = browser.evaluate(f"document.getElementById('{down_to}').getBoundingClientRect().bottom"
+                                  " + window.scrollY + 16")
+    whole_page = {"x": 0, "y": 0, "width": page["width"], "height": height, "scale": 1}
     return base64.b64decode(browser.send("Page.captureScreenshot", format="png", clip=whole_page,
                                          captureBeyondViewport=True)["data"])
 
@@ -395,6 +409,31 @@ def take_screenshot(path, model):
     with open(path, "wb") as f:
         f.write(png)
     print(f"{path}: the page after drawing a 3; it reads {digit} ({state}); inside the unit:\n{text}")
+
+
+def take_mistake_screenshot(path, model):
+    """Click the mistake the network is surest of on the page served with model, follow it back from its
+    true class into the unit that fired most, and save the page down to that as a PNG at path."""
+    from test_server import RunningServer
+
+    with RunningServer(model) as server:
+        browser = open_page(f"http://127.0.0.1:{server.port}/")
+        try:
+            browser.wait_for("document.querySelectorAll('.mistake').length > 0", timeout=120)
+            browser.evaluate("document.querySelector('.mistake').click()")
+            browser.wait_for("document.getElementById('status').textContent.startsWith('Test image')"
+                             " && document.body.dataset.state === 'ready'")
+            browser.evaluate("document.querySelector('#units .unit').click()")
+            browser.wait_for("document.querySelector('#inside .backward-terms') !== null")
+            browser.evaluate("window.scrollTo(0, 0)")
+            status = browser.evaluate("document.getElementById('status').textContent")
+            text = browser.evaluate("document.getElementById('inside').innerText")
+            png = screenshot(browser, "backward-card")
+        finally:
+            browser.close()
+    with open(path, "wb") as f:
+        f.write(png)
+    print(f"{path}: {status}; inside the unit:\n{text}")
 
 
 def take_cnn_screenshot(path, model):
@@ -682,5 +721,7 @@ if __name__ == "__main__":
         take_live_screenshot(sys.argv[2])
     elif sys.argv[1] == "--cnn":
         take_cnn_screenshot(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "--mistake":
+        take_mistake_screenshot(sys.argv[2], sys.argv[3])
     else:
         take_screenshot(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "models/mnist.json")

@@ -11,7 +11,9 @@
 // body's data-state tells the stylesheet (and the browser test) where things stand:
 // empty, thinking, ready or error.
 
-import { cellHtml, labelPicker, num, outputHtml, paintInputGradient, paintUnitPictures, unitBackwardHtml } from "./backward.js";
+import {
+  cellHtml, colourCells, labelPicker, num, outputHtml, paintInputGradient, paintUnitPictures, unitBackwardHtml,
+} from "./backward.js";
 import { digitButton, drawingPad, paint, grey, percent, probabilityBars, weightColour } from "./draw.js";
 
 const NAMES = [..."0123456789"];
@@ -150,6 +152,7 @@ function showBackward(answer) {
   labels.show(answer, testImage?.label ?? null);
   $("labels").hidden = false;
   $("backward").innerHTML = outputHtml(answer, NAMES);
+  colourCells($("backward"));
   const inside = $("inside");
   if (answer.unit) {
     inside.innerHTML = `<p class="unit-title">Unit ${answer.unit.unit}, for label ${NAMES[answer.label]}</p>
@@ -161,6 +164,7 @@ function showBackward(answer) {
     const c = answer.cell;
     inside.innerHTML = `<p class="unit-title">Filter ${c.filter}, the cell at row ${c.row}, column ${c.column}
       of its feature map</p>${cellHtml(c, convolution.kernel)}`;
+    colourCells(inside);
   } else {
     inside.innerHTML = `<p class="note">${convolution ? "Click a cell of a feature map above to see its sum worked out."
       : "Click a hidden unit above to follow the error into it: how much of it reaches the unit, and what a step does to its weights."}</p>`;

@@ -22,6 +22,11 @@ export function num(v, signed = false) {
   return (v < 0 ? "−" : signed ? "+" : "") + text;
 }
 
+// A probability with as many decimals as it takes to tell it from 1 (−ln 0.999963, not −ln 1.00).
+function probability(p) {
+  return p > 0.995 && p < 1 ? p.toFixed(Math.min(12, Math.ceil(-Math.log10(1 - p)) + 1)) : num(p);
+}
+
 // values / their largest size: −1 … 1 for weightColour (all 0 stays 0).
 function scaled(values) {
   const largest = Math.max(1e-300, ...values.map(Math.abs));
@@ -59,13 +64,9 @@ export function labelPicker(group, names, onPick) {
 // do to its loss, as HTML. names: the classes' names.
 export function outputHtml(answer, names) {
   const largest = Math.max(...answer.output_error.map(Math.abs)) || 1;
-  const shade = (e) => {
-    const [r, g, b] = weightColour(-e / largest);
-    return `background: rgb(${r}, ${g}, ${b})`;
-  };
   const rows = answer.output_error.map((e, c) => `<tr class="${c === answer.label ? "label" : ""}">
     <th>${names[c]}</th><td>${percent(answer.probabilities[c])}</td><td>${c === answer.label ? 1 : 0}</td>
-    <td style="${shade(e)}">${num(e)}</td></tr>`).join("");
+    <td data-weight="${-e / largest}">${num(e)}</td></tr>`).join("");
   const p = answer.probabilities[answer.label];
   const change = answer.loss_after_step - answer.loss;
   return `
@@ -79,7 +80,7 @@ export function outputHtml(answer, names) {
           (y = 1 for the label, ${names[answer.label]}, and 0 for the others): the loss L = −ln p<sub>label</sub>
           falls if the label's score z rises (<span class="positive">blue</span>: dz &lt; 0) and the others' fall
           (<span class="negative">red</span>). This error is what goes back into the network.</p>
-        <p class="step-line">L = −ln p<sub>${names[answer.label]}</sub> = −ln ${num(p)} = <b>${num(answer.loss)}</b>.
+        <p class="step-line">L = −ln p<sub>${names[answer.label]}</sub> = −ln ${probability(p)} = <b>${num(answer.loss)}</b>.
           One plain gradient step on this digit alone (every weight and bias w ← w − η·∂L/∂w, η = ${num(answer.lr)},
           no momentum) would make it <b class="${change <= 0 ? "down" : "up"}">${num(answer.loss_after_step)}</b>
           (${num(change, true)}). The network is not changed: the step is tried on a copy.</p>
@@ -134,24 +135,31 @@ export function paintUnitPictures(container, answer) {
   paint(container.querySelector(".unit-dw"), scaled(answer.unit.weight_gradient.map((g) => -g)), weightColour);
 }
 
+// Colour the cells that outputHtml and cellHtml mark, once they are in container: data-weight (−1 … 1) as
+// weightColour, data-grey (0 … 1) as grey, the text white on dark ones. The colours are set here, from
+// the script, because the pages' Content-Security-Policy lets no style attribute of HTML through.
+export function colourCells(container) {
+  for (const cell of container.querySelectorAll("[data-weight], [data-grey]")) {
+    const [red, green, blue] = "weight" in cell.dataset ? weightColour(Number(cell.dataset.weight))
+      : grey(Number(cell.dataset.grey));
+    cell.style.background = `rgb(${red}, ${green}, ${blue})`;
+    cell.style.color = red + green + blue < 300 ? "#fff" : "";
+  }
+}
+
 // One cell of a feature map worked out: the K × K patch, the filter, their products, z, φ(z)
 // and its 2 × 2 pooling window, as HTML.
 export function cellHtml(cell, K) {
-  const grid = (values, colour, digits) => {
-    const largest = Math.max(1e-300, ...values.map(Math.abs));
+  // kind: "grey" for the pixels (0 … 1), "weight" for numbers of either sign, scaled to the grid's largest.
+  const grid = (values, kind, digits) => {
+    const largest = kind === "grey" ? 1 : Math.max(1e-300, ...values.map(Math.abs));
     const rows = [];
     for (let r = 0; r < K; r++) {
-      const cells = values.slice(r * K, (r + 1) * K).map((v) => {
-        const [red, green, blue] = colour(v, largest);
-        const ink = red + green + blue < 300 ? "#fff" : "#1f2430";
-        return `<td style="background: rgb(${red}, ${green}, ${blue}); color: ${ink}">${v.toFixed(digits)}</td>`;
-      });
+      const cells = values.slice(r * K, (r + 1) * K).map((v) => `<td data-${kind}="${v / largest}">${v.toFixed(digits)}</td>`);
       rows.push(`<tr>${cells.join("")}</tr>`);
     }
     return `<table class="cell-grid">${rows.join("")}</table>`;
   };
-  const pixels = (v) => grey(v);
-  const weights = (v, largest) => weightColour(v / largest);
   const rule = cell.function === "relu" ? "relu(z) = max(z, 0)" : `${cell.function}(z)`;
   const total = cell.products.reduce((a, b) => a + b, 0);
   const window = cell.pooling;
@@ -168,9 +176,9 @@ export function cellHtml(cell, K) {
     <p class="formula">z = b + Σ x · w over the ${K} × ${K} patch of the image whose top left corner is at
       (row ${cell.row}, column ${cell.column}):</p>
     <div class="cell-grids">
-      <figure>${grid(cell.patch, pixels, 2)}<figcaption>x: the patch</figcaption></figure>
-      <figure>${grid(cell.weights, weights, 2)}<figcaption>w: filter ${cell.filter}</figcaption></figure>
-      <figure>${grid(cell.products, weights, 3)}<figcaption>x · w</figcaption></figure>
+      <figure>${grid(cell.patch, "grey", 2)}<figcaption>x: the patch</figcaption></figure>
+      <figure>${grid(cell.weights, "weight", 2)}<figcaption>w: filter ${cell.filter}</figcaption></figure>
+      <figure>${grid(cell.products, "weight", 3)}<figcaption>x · w</figcaption></figure>
     </div>
     <table class="terms">
       <tr><td>the bias b</td><td class="num">${num(cell.bias, true)}</td></tr>

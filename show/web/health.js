@@ -61,14 +61,16 @@ function legend(context, names) {
   });
 }
 
-// One panel: its title, a frame with the lowest and highest value, the lines, and a band of ± the
-// spread under each line that has one.
+// One panel: its title, a frame with the lowest and highest value marked, the lines, and a band of ±
+// the spread under each line that has one. The frame reaches a little beyond them, so that no line
+// runs along its edge.
 function draw(context, { title, left, top, line }, width, height, epochs, lines, bands, values) {
   let low = values.length ? Math.min(...values) : 0;
   let high = values.length ? Math.max(...values) : 1;
   if (high - low < 1e-9) [low, high] = [low - 0.5, high + 0.5];
+  const margin = 0.08 * (high - low);
   const x = (e) => left + (e / epochs) * width;
-  const y = (v) => top + height * (1 - (v - low) / (high - low));
+  const y = (v) => top + height * (1 - (v - low + margin) / (high - low + 2 * margin));
   context.strokeStyle = GRID;
   context.lineWidth = 1;
   context.strokeRect(left, top, width, height);
@@ -78,7 +80,7 @@ function draw(context, { title, left, top, line }, width, height, epochs, lines,
   context.fillText(title, left, top - 4);
   context.textAlign = "right";
   context.textBaseline = "middle";
-  for (const v of [low, high]) context.fillText(Number(v.toPrecision(2)).toString(), left - 4, y(v));
+  for (const v of [low, high]) context.fillText(Number(v.toPrecision(3)).toString(), left - 4, y(v));
   context.textAlign = "center";
   context.textBaseline = "top";
   for (const e of [0, epochs]) context.fillText(String(e), x(e), top + height + 3);

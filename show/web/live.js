@@ -16,7 +16,9 @@
 // body's data-state is the run's state: connecting, running, paused, finished, stopped, or
 // lost while the server does not answer. The stylesheet and the browser test read it.
 
-import { cellHtml, labelPicker, outputHtml, paintInputGradient, paintUnitPictures, unitBackwardHtml } from "./backward.js";
+import {
+  cellHtml, colourCells, labelPicker, outputHtml, paintInputGradient, paintUnitPictures, unitBackwardHtml,
+} from "./backward.js";
 import { drawChart } from "./chart.js";
 import { digitButton, drawingPad, grey, paint, percent, pngOf, predict, probabilityBars, SIDE, weightColour } from "./draw.js";
 import { drawHealth, flatWords } from "./health.js";
@@ -451,6 +453,7 @@ function showBackward(answer) {
   labels.show(answer, digitFor.label ?? null);
   $("backward").innerHTML = `<p class="unit-title">${digitFor.title.charAt(0).toUpperCase() + digitFor.title.slice(1)},
     label ${classNames[answer.label]}</p>${outputHtml(answer, classNames)}`;
+  colourCells($("backward"));
 }
 
 async function showUnit() {
@@ -563,6 +566,7 @@ async function showFilter(f) {
   });
   $("inside").innerHTML = cell ? `<p class="unit-title">Filter ${f}, the cell at row ${cell.row}, column ${cell.column}
     of its feature map</p>${cellHtml(cell, K)}` : '<p class="note">Click a cell of the feature map to see its sum.</p>';
+  colourCells($("inside"));
 }
 
 // ---------------------------------------------------------------- the drawing
