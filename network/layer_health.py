@@ -27,6 +27,7 @@ the live page shows them as they come (show/live_server.py).
 """
 
 import math
+from operator import mul, sub
 
 from my_math import Matrix
 
@@ -111,15 +112,20 @@ def layer_names(net):
 
 
 def rms(M):
-    """√(mean of m²) over the elements of M: the size of a typical element."""
-    squares = [m * m for row in M.rows for m in row]
-    return math.sqrt(sum(squares) / len(squares))
+    """√(mean of m²) over the elements of M: the size of a typical element. (Row by row with map, which
+    loops in C: a look at the layers costs training less.)"""
+    rows, columns = M.shape
+    return math.sqrt(sum(sum(map(mul, row, row)) for row in M.rows) / (rows * columns))
 
 
 def rms_difference(M, N):
     """rms(M − N), without making M − N."""
-    squares = [(m - n) ** 2 for m_row, n_row in zip(M.rows, N.rows) for m, n in zip(m_row, n_row)]
-    return math.sqrt(sum(squares) / len(squares))
+    rows, columns = M.shape
+    total = 0.0
+    for m_row, n_row in zip(M.rows, N.rows):
+        difference = list(map(sub, m_row, n_row))
+        total += sum(map(mul, difference, difference))
+    return math.sqrt(total / (rows * columns))
 
 
 def finite(x):

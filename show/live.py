@@ -84,7 +84,7 @@ class LiveTraining:
         self.clock = deque(maxlen=RATE_WINDOW + 1)  # (time, images_seen) since training last (re)started
         self.images_per_second = self.test_seconds = None
         self.last_step = self.confusion = None
-        self.answers = None  # (epoch, predicted, confidence): the last test's answers, for its mistakes
+        self.answers = None  # (predicted, confidence): the last test's answers, for its mistakes
         self.stop_reason = None  # why training stopped early, when it did (a diverging loss)
         self.version = 0  # goes up with every change: the event stream sends what is new
 
@@ -127,7 +127,7 @@ class LiveTraining:
         with self.changed:
             self.history.append(dict(result))
             self.confusion = counts
-            self.answers = (result["epoch"], predicted, confidence)
+            self.answers = (predicted, confidence)
             if len(self.clock) > 0:  # the time since the epoch's last update went to the test
                 self.test_seconds = time.perf_counter() - self.clock[-1][0]
             self.view = view_of(self.net)  # with the metadata of the model file just saved

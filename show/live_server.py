@@ -226,7 +226,7 @@ class LiveServer(PageServer):
         answers = self.live.answers
         with self.finding_mistakes:
             if answers is not None and self.mistakes[0] is not answers:
-                _, predicted, confidence = answers
+                predicted, confidence = answers
                 self.mistakes = (answers, json_bytes(mistakes_answer(self.live.test_set, predicted, confidence)))
             return self.mistakes[1]
 

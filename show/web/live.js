@@ -414,6 +414,7 @@ async function listMistakes() {
 // ---------------------------------------------------------------- each layer's health
 
 function showHealth(layers) {
+  if (health && health.records.length === layers.records.length) return; // no new look since: nothing to draw
   health = layers;
   $("flat-words").textContent = flatWords(layers.activation);
   if (run) drawHealth($("health"), health, run.epochs);
