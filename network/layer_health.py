@@ -2,7 +2,7 @@
 
 The loss says that training goes well or badly, seldom where. Karpathy's lecture on
 activations and gradients (makemore, part 3) watches every layer instead, and so does
-this train_epoch listener, every few thousand training images and at the end of each
+this train_epoch listener, every 16 384 training images and at the end of each
 epoch, for each layer with weights (l = 1, 2, ..., as in network.py):
 
     mean, spread  the mean and the standard deviation of its activations φ(Z_l), over the
@@ -34,7 +34,7 @@ from my_math import Matrix
 from .convolution import Conv
 from .diagnosis import LIMITS, SATURATION_EDGE
 
-EVERY_IMAGES = 8192  # training images between two looks: 64 mini-batches of 128
+EVERY_IMAGES = 16384  # training images between two looks: 128 mini-batches of 128 (a look costs about as much as half a step)
 SAMPLE = 32  # training images whose activations and gradient are looked at, the same ones every time
 
 

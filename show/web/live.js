@@ -7,9 +7,9 @@
 //   GET  api/weights           the first layer's weight pictures  ┐ (a CNN's: its first
 //   GET  api/training/changes  or what they have learnt so far    │ convolution's filters)
 //   GET  api/training/digits   the test digits and their answers  │ asked again every
-//   GET  api/training/layers   each layer's health so far         │ REFRESH_MS, while
-//   POST api/predict           the drawing; a unit's sum, and the ┘ the network changes
-//                              digit followed backward (backward.js)
+//   GET  api/training/layers   each layer's health so far         ┘ REFRESH_MS, while the network changes
+//   POST api/predict           the drawing; a unit's sum; the digit followed backward (backward.js):
+//                              every ANSWERS_MS while training runs, at once when asked
 //   GET  api/mistakes          the test images the last epoch's test got wrong (after each epoch)
 //   GET  api/runs              earlier runs' test curves, drawn faintly behind this one's (once)
 //   POST api/training/pause, resume, step
@@ -24,6 +24,9 @@ import { digitButton, drawingPad, grey, paint, percent, pngOf, predict, probabil
 import { drawHealth, flatWords } from "./health.js";
 
 const REFRESH_MS = 4000; // the weight pictures and the answers are asked for again at most this often (as the server makes them)
+// While training runs, a digit followed backward is asked for again at most this often: each answer tries
+// a step of every weight on a copy of the network, work the server's thread takes from training.
+const ANSWERS_MS = 8000;
 const MISTAKES_SHOWN = 30; // small pictures of the last test's mistakes, the surest first
 // The earlier runs' colours: none of them the current run's (indigo, black, orange).
 const EARLIER_COLOURS = ["#0f9d8a", "#c2255c", "#5c940d", "#b08900", "#8c6d46"];
@@ -33,6 +36,7 @@ let run = null; // the last state the server sent
 const points = []; // every mini-batch received, in order: {step, loss, accuracy}
 let classNames = [..."0123456789"];
 let refreshed = { version: null, at: -Infinity }; // when the pictures and answers were last asked for
+let answered = -Infinity; // when the unit's sum and the drawing were last asked for
 let refreshing = false;
 let askedMeanwhile = null; // a refresh asked for now (a switch pressed, a Step) while one was under way: {anyway}
 let tilesFrom = "api/weights"; // or "api/training/changes"
@@ -298,9 +302,10 @@ for (const action of ["pause", "resume", "step"]) $(action).addEventListener("cl
 
 // ---------------------------------------------------------------- pictures and answers, every few seconds
 
-// Ask again for what changed since the last time, if REFRESH_MS have passed: now, even
-// so, after a Step; and all of it, even while paused, when asked to. Asked now while a
-// refresh is under way (the switch pressed), it comes right after that one.
+// Ask again for what changed since the last time, if REFRESH_MS have passed (ANSWERS_MS for
+// the unit's sum and the drawing, while training runs): now, even so, after a Step; and all
+// of it, even while paused, when asked to. Asked now while a refresh is under way (the switch
+// pressed), it comes right after that one.
 async function refresh(now = false, anyway = false) {
   if (!run || document.hidden) return; // a page out of sight asks for nothing
   if (refreshing) {
@@ -320,7 +325,10 @@ async function refresh(now = false, anyway = false) {
     showTiles(convolution ? weights.filters : weights.weights);
     showDigits(digits.digits);
     showHealth(layers);
-    await Promise.all([showUnit(), drawing ? askAboutDrawing() : null]);
+    if (now || anyway || run.state !== "running" || performance.now() - answered >= ANSWERS_MS) {
+      answered = performance.now();
+      await Promise.all([showUnit(), drawing ? askAboutDrawing() : null]);
+    }
   } catch (error) {
     // the event stream says when the server is gone
   }
