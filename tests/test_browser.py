@@ -8,7 +8,7 @@ person's mouse makes, so the page's own drawing, throttling, fetch and display c
 Skipped when Chromium is not installed.
 
 Run as a script, it takes the screenshots in docs/: the drawing page with a trained
-model (a drawing, a mistake, a CNN's cell), or (--live) the live page in the second epoch
+model (a drawing, a mistake, a CNN's cell), or (--live) the live page in the third epoch
 of a short run:
 
     python tests/test_browser.py docs/serve.png [models/mnist.json]
@@ -669,8 +669,8 @@ def test_the_live_page_of_a_cnn_shows_its_filters_steps_and_reads_a_drawing(tmp_
 
 
 def take_live_screenshot(path):
-    """The live page in the second epoch of a short run, two earlier runs of the same length (Adam,
-    sigmoid) faintly behind it, a unit open and followed backward for a 3 drawn, the first epoch's
+    """The live page in the third epoch of a short run, two earlier runs of the same length (Adam,
+    sigmoid) faintly behind it, a unit open and followed backward for a 3 drawn, the second epoch's
     mistakes and the layers' health, as a PNG at path."""
     from live_run import TRAIN, LiveRun
 
@@ -683,7 +683,7 @@ def take_live_screenshot(path):
         with LiveRun(*args, cwd=folder) as run:
             browser = open_live_page(run)
             try:
-                run.wait_for(lambda state: state["epoch"] == 2 and state["batch"] >= 20, timeout=600)
+                run.wait_for(lambda state: state["epoch"] == 3 and state["batch"] >= 20, timeout=900)
                 click(browser, "pause")
                 browser.wait_for("!document.getElementById('step').disabled")
                 click(browser, "step")
