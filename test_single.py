@@ -72,7 +72,7 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if args.serve and (args.count is not None or args.seed is not None or args.json or args.plot
                        or args.show_input):
-        parser.error("--serve goes with --model, --dataset, --port and --host only")
+        parser.error("--serve goes with --model, --dataset, --data-dir, --port and --host only")
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be from 0 to 65535, not {args.port}")
     if (args.count is not None or args.seed is not None) and (args.index is not None or args.image):
@@ -92,7 +92,8 @@ def main(argv=None):
         net, dataset = load_model(model_path, args.dataset)
         if args.serve:
             from show import server  # only --serve needs the web server
-            return server.main(net, args.host, args.port)
+            (digits,) = load_mnist(args.data_dir, "mnist", parts=("test",))  # for the page's list of mistakes
+            return server.main(net, args.host, args.port, digits)
         info = lookup(dataset)
         if args.image:
             predictions = [predict_image(net, args.image)]

@@ -32,6 +32,7 @@ from network import SGD, TrainingDiverged, diagnosis, evaluate, train_epoch
 from network.adam import Adam
 from network.architecture import describe, make_network
 from network.checkpoint import CheckpointError, interrupts_held, load_checkpoint, save_checkpoint, state_path
+from network.layer_health import LayerHealth
 from network.metrics import confusion_counts
 from network.model_file import ModelFileError, default_model_path
 from network.more_activations import activation_of
@@ -84,14 +85,17 @@ def run(args, argv):
     # The workers start before the page's threads (network/parallel/processes.py).
     with steps_on(args.workers, net, optimizer, settings["dropout"], rng) as (trainee, optimizer):
         record = run_record(args, argv, checkpoint, settings, model_path)
-        page = open_live_page(args, net, history, train_set, test_set, settings, record.path)
+        # Each layer's health now and then, for the live page and plots/NAME-layers.png; unwatched without them.
+        watched = args.live or plots_dir
+        health = LayerHealth(net, train_set, settings["batch_size"], activation_of(net)) if watched else None
+        page = open_live_page(args, net, history, train_set, test_set, settings, record.path, health)
         record.update(history)  # written once the page is up: a port in use leaves no record behind
         try:
             say_what_happens(args, settings, train_set, test_set, net, model_path, history, page)
             started = time.perf_counter()
             try:
                 predicted, confidence = train(net, trainee, optimizer, rng, history, settings, train_set, test_set,
-                                              model_path, record, args.quiet, page.training if page else None)
+                                              model_path, record, args.quiet, page.training if page else None, health)
             except KeyboardInterrupt:
                 record.update(history, "interrupted")
                 text.say(*text.interrupted(model_path, len(history), settings["epochs"],
@@ -107,7 +111,7 @@ def run(args, argv):
                 stopped(record, page, history, "interrupted", message)
                 raise WorkerError(message) from None
             record.update(history, "finished")
-            report(net, history, test_set, predicted, confidence, model_path, record, plots_dir, started)
+            report(net, history, test_set, predicted, confidence, model_path, record, plots_dir, started, health)
             if page:  # only now, with every file written, may a Ctrl-C from the page's reader end the run
                 page.training.finish()
                 text.say(text.live_page_stays(page.url))
@@ -148,8 +152,9 @@ def say_what_happens(args, settings, train_set, test_set, net, model_path, histo
         text.say(text.live_page(page.url, args.paused))
 
 
-def report(net, history, test_set, predicted, confidence, model_path, record, plots_dir, started):
-    """After training: the test results, the pictures, the files written and what to try next."""
+def report(net, history, test_set, predicted, confidence, model_path, record, plots_dir, started, health):
+    """After training: the test results, the pictures (with the layers' health, if watched), the files
+    written and what to try next."""
     counts = confusion_counts(test_set.labels, predicted, test_set.num_classes)
     text.say(*text.results(history, counts, test_set.class_names, len(test_set)))
     files = [(model_path, "the trained network"), (state_path(model_path), "the training state, for --resume"),
@@ -157,7 +162,7 @@ def report(net, history, test_set, predicted, confidence, model_path, record, pl
     if plots_dir:
         from show.plots import draw_training_pictures  # matplotlib is imported only to draw
         files += draw_training_pictures(plots_dir, record.name, history, net, test_set, predicted, confidence,
-                                        counts)
+                                        counts, health.records if health else [])
     seconds = time.perf_counter() - started
     record.took(seconds)  # the time printed here is the record's too, for compare_runs.py
     text.say(*text.files_written(files, seconds))
@@ -168,14 +173,15 @@ def report(net, history, test_set, predicted, confidence, model_path, record, pl
     text.say(f"Next, try: {try_next}")
 
 
-def open_live_page(args, net, history, train_set, test_set, settings, record_path):
+def open_live_page(args, net, history, train_set, test_set, settings, record_path, health):
     """With --live, the live page's server, serving already; else None. A port in use is an OSError.
-    The page draws earlier runs of --runs-dir, not this run's record at record_path."""
+    The page draws earlier runs of --runs-dir, not this run's record at record_path, and the
+    layers' health as health records it."""
     if not args.live:
         return None
     from show.live_server import LivePage  # the web server only for --live
     return LivePage(net, history, train_set, test_set, settings, args.host, args.port, args.paused,
-                    args.runs_dir, record_path)
+                    args.runs_dir, record_path, health)
 
 
 def pictures_folder(args):
@@ -272,14 +278,15 @@ def run_record(args, argv, checkpoint, settings, model_path):
 # ---------------------------------------------------------------------- training
 
 def train(net, trainee, optimizer, rng, history, settings, train_set, test_set, model_path, record, quiet,
-          live=None):
+          live=None, health=None):
     """Train from epoch len(history) + 1 to settings["epochs"], testing and saving after each.
 
     history gets one dict per epoch. The learning rate of each epoch comes from the
     schedule, which depends on the total number of epochs: resuming with a larger
     --epochs changes the learning rates of the epochs still to come. live, with --live,
     is the show.live.LiveTraining the page watches: told of each epoch and mini-batch, it
-    holds training between two updates while the page has it paused. trainee and
+    holds training between two updates while the page has it paused; health, if any, the
+    network/layer_health.py listener that looks at each layer now and then. trainee and
     optimizer are what train_epoch trains and steps: the network, seen through dropout's
     masks with --dropout, or the workers with --workers (network/parallel/). Returns
     the last test's per-image answers (predicted, confidence; see network.evaluate).
@@ -293,7 +300,7 @@ def train(net, trainee, optimizer, rng, history, settings, train_set, test_set, 
         if live:
             live.epoch_begins(epoch, lr)
         began = time.perf_counter()
-        listeners = [watch.after_batch] + ([live.after_batch] if live else [])
+        listeners = [watch.after_batch] + [each.after_batch for each in (health, live) if each]
         train_loss, train_accuracy = train_one_epoch(trainee, optimizer, rng, images, settings, lr, epoch, quiet,
                                                      listeners)
         watch.end_of_epoch()
@@ -312,7 +319,7 @@ def train(net, trainee, optimizer, rng, history, settings, train_set, test_set, 
         if not quiet:
             text.say(*text.diagnoses(news))
         if live:
-            live.epoch_ended(result, predicted)
+            live.epoch_ended(result, predicted, confidence)
     if live:
         live.finish()
     return predicted, confidence

@@ -7,21 +7,24 @@ first alternates from round to round, so a machine that grows busier slows both 
 
   without --live   python train.py --limit 15000 --test-limit 500 --epochs 2 --no-plots
   with --live      the same with --live --paused; the page is opened in headless Chromium,
-                   and training resumed (POST /api/training/resume) once the page shows
-                   its pictures, so the page is open for the whole of the run.
+                   a unit clicked (its sum, forward and backward, is then asked for with
+                   the pictures), and training resumed (POST /api/training/resume) once the
+                   page shows its pictures, so the page is open for the whole of the run.
 
 The speed of a run is its second epoch's: --limit images divided by the time between the
 lines train.py prints after epoch 1 and after epoch 2 (the epoch's training, its test on
 500 images and its checkpoint, alike in both runs), when the page has long been loaded
 and is doing all it does: messages twice a second, the weight pictures and the test
-digits every few seconds, their JSON and the page's drawing. The figure is the median of
+digits, the clicked unit's sum and the layers' health every few seconds, their JSON and the
+page's drawing; and, in the training thread, the layers' health looked at now and then
+(network/layer_health.py, for the page). The figure is the median of
 the rounds' ratios, with their spread. Target: at least 90 %.
 
 On a machine that other programs keep busy, a single pair of runs can differ by a
 third either way, whatever the page does. So the script also counts, over the same
-epoch, from /proc (Linux), the processor time of train.py's training thread, of its
-other threads (with --live: the server's) and of the browser: the work the page adds,
-whatever else the machine is doing.
+epoch, from /proc (Linux), the processor time of train.py's training thread (with and
+without --live: what --live adds there), of its other threads (with --live: the
+server's) and of the browser: the work the page adds, whatever else the machine is doing.
 
 --client python (the default without Chromium) stands in for the browser with a client
 in this process that asks for what the page asks for, as often.
@@ -124,13 +127,16 @@ def open_page(run, client):
         browser = Chromium(run.url)
         browser.wait_for("document.querySelectorAll('.tile').length > 0 && document.querySelectorAll('.digit').length > 0",
                          timeout=60)
+        browser.evaluate("document.querySelector('.tile:nth-child(4)').click()")  # as a learner looks inside a unit
+        browser.wait_for("document.querySelector('#unit .terms') !== null", timeout=60)
         return browser.process.pid, browser.close
     return None, page_stand_in(run)
 
 
 def page_stand_in(run):
     """A client that asks what the page asks: the event stream, and every 4 s the weight
-    pictures, the test digits and one unit's sum. Returns the function that stops it."""
+    pictures, the test digits, the layers' health (when the server has them) and one unit's sum.
+    Returns the function that stops it."""
     from tests.test_live import stream_messages
 
     stopping = threading.Event()
@@ -140,6 +146,7 @@ def page_stand_in(run):
         while not stopping.is_set():
             run.get("/api/weights")
             run.get("/api/training/digits")
+            run.request("GET", "/api/training/layers")  # (a 404 from a server without it)
             run.post("/api/predict", {"pixels": [0] * 400 + [255] * 20 + [0] * 364, "unit": 0})
             stopping.wait(4)
 
@@ -184,6 +191,14 @@ def report(args, results):
           f"(per round, from {min(ratios):.1%} to {max(ratios):.1%}); target at least {TARGET:.0%}: "
           f"{'met' if ratio >= TARGET else 'MISSED'}.")
     live = results["with"]
+    if all(run["training"] is not None for runs in results.values() for run in runs):
+        # The work --live adds in the training thread itself (the view of every update, the layers' health
+        # now and then), as processor time, which other programs on the machine do not lengthen.
+        per_image = {name: sorted(1000 * run["training"] / args.limit for run in runs) for name, runs in results.items()}
+        without, with_ = (statistics.median(per_image[name]) for name in ("without", "with"))
+        print(f"Processor time of train.py's training thread per 1,000 images: without --live {without:.2f} s "
+              f"(from {per_image['without'][0]:.2f} to {per_image['without'][-1]:.2f}), with {with_:.2f} s "
+              f"(from {per_image['with'][0]:.2f} to {per_image['with'][-1]:.2f}): {with_ / without - 1:+.1%}.")
     if all(run["others"] is not None for run in live):
         server = [run["others"] / run["training"] for run in live]
         print(f"Processor time of train.py's server threads, for each second of its training thread's: "

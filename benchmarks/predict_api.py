@@ -13,8 +13,10 @@ same run, on the same machine, on the same images:
                             the PNG, preprocess, run the network, write the JSON answer
       preprocessing         of which: base64 + PNG decode + data/preprocess.mnist_style
       the network           of which: read and check a {"pixels": [...]} JSON body
-                            (read_prediction_request), the forward pass and the strongest
-                            hidden units
+                            (read_prediction_request), the forward pass, the strongest
+                            hidden units, and the digit followed backward for its
+                            prediction, with the loss after one trial step
+                            (show/backward_views.py)
     pixels over HTTP        POST {"pixels": [784 numbers]}: no PNG, no preprocessing
 
 The model is --model, else models/mnist.json; without one, an untrained 784-128-10
@@ -72,7 +74,7 @@ def main():
             "over HTTP": lambda r: post(port, images[r % DIGITS]),
             "without HTTP": lambda r: serve_directly(server, images[r % DIGITS]),
             "preprocessing": lambda r: preprocess(images[r % DIGITS]),
-            "the network": lambda r: predict_answer(net, *read_prediction_request(pixels[r % DIGITS])),
+            "the network": lambda r: answer_of(net, pixels[r % DIGITS]),
             "pixels over HTTP": lambda r: post(port, pixels[r % DIGITS]),
         }, args.requests)
     finally:
@@ -119,8 +121,13 @@ def post(port, body):
 
 def serve_directly(server, body):
     """What the server does for one request, without HTTP: JSON in, JSON out."""
-    answer = predict_answer(server.net, *read_prediction_request(body))
-    return json.dumps(answer, separators=(",", ":")).encode()
+    return json.dumps(answer_of(server.net, body), separators=(",", ":")).encode()
+
+
+def answer_of(net, body):
+    """What predict_answer answers to the JSON body, as the server reads it."""
+    inputs, asked = read_prediction_request(body)
+    return predict_answer(net, inputs, **asked)
 
 
 def preprocess(body):

@@ -3,7 +3,7 @@
 train.py --live calls, from its training loop:
     live.epoch_begins(epoch, lr)          before each epoch's first update
     live.after_batch(batch)               after every update (a train_epoch listener)
-    live.epoch_ended(result, predicted)   after each epoch's test and checkpoint
+    live.epoch_ended(result, predicted, confidence)   after each epoch's test and checkpoint
     live.finish()                         once training is over and its files are written
 and the page's web server (show/live_server.py) reads what these record (state(), view)
 and asks for pause(), resume() and step() from threads of its own.
@@ -84,6 +84,7 @@ class LiveTraining:
         self.clock = deque(maxlen=RATE_WINDOW + 1)  # (time, images_seen) since training last (re)started
         self.images_per_second = self.test_seconds = None
         self.last_step = self.confusion = None
+        self.answers = None  # (predicted, confidence): the last test's answers, for its mistakes
         self.stop_reason = None  # why training stopped early, when it did (a diverging loss)
         self.version = 0  # goes up with every change: the event stream sends what is new
 
@@ -119,12 +120,14 @@ class LiveTraining:
             self._step_done(batch, step, view)
         self._hold_if_wanted()
 
-    def epoch_ended(self, result, predicted):
-        """An epoch is done and tested: its result (train.py's history entry) and the test's answers."""
+    def epoch_ended(self, result, predicted, confidence):
+        """An epoch is done and tested: its result (train.py's history entry) and the test's answers,
+        each image's class and the probability given it (network.evaluate)."""
         counts = confusion_counts(self.test_set.labels, predicted, self.test_set.num_classes)
         with self.changed:
             self.history.append(dict(result))
             self.confusion = counts
+            self.answers = (predicted, confidence)
             if len(self.clock) > 0:  # the time since the epoch's last update went to the test
                 self.test_seconds = time.perf_counter() - self.clock[-1][0]
             self.view = view_of(self.net)  # with the metadata of the model file just saved

@@ -10,6 +10,8 @@ network as it is at that moment (the view that show/live.py keeps between update
     GET  /api/training/events     the same as it changes: text/event-stream, twice a second
     GET  /api/training/digits     a fixed panel of test digits with the network's answers now
     GET  /api/training/changes    what the weights have learnt: pictures of W − W at the start
+    GET  /api/training/layers     each layer's health so far (network/layer_health.py)
+    GET  /api/mistakes            the last epoch's test images the network got wrong
     POST /api/training/pause      pause between two updates     ┐ each answers the new state;
     POST /api/training/resume     carry on                      │ 409 and a JSON error when it
     POST /api/training/step       one mini-batch, then paused   ┘ does not fit (docs/live.md)
@@ -28,11 +30,13 @@ import threading
 import time
 
 from network.architecture import convolutions
+from network.layer_health import layer_names
+from network.more_activations import activation_of
 
 from .earlier_runs import earlier_runs
 from .live import LiveTraining, NotNow
-from .server import (Handler, PageServer, cannot_listen, json_bytes, model_description, pictures_json,
-                     warn_if_open_to_others, weight_pictures)
+from .server import (DEFAULT_LR, Handler, PageServer, cannot_listen, json_bytes, mistakes_answer,
+                     model_description, pictures_json, warn_if_open_to_others, weight_pictures)
 
 HTML, CSS, JS = "text/html; charset=utf-8", "text/css; charset=utf-8", "text/javascript; charset=utf-8"
 # The only files the live page's server sends: URL path → (file in show/web, Content-Type).
@@ -43,7 +47,9 @@ LIVE_FILES = {
     "/live.css": ("live.css", CSS),
     "/live.js": ("live.js", JS),
     "/chart.js": ("chart.js", JS),
+    "/health.js": ("health.js", JS),
     "/draw.js": ("draw.js", JS),  # the drawing pad, shared with the drawing page
+    "/backward.js": ("backward.js", JS),  # the backward views, shared with the drawing page
 }
 EVENT_INTERVAL = 0.5  # seconds between two messages of an event stream while training runs
 KEEP_ALIVE = 15  # seconds of silence (while paused) after which a stream sends a comment, to find readers gone
@@ -130,6 +136,8 @@ class LiveHandler(Handler):
             self.send_bytes(200, "application/json", self.server.panel.get(live))
         elif path == "/api/training/changes":
             self.send_bytes(200, "application/json", self.server.changes.get(live))
+        elif path == "/api/training/layers":
+            self.send_json(200, self.server.layer_health())
         elif path == "/api/runs":
             self.send_json(200, self.server.earlier_runs())
         elif path in self.CONTROLS:
@@ -180,10 +188,13 @@ class LiveHandler(Handler):
 
 
 class LiveServer(PageServer):
-    """The live page's server: the LiveTraining it shows, and what is made from its view now and then."""
+    """The live page's server: the LiveTraining it shows, and what is made from its view now and then;
+    health is the run's network/layer_health.py listener (None: no layer is watched)."""
 
-    def __init__(self, address, live, settings, runs_dir=None, record_path=None):
-        self.live = live
+    def __init__(self, address, live, settings, runs_dir=None, record_path=None, health=None):
+        self.live, self.health = live, health
+        self.mistakes = (None, b"[]")  # (the test answers, the JSON of their mistakes)
+        self.finding_mistakes = threading.Lock()
         self.settings, self.runs_dir, self.record_path = settings, runs_dir, record_path
         indices = panel_indices(live.test_set.labels, live.test_set.num_classes)
         self.panel = EveryFewSeconds(lambda net: json_bytes(panel_answer(net, live.test_set, indices)), PANEL_EVERY)
@@ -196,6 +207,10 @@ class LiveServer(PageServer):
     def network(self):
         return self.live.view
 
+    def learning_rate(self):
+        """The learning rate of the epoch under way (before the first one begins, the run's setting)."""
+        return self.live.lr if self.live.lr is not None else self.settings.get("lr", DEFAULT_LR)
+
     def model_description(self):
         description = model_description(self.live.view)
         description.update(dataset=self.live.test_set.dataset, class_names=list(self.live.test_set.class_names))
@@ -205,6 +220,21 @@ class LiveServer(PageServer):
 
     def weights_json(self):
         return self.pictures.get(self.live)
+
+    def mistakes_json(self):
+        """The test images the last epoch's test got wrong ([] before the first), made once an epoch."""
+        answers = self.live.answers
+        with self.finding_mistakes:
+            if answers is not None and self.mistakes[0] is not answers:
+                predicted, confidence = answers
+                self.mistakes = (answers, json_bytes(mistakes_answer(self.live.test_set, predicted, confidence)))
+            return self.mistakes[1]
+
+    def layer_health(self):
+        """The answer to GET /api/training/layers: the layers' names, φ, and every record so far."""
+        view = self.live.view
+        records = list(self.health.records) if self.health else []  # a copy: training appends to it
+        return {"layers": layer_names(view), "activation": activation_of(view), "records": records}
 
     def earlier_runs(self):
         """The answer to GET /api/runs: the last few finished runs in runs_dir but this run's record (none
@@ -231,14 +261,14 @@ class LivePage:
     server, started at once in a thread of its own (.url), stopped by stop()."""
 
     def __init__(self, net, history, train_set, test_set, settings, host="127.0.0.1", port=8000, paused=False,
-                 runs_dir=None, record_path=None):
+                 runs_dir=None, record_path=None, health=None):
         """runs_dir is where the earlier runs' records are, record_path this run's own record (not
-        an earlier run). Raises OSError with a one-line message when host:port cannot be used
-        (say, the port is taken)."""
+        an earlier run), health the run's network/layer_health.py listener, if any. Raises OSError
+        with a one-line message when host:port cannot be used (say, the port is taken)."""
         self.training = LiveTraining(net, history, len(train_set), test_set, settings["epochs"],
                                      settings["batch_size"], paused)
         try:
-            self.server = LiveServer((host, port), self.training, settings, runs_dir, record_path)
+            self.server = LiveServer((host, port), self.training, settings, runs_dir, record_path, health)
         except OSError as error:
             raise OSError(cannot_listen(host, port, error)) from None
         warn_if_open_to_others(host, self.server.server_address[1])

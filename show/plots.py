@@ -16,17 +16,21 @@ import math
 import os
 
 from network.architecture import convolutions
+from network.layer_health import EVERY_IMAGES, SAMPLE, layer_names
+from network.metrics import mistakes
+from network.more_activations import activation_of
 
 from .weight_pictures import input_patterns
 
 RIGHT, WRONG = "tab:green", "tab:red"
 
 
-def draw_training_pictures(folder, stem, history, net, test_set, predicted, confidence, counts):
+def draw_training_pictures(folder, stem, history, net, test_set, predicted, confidence, counts, health=()):
     """Write train.py's PNG pictures into folder, named stem-*.png; [(path, what it shows)].
 
     predicted and confidence are the last test's per-image answers (network.evaluate),
-    counts the confusion matrix (network/metrics.py).
+    counts the confusion matrix (network/metrics.py), health the records of
+    network/layer_health.py (their picture, stem-layers.png, only when there are some).
     """
     pictures = [
         ("curves", "loss and accuracy per epoch", training_curves, (history,)),
@@ -38,6 +42,9 @@ def draw_training_pictures(folder, stem, history, net, test_set, predicted, conf
     ]
     if convolutions(net):  # its first layer's weights are filters, not pictures of whole images
         pictures[-1] = ("weights", "the first convolution's filters", convolution_filters, (convolutions(net)[0],))
+    if health:
+        pictures.append(("layers", "each layer's activations, gradients and steps", layer_health,
+                         (health, layer_names(net), activation_of(net))))
     written = []
     for name, what, draw, arguments in pictures:
         path = os.path.join(folder, f"{stem}-{name}.png")
@@ -74,6 +81,54 @@ def training_curves(history, path):
     fig.savefig(path, dpi=100)
 
 
+def layer_health(records, names, activation, path):
+    """Each layer's health through the run (network/layer_health.py), one line per layer, in four panels.
+
+    Top left, the mean of each hidden layer's activations with their spread as a band;
+    top right, the share of them on a flat part of φ (zero for the ReLU family, saturated
+    for sigmoid and tanh); bottom left, the size of each layer's gradient, RMS(dW), on a log
+    scale; bottom right, the size of each update for the size of the weights,
+    log₁₀(RMS(ΔW)/RMS(W)), with the rule of thumb's −3 dashed. names: the layers' names.
+    """
+    from matplotlib.figure import Figure
+
+    epochs = [record["epochs"] for record in records]
+    flat_words = {"sigmoid": "saturated (within 0.01 of a limit)", "tanh": "saturated (within 0.01 of a limit)",
+                  "leaky_relu": "with z ≤ 0 (slope α)"}.get(activation, "at zero (z ≤ 0)")
+    fig = Figure(figsize=(11, 7), layout="constrained")
+    (mean_axes, flat_axes), (gradient_axes, update_axes) = fig.subplots(2, 2, sharex=True)
+    for l, name in enumerate(names):
+        colour = f"C{l}"
+        mean, spread = _series(records, l, "mean"), _series(records, l, "spread")
+        if not math.isnan(mean[0]):  # a hidden layer
+            mean_axes.plot(epochs, mean, color=colour, label=name)
+            mean_axes.fill_between(epochs, [m - s for m, s in zip(mean, spread)],
+                                   [m + s for m, s in zip(mean, spread)], color=colour, alpha=0.15)
+            flat_axes.plot(epochs, [100 * share for share in _series(records, l, "flat")], color=colour, label=name)
+        gradient_axes.plot(epochs, _series(records, l, "gradient"), color=colour, label=name)
+        update_axes.plot(epochs, _series(records, l, "update"), color=colour, label=name)
+    update_axes.axhline(-3, color="grey", linestyle="--", linewidth=1)
+    gradient_axes.set_yscale("log")
+    for axes, title in ((mean_axes, f"{activation} activations: mean ± spread"),
+                        (flat_axes, f"share of activations {flat_words}, %"),
+                        (gradient_axes, "gradient of the weights, RMS(dW)"),
+                        (update_axes, "update for weight, log₁₀(RMS(ΔW) / RMS(W))")):
+        axes.set_title(title, fontsize=10)
+        axes.grid(alpha=0.3)
+        if axes.get_legend_handles_labels()[0]:  # a network without hidden layers draws nothing at the top
+            axes.legend(fontsize=8)
+    for axes in (gradient_axes, update_axes):
+        axes.set_xlabel("epochs")
+    fig.suptitle(f"The health of each layer during training, on {SAMPLE} training images, every "
+                 f"{EVERY_IMAGES:,} images and at the end of each epoch")
+    fig.savefig(path, dpi=100)
+
+
+def _series(records, l, key):
+    """Layer l's key in each record, None as NaN (which matplotlib leaves out of a line)."""
+    return [math.nan if record["layers"][l][key] is None else record["layers"][l][key] for record in records]
+
+
 def prediction_grid(images, predicted, path, count=40, columns=10):
     """The first count images with the network's answer above each: green if right, red if wrong."""
     count = min(count, len(images))
@@ -95,8 +150,7 @@ def confident_mistakes(images, predicted, confidence, path, count=24, columns=8)
     confidence[i] is the probability the network gave its answer predicted[i]. Mistakes
     made with 99% confidence are often badly written digits, and sometimes wrong labels.
     """
-    wrong = [i for i in range(len(images)) if predicted[i] != images.labels[i]]
-    wrong.sort(key=lambda i: -confidence[i])
+    wrong = mistakes(images.labels, predicted, confidence)
     names = images.class_names
     fig, cells = _image_grid(max(1, min(count, len(wrong))), columns, title_lines=2)
     for i, axes in zip(wrong, cells):

@@ -4,8 +4,9 @@
 
 The server does two jobs, with nothing but the standard library's http.server:
 
-1. It serves the page, show/web/index.html with its style.css, app.js and draw.js (the
-   drawing pad, which the live page of train.py --live shares). The files are read into
+1. It serves the page, show/web/index.html with its style.css, app.js, draw.js (the
+   drawing pad) and backward.js (the digit followed backward), which the live page of
+   train.py --live shares. The files are read into
    memory when the server starts and looked up by exact path in a table; a request's
    path is never joined to a folder name, so no path ("/../x", "/%2e%2e/x", "/web/") can
    reach any other file on the disk.
@@ -15,9 +16,14 @@ The server does two jobs, with nothing but the standard library's http.server:
    probabilities, the 28 × 28 image the network saw, and the hidden units that fired
    most; with "unit": j, also hidden unit j's computation, z = b + Σₖ wₖ xₖ, term by term;
    for a convolutional network, each filter's feature map instead of the hidden units.
+   The answer also follows the image backward for a label (show/backward_views.py): the
+   error at the output, the gradient of the pixels, the loss and the loss after one
+   plain gradient step; with "unit", how the error reaches that unit; with "cell", one
+   cell of a feature map, worked out.
    GET /api/model describes the model, and GET /api/weights gives every hidden unit's
    weight picture (or every filter's): they never change, so the page asks for them once
-   instead of with every answer. docs/serve.md documents the API with examples.
+   instead of with every answer. GET /api/mistakes lists the test images the network
+   gets wrong. docs/serve.md documents the API with examples.
 
 Every answer is JSON, errors too: {"error": "what is wrong"} with a 4xx status (5xx
 when the fault is the server's), so a bad request can never crash the server or leave
@@ -28,8 +34,9 @@ draw at once; they share the network, which forward() only reads, never changes.
 
 PageServer and Handler are what the drawing page and train.py's live page
 (show/live_server.py) have in common: the table of files, JSON answers and errors,
-/api/predict, /api/model and /api/weights. A server says which network answers
-(network()) and how it describes it; the live page's answers with the network being trained.
+/api/predict, /api/model, /api/weights and /api/mistakes. A server says which network
+answers (network()), with which learning rate, how it describes it and which test images it
+gets wrong; the live page's answers with the network being trained.
 """
 
 import base64
@@ -40,17 +47,21 @@ import json
 import os
 import socket
 import sys
+import threading
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from data import DataError, load_mnist
 from data.preprocess import decode_image_bytes, mnist_style
 from data.catalog import lookup
-from my_math import Matrix
 from network.architecture import convolutions, describe, sizes
+from network.metrics import mistakes
 from network.model_file import ModelFileError, check_model_fits, load_network
 from network.more_activations import activation_of
 from network.network import Network
+from network.training import evaluate
 
+from .backward_views import backward, cell_sum, largest_first, output_and_step, unit_backward
 from .own_page import is_loopback, not_its_own_page
 from .weight_pictures import feature_maps, input_patterns
 
@@ -58,7 +69,8 @@ MAX_BODY = 1_000_000  # bytes: a 140 × 140 drawing as PNG is a few kB; anything
 DISCARD_AT_MOST = 16 * MAX_BODY  # bytes of a too-large body read and dropped so the client sees the 413
 SIDE = 28  # the network reads SIDE × SIDE images
 TOP_UNITS = 8  # how many of the most active hidden units an answer shows
-TOP_TERMS = 8  # how many of the largest terms w_i x_i a unit's computation lists one by one
+TOP_TERMS = 8  # how many of the largest terms w_i x_i (or w_ju dz_u, backward) a unit's computation lists one by one
+DEFAULT_LR = 0.1  # the learning rate of the step an answer tries, when neither the request nor the run says
 WEB_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "web")
 
 # The only files the server sends: URL path → (file in WEB_FOLDER, Content-Type).
@@ -68,6 +80,7 @@ STATIC_FILES = {
     "/style.css": ("style.css", "text/css; charset=utf-8"),
     "/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/draw.js": ("draw.js", "text/javascript; charset=utf-8"),
+    "/backward.js": ("backward.js", "text/javascript; charset=utf-8"),
 }
 
 # The page may load its parts from this server only, and talk to nothing else: no script
@@ -123,7 +136,7 @@ def _pictures_text(W):
     return ",".join("[" + ",".join(["%.3f" % w for w in pattern]) + "]" for pattern in patterns)
 
 
-def predict_answer(net, inputs, unit=None):
+def predict_answer(net, inputs, unit=None, label=None, lr=DEFAULT_LR, cell=None):
     """The answer to /api/predict for the 784 inputs (0-1) of one image, as a dict for JSON.
 
     One forward pass gives every layer's activations [X, A₁, ..., P]: P holds the ten
@@ -133,8 +146,16 @@ def predict_answer(net, inputs, unit=None):
     convolutional network, the first layer gives instead every filter's feature map,
     φ(Z₁) before its pooling: "feature_maps", one list of height × width values per
     filter (3 decimals), and "hidden" is [].
+
+    The backward pass follows, for label (the prediction when None) and a step with
+    learning rate lr: the answer holds show/backward_views.py's output_and_step; the
+    unit's computation, how the error reaches it (unit_backward); and with cell,
+    {"filter", "row", "column"}, that cell of the first convolution's maps (cell_sum).
     """
-    Z, activations = net.forward(Matrix([inputs]))
+    check_label(net, label)
+    check_lr(lr)
+    b = backward(net, inputs, label)
+    Z, activations = b.Z, b.A
     probabilities = activations[-1].rows[0]
     hidden = []
     if len(activations) > 2 and not convolutions(net):
@@ -149,8 +170,12 @@ def predict_answer(net, inputs, unit=None):
     }
     if convolutions(net):
         answer["feature_maps"] = [[round(value, 3) for value in fmap] for fmap in feature_maps(net, Z)]
+    answer.update(output_and_step(net, b, lr))
     if unit is not None:
         answer["unit"] = unit_computation(net, activations, unit)
+        answer["unit"].update(unit_backward(net, b, unit, TOP_TERMS))
+    if cell is not None:
+        answer["cell"] = cell_sum(net, b, *checked_cell(net, cell))
     return answer
 
 
@@ -178,8 +203,7 @@ def unit_computation(net, activations, j):
     weights = [row[j] for row in layer.W.rows]
     terms = [w * xi for w, xi in zip(weights, x)]
     z = sum(terms) + layer.b.rows[0][j]
-    largest = sorted((i for i in range(len(x)) if x[i]), key=lambda i: -abs(terms[i]))
-    shown, others = largest[:TOP_TERMS], largest[TOP_TERMS:]
+    shown, others = largest_first(terms, (i for i in range(len(x)) if x[i]), TOP_TERMS)
     return {
         "unit": j,
         "bias": layer.b.rows[0][j],
@@ -190,6 +214,41 @@ def unit_computation(net, activations, j):
         "function": activation_of(net),
         "weights": weights,
     }
+
+
+def check_label(net, label):
+    """BadRequest unless label is None or one of net's classes, a whole number from 0."""
+    classes = net.layers[-1].W.shape[1]
+    if label is not None and (isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < classes):
+        raise BadRequest(f'"label" must be a whole number from 0 to {classes - 1}, not {json.dumps(label)}')
+
+
+def check_lr(lr):
+    """BadRequest unless lr is a positive number (the step's learning rate)."""
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr < float("inf"):
+        raise BadRequest(f'"lr" must be a positive number, e.g. 0.1, not {json.dumps(lr)}')
+
+
+def checked_cell(net, cell):
+    """(filter, row, column) of a request's "cell", checked against net's first convolution, or BadRequest."""
+    if not convolutions(net):
+        raise BadRequest('this network has no convolution: "cell" names a place in a feature map of one')
+    filters, height, width = net.layers[0].output_shape
+    if not isinstance(cell, dict) or set(cell) != {"filter", "row", "column"}:
+        raise BadRequest('"cell" must be an object {"filter": f, "row": r, "column": c}')
+    for key, size in (("filter", filters), ("row", height), ("column", width)):
+        value = cell[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < size:
+            raise BadRequest(f'the cell\'s "{key}" must be a whole number from 0 to {size - 1}, not {json.dumps(value)}')
+    return cell["filter"], cell["row"], cell["column"]
+
+
+def mistakes_answer(test_set, predicted, confidence):
+    """The answer to GET /api/mistakes: every test image whose predicted class is wrong, the most
+    confident first (network/metrics.py), each with its index, label, the network's answer,
+    the probability it gave that answer, and its pixels (0-255), for the page to draw."""
+    return [{"index": i, "label": test_set.labels[i], "prediction": predicted[i], "probability": confidence[i],
+             "pixels": list(test_set.image(i))} for i in mistakes(test_set.labels, predicted, confidence)]
 
 
 def model_description(net):
@@ -210,16 +269,19 @@ def model_description(net):
 
 # ---------------------------------------------------------------------- reading a request
 
-def read_prediction_request(body):
-    """(inputs, unit) of a request body: the 784 network inputs (0-1) it describes and the
-    hidden unit it asks about (None), or BadRequest saying what is wrong.
+def read_prediction_request(body, lr=DEFAULT_LR):
+    """(inputs, asked) of a request body: the 784 network inputs (0-1) it describes and what else
+    it asks, as keyword arguments of predict_answer; or BadRequest saying what is wrong.
 
     The body is JSON with exactly one of
         "image":  a data URL, "data:image/png;base64,...", as canvas.toDataURL() gives:
                   any picture of a digit, made MNIST-like by data/preprocess.py;
         "pixels": 784 numbers 0-255, row by row, light ink on black like MNIST: used as
                   they are, divided by 255;
-    and, if wanted, "unit": the number of a first-layer unit whose computation to show.
+    and, if wanted, "unit": the number of a first-layer unit whose computation to show;
+    "label": the class to follow backward (else the prediction); "lr": the learning rate
+    of the step to try (else lr, the run's); "cell": {"filter", "row", "column"}, a cell
+    of the first convolution's feature maps to work out.
     """
     try:
         request = json.loads(body.decode("utf-8"))
@@ -231,7 +293,9 @@ def read_prediction_request(body):
         inputs = _inputs_from_data_url(request["image"])
     else:
         inputs = _inputs_from_pixels(request["pixels"])
-    return inputs, request.get("unit")
+    asked = {"lr": lr}
+    asked.update((key, request[key]) for key in ("unit", "label", "lr", "cell") if key in request)
+    return inputs, asked
 
 
 def _inputs_from_data_url(url):
@@ -266,8 +330,9 @@ def _inputs_from_pixels(pixels):
 # ---------------------------------------------------------------------- HTTP
 
 class Handler(BaseHTTPRequestHandler):
-    """Answers one HTTP request: a file of the page's table, GET /api/model, GET /api/weights
-    or POST /api/predict, asking self.server (a PageServer) for the network and the files.
+    """Answers one HTTP request: a file of the page's table, GET /api/model, GET /api/weights,
+    GET /api/mistakes or POST /api/predict, asking self.server (a PageServer) for the network
+    and the files.
     """
 
     server_version = "DigitServer"
@@ -304,6 +369,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(200, self.server.model_description())
         elif path == "/api/weights":
             self.send_bytes(200, "application/json", self.server.weights_json())
+        elif path == "/api/mistakes":
+            self.send_bytes(200, "application/json", self.server.mistakes_json())
         elif path == "/api/predict":
             self.send_json(405, {"error": "use POST for /api/predict"}, {"Allow": "POST"})
         elif path in self.server.files:
@@ -315,8 +382,8 @@ class Handler(BaseHTTPRequestHandler):
     def post(self, path):
         if path != "/api/predict":
             raise BadRequest(f"nothing to POST to here: {path}", 404)
-        inputs, unit = read_prediction_request(self.read_body())
-        self.send_json(200, predict_answer(self.server.network(), inputs, unit))
+        inputs, asked = read_prediction_request(self.read_body(), self.server.learning_rate())
+        self.send_json(200, predict_answer(self.server.network(), inputs, **asked))
 
     def read_body(self):
         """The request's body, after checking its declared length against MAX_BODY."""
@@ -379,9 +446,10 @@ class PageServer(ThreadingHTTPServer):
     """An HTTP server for one page: the files of its table (URL path → (file in WEB_FOLDER,
     Content-Type)), read into memory at start, and the network that answers its API.
 
-    A subclass says which network answers /api/predict (network()), and gives the
-    answers to GET /api/model (model_description()) and GET /api/weights (weights_json(),
-    the JSON as bytes: pictures of every unit are large, and worth encoding once).
+    A subclass says which network answers /api/predict (network()) and with which learning
+    rate it tries a step (learning_rate()), and gives the answers to GET /api/model
+    (model_description()), GET /api/weights (weights_json(), the JSON as bytes: pictures
+    of every unit are large, and worth encoding once) and GET /api/mistakes (mistakes_json()).
     """
 
     def __init__(self, address, files, handler=Handler):
@@ -403,16 +471,26 @@ class PageServer(ThreadingHTTPServer):
 
 
 class DrawingServer(PageServer):
-    """The drawing page's server: one network that never changes, its description and pictures made once."""
+    """The drawing page's server: one network that never changes, its description and pictures made
+    once, and its mistakes on test_set, found when first asked for (a pass over the whole test set)."""
 
-    def __init__(self, address, net):
+    def __init__(self, address, net, test_set):
         self.net = net
         self.description = model_description(net)
         self.pictures = weight_pictures(net)
+        self.test_set = test_set
+        self.mistakes = None  # the JSON of GET /api/mistakes, once made
+        self.finding_mistakes = threading.Lock()  # the first request finds them; others wait for it
         super().__init__(address, STATIC_FILES)
 
     def network(self):
         return self.net
+
+    def learning_rate(self):
+        """The learning rate of the run that trained the network (its settings in the model file), else DEFAULT_LR."""
+        settings = self.net.metadata.get("settings")
+        lr = settings.get("lr") if isinstance(settings, dict) else None
+        return lr if isinstance(lr, (int, float)) and not isinstance(lr, bool) and lr > 0 else DEFAULT_LR
 
     def model_description(self):
         return self.description
@@ -420,15 +498,24 @@ class DrawingServer(PageServer):
     def weights_json(self):
         return self.pictures
 
+    def mistakes_json(self):
+        with self.finding_mistakes:
+            if self.mistakes is None:
+                _, _, predicted, confidence = evaluate(self.net, self.test_set)
+                self.mistakes = json_bytes(mistakes_answer(self.test_set, predicted, confidence))
+            return self.mistakes
 
-def make_server(model, host="127.0.0.1", port=8000):
-    """A DrawingServer for model (a Network, or the path of a model file) listening on host:port.
+
+def make_server(model, host="127.0.0.1", port=8000, test_set=None):
+    """A DrawingServer for model (a Network, or the path of a model file) listening on host:port,
+    whose mistakes are those on test_set (default: the MNIST test set, data.load_mnist()).
 
     port=0 picks a free port (see server.url). Nothing is answered until serve_forever()
     runs; shutdown() stops that, server_close() frees the port. Raises ModelFileError
     for a missing or bad model file, one that does not read 28 × 28 images into 10
     classes, or one trained on another data set than MNIST (Fashion-MNIST: the page is
-    for digits); OSError when the address cannot be used (say, the port is taken).
+    for digits); DataError when the MNIST test set cannot be read; OSError when the
+    address cannot be used (say, the port is taken).
     """
     if isinstance(model, Network):
         net, name = model, "the network"
@@ -436,7 +523,9 @@ def make_server(model, host="127.0.0.1", port=8000):
         net, name = load_network(model), model
     digits = lookup("mnist")
     check_model_fits(net, name, "mnist", SIDE * SIDE, len(digits.class_names))
-    return DrawingServer((host, port), net)
+    if test_set is None:
+        (test_set,) = load_mnist(parts=("test",))
+    return DrawingServer((host, port), net, test_set)
 
 
 def cannot_listen(host, port, error):
@@ -471,17 +560,19 @@ def warn_if_open_to_others(host, port):
               f"on port {port} can use the page and the API", file=sys.stderr)
 
 
-def main(model, host="127.0.0.1", port=8000):
-    """Serve the drawing page for model (a Network or a model file's path) until Ctrl-C.
+def main(model, host="127.0.0.1", port=8000, test_set=None):
+    """Serve the drawing page for model (a Network or a model file's path) until Ctrl-C, with its
+    mistakes on test_set (default: the MNIST test set).
 
     Returns the exit code: 0 after Ctrl-C, 2 when the server cannot start. A missing or
-    bad model file, or an address that cannot be used, is reported in one line on stderr
-    before anything is served; an address other than this machine's own gets a warning.
+    bad model file, a test set that cannot be read, or an address that cannot be used, is
+    reported in one line on stderr before anything is served; an address other than this
+    machine's own gets a warning.
     """
     program = os.path.basename(sys.argv[0])  # the script that called main, as argparse names it
     try:
-        server = make_server(model, host, port)
-    except ModelFileError as error:
+        server = make_server(model, host, port, test_set)
+    except (ModelFileError, DataError) as error:
         print(f"{program}: error: {error}", file=sys.stderr)
         return 2
     except OSError as error:

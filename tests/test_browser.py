@@ -8,9 +8,12 @@ person's mouse makes, so the page's own drawing, throttling, fetch and display c
 Skipped when Chromium is not installed.
 
 Run as a script, it takes the screenshots in docs/: the drawing page with a trained
-model, or (--live) the live page in the second epoch of a short run:
+model (a drawing, a mistake, a CNN's cell), or (--live) the live page in the third epoch
+of a short run:
 
     python tests/test_browser.py docs/serve.png [models/mnist.json]
+    python tests/test_browser.py --mistake docs/serve-mistake.png models/mnist.json
+    python tests/test_browser.py --cnn docs/cnn-page.png models/cnn.json
     python tests/test_browser.py --live docs/live.png
 """
 
@@ -181,15 +184,16 @@ SHOWN = """({
     digit: document.getElementById('digit').textContent,
     bars: [...document.querySelectorAll('#bars .value')].map(v => v.textContent),
     best: [...document.querySelectorAll('#bars li')].findIndex(li => li.classList.contains('best')),
-    units: document.querySelectorAll('#units figure').length,
+    units: document.querySelectorAll('#units .unit').length,
     // a canvas nothing was painted on is transparent: alpha 0
     painted: [...document.querySelectorAll('#units canvas, #seen')]
         .filter(c => c.getContext('2d').getImageData(0, 0, 1, 1).data[3] === 255).length,
 })"""
 
 
-def served_page(make_net):
-    """(browser, server, net): the drawing page open in headless Chromium, served with make_net()."""
+def served_page(make_net, test_set):
+    """(browser, server, net): the drawing page open in headless Chromium, served with make_net(), its
+    mistakes those on test_set."""
     if CHROMIUM is None:
         pytest.skip(NO_CHROMIUM)
     from missing import NO_PILLOW
@@ -197,7 +201,7 @@ def served_page(make_net):
     from test_server import RunningServer
 
     net = make_net()
-    with RunningServer(net) as server:
+    with RunningServer(net, test_set=test_set) as server:
         browser = open_page(f"http://127.0.0.1:{server.port}/")
         try:
             yield browser, server, net
@@ -206,10 +210,11 @@ def served_page(make_net):
 
 
 @pytest.fixture(scope="module")
-def page():
-    """The page served with a small network: untrained is enough, the page must show what the server says."""
+def page(test_set):
+    """The page served with a small network: untrained is enough, the page must show what the server says.
+    Its mistakes are those on 300 test images."""
     from network import Network
-    yield from served_page(lambda: Network([784, 32, 10], seed=0))
+    yield from served_page(lambda: Network([784, 32, 10], seed=0), test_set.take(300))
 
 
 def test_a_digit_drawn_with_the_mouse_is_read_and_shown(page):
@@ -247,6 +252,85 @@ def test_a_tap_leaves_a_dot_the_network_reads(page):
     assert browser.evaluate(SHOWN)["digit"] in list("0123456789")
 
 
+def page_number(browser, value, signed=False):
+    """value as the pages write it: backward.js's own num()."""
+    return browser.evaluate(f"import('./backward.js').then(m => m.num({value!r}, {str(signed).lower()}))")
+
+
+def pixel(browser, canvas_id, k):
+    """[red, green, blue] of pixel k (row by row) of a 28 × 28 canvas."""
+    return browser.evaluate(f"[...document.getElementById('{canvas_id}').getContext('2d')"
+                            f".getImageData({k % 28}, {k // 28}, 1, 1).data].slice(0, 3)")
+
+
+def test_a_drawing_shows_why_this_answer_as_the_gradient_by_the_pixels(page):
+    browser, server, net = page
+    click(browser, "clear")
+    assert draw_on_pad(browser, three()) == "ready"
+    status, answer = server.predict({"image": drawing_as_sent(browser)})
+    assert status == 200 and answer["label"] == answer["prediction"]
+    gradient = answer["input_gradient"]
+    surer, less_sure = gradient.index(min(gradient)), gradient.index(max(gradient))
+    assert pixel(browser, "why-picture", surer) == [0, 0, 255]  # −∂L/∂x at its largest: blue
+    assert pixel(browser, "why-picture", less_sure)[0] == 255 and pixel(browser, "why-picture", less_sure)[2] < 255
+    caption = browser.evaluate("document.getElementById('why-caption').textContent")
+    assert f"surer of {answer['prediction']}" in caption
+    shown = browser.evaluate("document.querySelector('#backward .step-line').textContent")
+    assert page_number(browser, answer["loss"]) in shown and page_number(browser, answer["loss_after_step"]) in shown
+    # the label's p − y, 1 − p_label, is the largest error (the others' p add up to it): full blue
+    assert browser.evaluate("getComputedStyle(document.querySelector('.output-error tr.label td:last-child'))"
+                            ".backgroundColor") == "rgb(0, 0, 255)"
+
+
+def test_clicking_a_unit_shows_its_backward_sum(page):
+    browser, server, net = page
+    click(browser, "clear")
+    assert draw_on_pad(browser, three()) == "ready"
+    browser.evaluate("document.querySelector('#units .unit').id = 'first-unit'")
+    click(browser, "first-unit")  # the unit that fired most: its error is not 0
+    delta = browser.wait_for("document.querySelector('#inside .delta .num')?.textContent")
+    unit = int(browser.evaluate("document.querySelector('#inside .unit-title').textContent").split()[1].rstrip(","))
+    status, answer = server.predict({"image": drawing_as_sent(browser), "unit": unit})
+    assert status == 200 and answer["unit"]["delta"] != 0
+    assert delta == page_number(browser, answer["unit"]["delta"])
+    terms = browser.evaluate("[...document.querySelectorAll('#inside .backward-terms tr')].map(r => r.textContent)")
+    assert len(terms) == 1 + 8 + 1 + 3  # the head, 8 classes, the other 2, Σ, φ′(z), dz
+    largest = answer["unit"]["backward"]["terms"][0]
+    assert page_number(browser, largest["wdz"], True) in terms[1]
+    assert browser.evaluate("document.querySelector('#units .unit.selected') !== null")
+    # another label: the same unit, followed back from class 0
+    browser.evaluate("document.querySelector('#labels button').id = 'label-0'")
+    click(browser, "label-0")
+    browser.wait_for("document.querySelector('#labels button[aria-pressed=\"true\"]').textContent === '0'"
+                     " && document.body.dataset.state === 'ready'")
+    status, answer = server.predict({"image": drawing_as_sent(browser), "unit": unit, "label": 0})
+    browser.wait_for(f"document.querySelector('#inside .delta .num').textContent === "
+                     f"{page_number(browser, answer['unit']['delta'])!r}")
+
+
+def test_clicking_a_mistake_loads_it_into_the_pad_and_the_views(page, test_set):
+    browser, server, net = page
+    click(browser, "clear")
+    browser.wait_for("document.querySelectorAll('.mistake').length > 0", timeout=30)
+    status, _, body = server.request("GET", "/api/mistakes")
+    first = json.loads(body)[0]
+    shown = browser.evaluate("document.querySelectorAll('.mistake').length")
+    assert shown == min(48, len(json.loads(body)))
+    browser.evaluate("document.querySelector('.mistake').id = 'first-mistake'")
+    click(browser, "first-mistake")
+    browser.wait_for(f"document.getElementById('status').textContent.startsWith('Test image {first['index']}')"
+                     " && document.body.dataset.state === 'ready'")
+    assert browser.evaluate("document.getElementById('digit').textContent") == str(first["prediction"])
+    assert browser.evaluate("document.querySelector('#labels button[aria-pressed=\"true\"]').textContent") \
+        == str(first["label"])  # followed back for its true class
+    pixels = list(test_set.image(first["index"]))
+    status, answer = server.predict({"pixels": pixels, "label": first["label"]})
+    assert answer["prediction"] == first["prediction"]
+    step = browser.evaluate("document.querySelector('#backward .step-line').textContent")
+    assert page_number(browser, answer["loss"]) in step
+    assert [pixel(browser, "seen", k)[0] for k in range(0, 784, 29)] == [pixels[k] for k in range(0, 784, 29)]
+
+
 FILTERS_SHOWN = """({
     units_hidden: document.getElementById('units-card').hidden,
     filters_hidden: document.getElementById('filters-card').hidden,
@@ -268,38 +352,123 @@ def test_a_cnn_shows_each_filter_and_its_feature_map(page_of_a_cnn):
     assert (shown["units_hidden"], shown["filters_hidden"], shown["figures"]) == (True, False, 3)
     assert shown["sizes"] == [[5, 5], [24, 24]] * 3 and shown["painted"] == 6 and shown["kernel"] == "5 × 5"
     assert shown["captions"] == [f"filter {f} · strongest {max(m):.2f}" for f, m in enumerate(answer["feature_maps"])]
+    # a click on a cell of filter 1's map: that cell's sum, worked out
+    browser.evaluate("document.querySelectorAll('#filters canvas.map')[1].id = 'map-1'")
+    browser.evaluate("document.getElementById('map-1').scrollIntoView({block: 'center'})")
+    box = box_of(browser, "map-1")
+    x, y = box["x"] + box["width"] * (11.5 / 24), box["y"] + box["height"] * (9.5 / 24)
+    browser.mouse("mousePressed", x, y, True)
+    browser.mouse("mouseReleased", x, y, False)
+    title = browser.wait_for("document.querySelector('#inside .cell-grid') && "
+                             "document.querySelector('#inside .unit-title').textContent")
+    assert " ".join(title.split()) == "Filter 1, the cell at row 9, column 11 of its feature map"
+    status, answer = server.predict({"image": drawing_as_sent(browser), "cell": {"filter": 1, "row": 9, "column": 11}})
+    z = browser.evaluate("[...document.querySelectorAll('#inside .terms .total .num')].map(c => c.textContent)")
+    assert z == [page_number(browser, answer["cell"]["z"]), page_number(browser, answer["cell"]["activation"])]
+    grids = browser.evaluate("document.querySelectorAll('#inside .cell-grid td').length")
+    assert grids == 3 * 25
+    patch = browser.evaluate("[...document.querySelectorAll('#inside .cell-grid')[0].querySelectorAll('td')]"
+                             ".map(td => getComputedStyle(td).backgroundColor)")
+    grey = [round(255 * x) for x in answer["cell"]["patch"]]
+    assert patch == [f"rgb({g}, {g}, {g})" for g in grey]  # the pixels in grey, as the image
     click(browser, "clear")
     assert browser.evaluate(FILTERS_SHOWN)["figures"] == 0
 
 
 @pytest.fixture(scope="module")
-def page_of_a_cnn():
+def page_of_a_cnn(test_set):
     """The page served with an untrained convolutional network of 3 filters of 5 × 5."""
     from network.architecture import make_network
-    yield from served_page(lambda: make_network([784, 10], seed=0, conv=[(3, 5)]))
-def screenshot(browser):
-    """The whole page, as PNG bytes."""
+    yield from served_page(lambda: make_network([784, 10], seed=0, conv=[(3, 5)]), test_set.take(50))
+def screenshot(browser, down_to=None):
+    """The whole page, as PNG bytes; with down_to, from the top to the bottom of that element (its id)."""
     page = browser.send("Page.getLayoutMetrics")["cssContentSize"]
-    whole_page = {"x": 0, "y": 0, "width": page["width"], "height": page["height"], "scale": 1}
+    height = page["height"]
+    if down_to:
+        height = browser.evaluate(f"document.getElementById('{down_to}').getBoundingClientRect().bottom"
+                                  " + window.scrollY + 16")
+    whole_page = {"x": 0, "y": 0, "width": page["width"], "height": height, "scale": 1}
     return base64.b64decode(browser.send("Page.captureScreenshot", format="png", clip=whole_page,
                                          captureBeyondViewport=True)["data"])
 
 
 def take_screenshot(path, model):
-    """Draw a 3 on the page served with model and save what the browser shows as a PNG at path."""
+    """Draw a 3 on the page served with model, follow it back into the unit that fired most, and save
+    what the browser shows as a PNG at path."""
     from test_server import RunningServer
 
     with RunningServer(model) as server:
         browser = open_page(f"http://127.0.0.1:{server.port}/")
         try:
+            browser.wait_for("document.querySelectorAll('.mistake').length > 0", timeout=120)
             state = draw_on_pad(browser, three())
+            browser.evaluate("document.querySelector('#units .unit').click()")
+            browser.wait_for("document.querySelector('#inside .backward-terms') !== null")
             digit = browser.evaluate("document.getElementById('digit').textContent")
+            text = browser.evaluate("document.getElementById('inside').innerText")
             png = screenshot(browser)
         finally:
             browser.close()
     with open(path, "wb") as f:
         f.write(png)
-    print(f"{path}: the page after drawing a 3; it reads {digit} ({state})")
+    print(f"{path}: the page after drawing a 3; it reads {digit} ({state}); inside the unit:\n{text}")
+
+
+def take_mistake_screenshot(path, model):
+    """Click the mistake the network is surest of on the page served with model, follow it back from its
+    true class into the unit that fired most, and save the page down to that as a PNG at path."""
+    from test_server import RunningServer
+
+    with RunningServer(model) as server:
+        browser = open_page(f"http://127.0.0.1:{server.port}/")
+        try:
+            browser.wait_for("document.querySelectorAll('.mistake').length > 0", timeout=120)
+            browser.evaluate("document.querySelector('.mistake').click()")
+            browser.wait_for("document.getElementById('status').textContent.startsWith('Test image')"
+                             " && document.body.dataset.state === 'ready'")
+            browser.evaluate("document.querySelector('#units .unit').click()")
+            browser.wait_for("document.querySelector('#inside .backward-terms') !== null")
+            browser.evaluate("window.scrollTo(0, 0)")
+            status = browser.evaluate("document.getElementById('status').textContent")
+            text = browser.evaluate("document.getElementById('inside').innerText")
+            png = screenshot(browser, "backward-card")
+        finally:
+            browser.close()
+    with open(path, "wb") as f:
+        f.write(png)
+    print(f"{path}: {status}; inside the unit:\n{text}")
+
+
+def take_cnn_screenshot(path, model):
+    """Draw a 3 on the page served with the CNN model, click the cell of filter 3's map where it found
+    most, and save what the browser shows as a PNG at path."""
+    from test_server import RunningServer
+
+    with RunningServer(model) as server:
+        browser = open_page(f"http://127.0.0.1:{server.port}/")
+        try:
+            browser.wait_for("document.querySelectorAll('.mistake').length > 0", timeout=600)
+            draw_on_pad(browser, three())
+            browser.evaluate("document.querySelectorAll('#filters canvas.map')[3].id = 'map-3'")
+            status, answer = server.predict({"image": drawing_as_sent(browser)})
+            values = answer["feature_maps"][3]
+            at = values.index(max(values))
+            height, width = 24, 24
+            browser.evaluate("document.getElementById('map-3').scrollIntoView({block: 'center'})")
+            box = box_of(browser, "map-3")
+            x = box["x"] + box["width"] * ((at % width + 0.5) / width)
+            y = box["y"] + box["height"] * ((at // width + 0.5) / height)
+            browser.mouse("mousePressed", x, y, True)
+            browser.mouse("mouseReleased", x, y, False)
+            browser.wait_for("document.querySelector('#inside .cell-grid') !== null", timeout=30)
+            browser.evaluate("window.scrollTo(0, 0)")
+            text = browser.evaluate("document.getElementById('inside').innerText")
+            png = screenshot(browser)
+        finally:
+            browser.close()
+    with open(path, "wb") as f:
+        f.write(png)
+    print(f"{path}: the page of a CNN after drawing a 3, a cell of filter 3 clicked:\n{text}")
 
 
 # ---------------------------------------------------------------------- train.py --live's page
@@ -371,6 +540,12 @@ def test_the_live_page_moves_while_training_stops_when_paused_and_steps(tmp_path
             assert status == 200 and total == f"{answer['unit']['z']:.3f}"
             title = browser.evaluate("document.querySelector('.unit-title').textContent")
             assert title == f"Unit 3, for test image {digit['index']}, a {digit['label']}"
+            # and backward, from the digit's true class: the unit's dz as the API works it out
+            status, answer = run.post("/api/predict", {"pixels": digit["pixels"], "unit": 3, "label": digit["label"]})
+            delta = browser.wait_for("document.querySelector('#inside .delta .num')?.textContent")
+            assert delta == page_number(browser, answer["unit"]["delta"])
+            step = browser.evaluate("document.querySelector('#backward .step-line').textContent")
+            assert page_number(browser, answer["loss_after_step"]) in step and answer["lr"] == state["lr"]
 
             assert run.ctrl_c() == 130
             browser.wait_for("document.body.dataset.state === 'stopped'")
@@ -460,6 +635,16 @@ def test_the_live_page_of_a_cnn_shows_its_filters_steps_and_reads_a_drawing(tmp_
             assert status == 200 and strongest == f"{max(answer['feature_maps'][2]):.3f}"
             assert browser.evaluate("[...document.querySelectorAll('#unit canvas')].map(c => [c.width, c.height])") == [
                 [28, 28], [5, 5], [24, 24]]
+            browser.evaluate("document.getElementById('unit-map').scrollIntoView({block: 'center'})")
+            box = box_of(browser, "unit-map")  # a click on its cell at row 13, column 6: that cell's sum
+            x, y = box["x"] + box["width"] * (6.5 / 24), box["y"] + box["height"] * (13.5 / 24)
+            browser.mouse("mousePressed", x, y, True)
+            browser.mouse("mouseReleased", x, y, False)
+            browser.wait_for("document.querySelector('#inside .cell-grid') !== null")
+            status, answer = run.post("/api/predict", {"pixels": digit["pixels"], "label": digit["label"],
+                                                       "cell": {"filter": 2, "row": 13, "column": 6}})
+            shown = browser.evaluate("[...document.querySelectorAll('#inside .terms .total .num')].map(c => c.textContent)")
+            assert shown == [page_number(browser, answer["cell"]["z"]), page_number(browser, answer["cell"]["activation"])]
 
             browser.evaluate("document.getElementById('pad').scrollIntoView({block: 'center'})")
             box = box_of(browser, "pad")
@@ -472,13 +657,23 @@ def test_the_live_page_of_a_cnn_shows_its_filters_steps_and_reads_a_drawing(tmp_
             click(browser, "resume")
             browser.wait_for("document.body.dataset.state === 'finished' && document.querySelector('.confusion') !== null",
                              timeout=60)
+            # after the epoch: its test's mistakes, and each layer's health
+            status, mistakes = run.get("/api/mistakes")
+            assert status == 200 and len(mistakes) > 0
+            browser.wait_for(f"document.querySelectorAll('#mistakes .mistake').length === {min(30, len(mistakes))}")
+            first = browser.evaluate("document.querySelector('#mistakes .mistake').title")
+            assert first == f"test image {mistakes[0]['index']}, a {mistakes[0]['label']}"
+            browser.wait_for("document.getElementById('health').dataset.records === '1'", timeout=30)
+            status, layers = run.get("/api/training/layers")
+            assert layers["layers"] == ["layer 1 (convolution)", "layer 2", "layer 3 (output)"]
         finally:
             browser.close()
 
 
 def take_live_screenshot(path):
-    """The live page in the second epoch of a short run, two earlier runs of the same length (Adam,
-    sigmoid) faintly behind it, a 3 drawn and a unit open, as a PNG at path."""
+    """The live page in the third epoch of a short run, two earlier runs of the same length (Adam,
+    sigmoid) faintly behind it, a unit open and followed backward for a 3 drawn, the second epoch's
+    mistakes and the layers' health, as a PNG at path."""
     from live_run import TRAIN, LiveRun
 
     args = ["--limit", "12000", "--test-limit", "2000", "--epochs", "3", "--no-plots"]
@@ -490,7 +685,7 @@ def take_live_screenshot(path):
         with LiveRun(*args, cwd=folder) as run:
             browser = open_live_page(run)
             try:
-                run.wait_for(lambda state: state["epoch"] == 2 and state["batch"] >= 20, timeout=600)
+                run.wait_for(lambda state: state["epoch"] == 3 and state["batch"] >= 20, timeout=900)
                 click(browser, "pause")
                 browser.wait_for("!document.getElementById('step').disabled")
                 click(browser, "step")
@@ -500,6 +695,9 @@ def take_live_screenshot(path):
                 click(browser, "show-changes")
                 browser.evaluate("document.querySelector('.tile:nth-child(6)').id = 'unit-5'")
                 click(browser, "unit-5")
+                browser.wait_for("document.querySelector('#inside .backward-terms') !== null", timeout=30)
+                browser.wait_for("document.querySelectorAll('#mistakes .mistake').length > 0", timeout=30)
+                browser.wait_for("Number(document.getElementById('health').dataset.records) > 1", timeout=60)
                 browser.evaluate("document.getElementById('pad').scrollIntoView({block: 'center'})")
                 box = box_of(browser, "pad")
                 for stroke in three():
@@ -519,7 +717,13 @@ def take_live_screenshot(path):
 
 if __name__ == "__main__":
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from my_math.fast import use_fast_forms
+    use_fast_forms()  # as test_single.py --serve computes
     if sys.argv[1] == "--live":
         take_live_screenshot(sys.argv[2])
+    elif sys.argv[1] == "--cnn":
+        take_cnn_screenshot(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "--mistake":
+        take_mistake_screenshot(sys.argv[2], sys.argv[3])
     else:
         take_screenshot(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "models/mnist.json")

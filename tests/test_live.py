@@ -26,6 +26,7 @@ from network.weight_decay import WeightDecay
 from network.checkpoint import load_checkpoint
 from network.run_records import RunRecord, load_record
 from network.settings import DEFAULTS, parse_args, settings_from
+from show.backward_views import backward, output_and_step
 from show.earlier_runs import earlier_runs
 from show.live import LiveTraining, NotNow, view_of
 from show.live_server import LIVE_FILES, EveryFewSeconds, LivePage, change_pictures, panel_indices
@@ -203,6 +204,44 @@ def test_the_page_is_answered_by_the_network_being_trained(paused_run, test_set)
     assert status == 200 and after["probabilities"] != answer["probabilities"]  # one update later, another network
     status, changes = paused_run.get("/api/training/changes")
     assert status == 200 and any(map(any, changes["weights"]))
+
+
+def test_the_page_follows_a_digit_backward_with_the_epochs_learning_rate(paused_run, test_set):
+    net = Network([784, 32, 10], seed=3)  # what RUN's network is before its first update
+    pixels = list(test_set.image(0))
+    status, mistakes = paused_run.get("/api/mistakes")
+    assert (status, mistakes) == (200, [])  # no epoch tested yet
+    status, answer = paused_run.post("/api/predict", {"pixels": pixels, "unit": 4, "label": 7})
+    assert status == 200 and answer["lr"] == paused_run.state()["lr"] == 0.003  # the epoch's, not 0.1
+    b = backward(net, [p / 255 for p in pixels], 7)
+    assert answer["output_error"] == b.dZ[-1].rows[0] and answer["loss"] == b.loss
+    assert answer["unit"]["delta"] == b.dZ[1].rows[0][4]
+    assert answer["loss_after_step"] == output_and_step(net, b, 0.003)["loss_after_step"]
+    for bad in ({"label": 10}, {"label": 1.5}, {"lr": 0}, {"cell": {"filter": 0, "row": 0, "column": 0}}):
+        status, refused = paused_run.post("/api/predict", {"pixels": pixels, **bad})
+        assert status == 400 and refused["error"]
+    status, health = paused_run.get("/api/training/layers")
+    assert health == {"layers": ["layer 1", "layer 2 (output)"], "activation": "relu", "records": []}
+
+
+def test_after_each_epoch_the_page_lists_its_tests_mistakes_and_each_layers_health(tmp_path, test_set):
+    with LiveRun(*RUN, "--paused", "--out", "live.json", cwd=tmp_path) as run:
+        for _ in range(BATCHES + 1):  # epoch 1, a step at a time, and its test before the first step of epoch 2
+            run.post("/api/training/step")
+        state = run.wait_for(lambda s: len(s["history"]) == 1)
+        status, mistakes = run.get("/api/mistakes")
+        status, health = run.get("/api/training/layers")
+    net = load_checkpoint(str(tmp_path / "live.json")).net  # the network of epoch 1, tested and saved
+    test = test_set.take(100)
+    P = net.probabilities(test.matrix(range(100)))
+    wrong = [i for i, row in enumerate(P.rows) if row.index(max(row)) != test.labels[i]]
+    assert status == 200 and sorted(m["index"] for m in mistakes) == wrong
+    assert len(wrong) == round(100 * (1 - state["history"][0]["test_accuracy"]))
+    assert [m["probability"] for m in mistakes] == sorted((m["probability"] for m in mistakes), reverse=True)
+    assert [record["step"] for record in health["records"]] == [BATCHES]  # the epoch's last mini-batch
+    hidden, output = health["records"][0]["layers"]
+    assert 0 < hidden["flat"] < 1 and hidden["spread"] > 0 and output["mean"] is None
+    assert -6 < output["update"] < 0 and output["gradient"] > 0
 
 
 # ---------------------------------------------------------------------- the event stream, Ctrl-C, --resume

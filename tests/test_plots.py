@@ -122,3 +122,14 @@ def test_first_layer_weights_of_a_unit_that_is_all_zero(matplotlib, tmp_path):
     assert png_size(tmp_path / "zero.png")[0] == 3 * 80
     found = colours(tmp_path / "zero.png")
     assert found["bluish"] == found["reddish"] == 0  # every weight 0: the white middle of the scale
+
+
+def test_layer_health_draws_four_panels_with_or_without_hidden_layers(matplotlib, tmp_path):
+    hidden = {"mean": 0.5, "spread": 0.8, "flat": 0.4, "gradient": 0.01, "update": -2.5}
+    output = {"mean": None, "spread": None, "flat": None, "gradient": 0.02, "update": None}
+    records = [{"step": s, "epochs": s / 10, "layers": [dict(hidden, mean=0.5 + s / 100), output]} for s in range(1, 21)]
+    plots.layer_health(records, ["layer 1", "layer 2 (output)"], "relu", tmp_path / "layers.png")
+    assert png_size(tmp_path / "layers.png") == (1100, 700)
+    only_output = [{"step": 1, "epochs": 1.0, "layers": [output]}]
+    plots.layer_health(only_output, ["layer 1 (output)"], "sigmoid", tmp_path / "none.png")
+    assert png_size(tmp_path / "none.png") == (1100, 700)

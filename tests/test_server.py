@@ -8,6 +8,7 @@ network itself, so the tests hold whatever digit the small model happens to pred
 import base64
 import http.client
 import json
+import math
 import os
 import random
 import socket
@@ -19,10 +20,12 @@ import pytest
 from benchmarks.predict_api import png_data_url
 from data.preprocess import decode_image_bytes, mnist_style
 from my_math import Matrix
-from network import Network, train_epoch
+from network import SGD, Network, train_epoch
 from network.adam import Adam
 from network.architecture import make_network
+from network.loss import cross_entropy
 from network.model_file import ModelFileError, save_network
+from show.backward_views import backward, cell_sum, output_and_step, unit_backward
 from show.own_page import is_loopback, not_its_own_page
 from show.server import (CONTENT_SECURITY_POLICY, MAX_BODY, STATIC_FILES, WEB_FOLDER, BadRequest, main, make_server,
                          pictures_json, predict_answer)
@@ -50,10 +53,11 @@ def train_small_model(train):
 
 
 class RunningServer:
-    """make_server on a free port of host (127.0.0.1), serving in a thread: use with `with`, which stops it."""
+    """make_server on a free port of host (127.0.0.1), serving in a thread: use with `with`, which stops it.
+    Its mistakes are those on test_set (default: the MNIST test set)."""
 
-    def __init__(self, model, host="127.0.0.1"):
-        self.server = make_server(model, host, 0)
+    def __init__(self, model, host="127.0.0.1", test_set=None):
+        self.server = make_server(model, host, 0, test_set)
         self.host = host
         self.port = self.server.server_address[1]
         # A short poll lets __exit__ stop the server at once rather than in half a second.
@@ -87,8 +91,8 @@ def net(mnist_sets):
 
 
 @pytest.fixture(scope="module")
-def server(net):
-    with RunningServer(net) as running:
+def server(net, test_set):
+    with RunningServer(net, test_set=test_set.take(1000)) as running:
         yield running
 
 
@@ -155,6 +159,65 @@ def test_a_units_computation_adds_up_its_terms(server, net, test_set):
     assert shown == pytest.approx(unit["z"], abs=1e-12)
     status, plain = server.predict({"pixels": pixels})
     assert "unit" not in plain
+
+
+def test_an_answer_follows_the_digit_backward_from_the_networks_own_pass(server, net, test_set):
+    pixels = list(test_set.image(3))
+    x = [p / 255 for p in pixels]
+    status, answer = server.predict({"pixels": pixels, "unit": 5, "label": 4, "lr": 0.05})
+    assert status == 200, answer
+    b = backward(net, x, 4)
+    assert {key: answer[key] for key in ("label", "output_error", "input_gradient", "loss", "loss_after_step", "lr")} \
+        == output_and_step(net, b, 0.05)
+    assert {key: answer["unit"][key] for key in ("delta", "weight_gradient", "bias_gradient", "backward")} \
+        == unit_backward(net, b, 5, 8)
+    stepped = Network([784, 32, 10])  # the step's loss, again: the network stepped by SGD without momentum
+    stepped.layers = [type(layer)(layer.W, layer.b) for layer in net.layers]
+    SGD(0.0).step(stepped.layers, net.loss_and_gradients(Matrix([x]), [4])[2], 0.05)
+    assert answer["loss_after_step"] == cross_entropy(stepped.probabilities(Matrix([x])), [4])
+
+
+def test_without_a_label_the_answer_follows_the_prediction_with_the_runs_learning_rate(server, net, test_set):
+    status, answer = server.predict({"pixels": list(test_set.image(3))})
+    assert status == 200, answer
+    assert answer["label"] == answer["prediction"] and answer["lr"] == 0.1  # train_small_model says no rate
+    assert answer["loss"] == -math.log(answer["probabilities"][answer["prediction"]])
+    assert "unit" not in answer and "cell" not in answer
+    with_rate = Network([784, 8, 10])
+    with_rate.metadata["settings"] = {"lr": 0.003}
+    with RunningServer(with_rate, test_set=test_set.take(10)) as running:
+        assert running.predict({"pixels": list(test_set.image(3))})[1]["lr"] == 0.003
+
+
+def test_a_cnn_answers_a_cells_sum_and_refuses_cells_out_of_range(test_set):
+    net = make_network([784, 10], seed=0, conv=[(3, 5)])
+    pixels = list(test_set.image(2))
+    with RunningServer(net, test_set=test_set.take(10)) as cnn_server:
+        status, answer = cnn_server.predict({"pixels": pixels, "cell": {"filter": 2, "row": 12, "column": 9}})
+        refused = [cnn_server.predict({"pixels": pixels, "cell": cell}) for cell in (
+            {"filter": 3, "row": 0, "column": 0}, {"filter": 0, "row": 24, "column": 0},
+            {"filter": 0, "row": 0, "column": -1}, {"filter": 0, "row": 1.5, "column": 0},
+            {"filter": 0, "row": 0}, [0, 0, 0], {"filter": True, "row": 0, "column": 0})]
+    assert status == 200, answer
+    b = backward(net, [p / 255 for p in pixels], answer["prediction"])
+    assert answer["cell"] == cell_sum(net, b, 2, 12, 9)
+    for status, error in refused:
+        assert status == 400 and "cell" in error["error"]
+
+
+def test_the_mistakes_are_every_wrong_answer_on_the_test_set_most_confident_first(server, net, test_set):
+    status, _, body = server.request("GET", "/api/mistakes")
+    assert status == 200
+    mistakes = json.loads(body)
+    P = net.probabilities(test_set.matrix(range(1000)))
+    wrong = [i for i, guess in enumerate(P.argmax(axis=1)) if guess != test_set.labels[i]]
+    assert sorted(m["index"] for m in mistakes) == wrong and len(wrong) > 20
+    for m in mistakes:
+        i = m["index"]
+        assert (m["label"], m["prediction"], m["pixels"]) == (test_set.labels[i], P.rows[i].index(max(P.rows[i])),
+                                                              list(test_set.image(i)))
+        assert m["probability"] == pytest.approx(max(P.rows[i]), abs=1e-12)
+    assert [m["probability"] for m in mistakes] == sorted((m["probability"] for m in mistakes), reverse=True)
 
 
 def test_a_network_without_a_hidden_layer_has_no_unit_to_show():
@@ -258,6 +321,17 @@ BAD_BODIES = {
     "a unit past the last": json.dumps({"pixels": ONE_PIXEL, "unit": 32}).encode(),
     "a negative unit": json.dumps({"pixels": ONE_PIXEL, "unit": -1}).encode(),
     "a unit that is not a whole number": json.dumps({"pixels": ONE_PIXEL, "unit": 2.5}).encode(),
+    "label 10": json.dumps({"pixels": ONE_PIXEL, "label": 10}).encode(),
+    "a negative label": json.dumps({"pixels": ONE_PIXEL, "label": -1}).encode(),
+    "a label that is not a whole number": json.dumps({"pixels": ONE_PIXEL, "label": 2.5}).encode(),
+    "a label in words": json.dumps({"pixels": ONE_PIXEL, "label": "3"}).encode(),
+    "a true label": json.dumps({"pixels": ONE_PIXEL, "label": True}).encode(),
+    "lr 0": json.dumps({"pixels": ONE_PIXEL, "lr": 0}).encode(),
+    "a negative lr": json.dumps({"pixels": ONE_PIXEL, "lr": -0.1}).encode(),
+    "lr in words": json.dumps({"pixels": ONE_PIXEL, "lr": "0.1"}).encode(),
+    "an infinite lr": ('{"lr": Infinity, "pixels": ' + json.dumps(ONE_PIXEL) + "}").encode(),
+    "a cell of a network without convolution": json.dumps(
+        {"pixels": ONE_PIXEL, "cell": {"filter": 0, "row": 0, "column": 0}}).encode(),
 }
 
 
@@ -309,6 +383,7 @@ def test_a_missing_or_bad_content_length_is_refused(server, length, expected):
     ("POST", "/index.html", 404),
     ("POST", "/api/model", 404),
     ("POST", "/api/weights", 404),
+    ("POST", "/api/mistakes", 404),
 ])
 def test_the_wrong_method_is_refused(server, method, path, expected):
     status, _, body = server.request(method, path, b"{}" if method == "POST" else None)

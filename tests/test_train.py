@@ -38,7 +38,7 @@ TRAIN = os.path.join(ROOT, "train.py")
 QUICK = ["--limit", "256", "--test-limit", "100", "--batch-size", "64", "--epochs", "2",
          "--optimizer", "adam", "--lr", "0.001", "--schedule", "cosine", "--hidden", "128"]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PICTURES = ("curves", "predictions", "mistakes", "confusion", "weights")
+PICTURES = ("curves", "predictions", "mistakes", "confusion", "weights", "layers")
 
 
 def run_train(*args, cwd):

@@ -17,14 +17,7 @@ const MARGIN = { left: 52, right: 14, top: 10, bottom: 40, gap: 30 };
 // epochs' results; epochs: how many the run has; batchesPerEpoch: mini-batches in one;
 // earlier: the earlier runs to draw behind, [{history: [{epoch, test_loss, test_accuracy}], colour}].
 export function drawChart(canvas, { points, history, epochs, batchesPerEpoch, earlier = [] }) {
-  const width = canvas.clientWidth;
-  const height = canvas.clientHeight;
-  const scale = window.devicePixelRatio || 1; // sharp lines on high-density screens
-  canvas.width = Math.round(width * scale);
-  canvas.height = Math.round(height * scale);
-  const context = canvas.getContext("2d");
-  context.setTransform(scale, 0, 0, scale, 0, 0);
-  context.clearRect(0, 0, width, height);
+  const { context, width, height } = blankCanvas(canvas);
   context.font = "12px system-ui, sans-serif";
 
   const panelHeight = (height - MARGIN.top - MARGIN.bottom - MARGIN.gap) / 2;
@@ -69,6 +62,20 @@ export function drawChart(canvas, { points, history, epochs, batchesPerEpoch, ea
   context.textAlign = "center";
   context.textBaseline = "bottom";
   context.fillText("epochs", (MARGIN.left + width - MARGIN.right) / 2, height - 2);
+}
+
+// The canvas cleared, as many pixels as the page gives it times the screen's density, so that
+// lines are sharp on any screen: {context, width, height}, drawn on in CSS pixels.
+export function blankCanvas(canvas) {
+  const width = canvas.clientWidth;
+  const height = canvas.clientHeight;
+  const scale = window.devicePixelRatio || 1;
+  canvas.width = Math.round(width * scale);
+  canvas.height = Math.round(height * scale);
+  const context = canvas.getContext("2d");
+  context.setTransform(scale, 0, 0, scale, 0, 0);
+  context.clearRect(0, 0, width, height);
+  return { context, width, height };
 }
 
 // The exponential moving average of values, corrected at the start (as Adam corrects its

@@ -31,8 +31,11 @@ export function pngOf(canvas) {
 //   onProblem(message)         the server refused, or did not answer
 //   onReady(ok)                no more answers to wait for (ok: the last one was an answer)
 //   onEmpty()                  Clear was pressed
-// Returns {clear()} to empty the pad from the page.
-export function drawingPad(canvas, clearButton, { onThinking, onAnswer, onProblem, onReady, onEmpty }) {
+// and asks extra() for what else each request asks (a label, a unit: {} without it).
+// Returns {clear(), load(pixels), again()}: empty the pad; put a 28 × 28 image (0-255) on it,
+// which is then sent as those very pixels until a stroke is drawn over it; ask again about
+// what is on the pad (the page wants something else of it).
+export function drawingPad(canvas, clearButton, { onThinking, onAnswer, onProblem, onReady, onEmpty, extra = () => ({}) }) {
   const pen = canvas.getContext("2d");
   let strokePointer = null; // the pointerId of the stroke being drawn, or null
   let lastPoint = null;
@@ -41,6 +44,8 @@ export function drawingPad(canvas, clearButton, { onThinking, onAnswer, onProble
   let inFlight = false; // a request is on its way; its answer sends the next one if wanted
   let timer = null;
   let lastSent = -Infinity;
+  let loaded = null; // {pixels} of an image put on the pad with load(), until a stroke is drawn over it
+  let empty = true;
 
   function blank() {
     pen.fillStyle = "#000"; // black, not transparent: MNIST digits are light ink on black
@@ -72,6 +77,8 @@ export function drawingPad(canvas, clearButton, { onThinking, onAnswer, onProble
     event.preventDefault();
     canvas.setPointerCapture(event.pointerId); // keep the stroke even if the pen leaves the square
     strokePointer = event.pointerId;
+    loaded = null;
+    empty = false;
     lastPoint = canvasPoint(event);
     // A tap leaves a round dot (a line of length zero would leave nothing).
     pen.beginPath();
@@ -97,15 +104,37 @@ export function drawingPad(canvas, clearButton, { onThinking, onAnswer, onProble
   canvas.addEventListener("pointerup", endStroke);
   canvas.addEventListener("pointercancel", endStroke);
 
-  function clear() {
+  function reset() {
     blank();
     drawingVersion += 1;
     clearTimeout(timer);
     timer = null;
     wanted = false;
+    loaded = null;
+    empty = true;
+  }
+
+  function clear() {
+    reset();
     onEmpty();
   }
   clearButton.addEventListener("click", clear);
+
+  function load(pixels) {
+    reset();
+    const image = document.createElement("canvas");
+    image.width = image.height = SIDE;
+    paint(image, pixels.map((v) => v / 255), grey);
+    pen.imageSmoothingEnabled = false; // the image's very pixels, each a 10 × 10 square
+    pen.drawImage(image, 0, 0, canvas.width, canvas.height);
+    loaded = { pixels };
+    empty = false;
+    ask(true);
+  }
+
+  function again() {
+    if (!empty) ask(true);
+  }
 
   function ask(now) {
     wanted = true;
@@ -122,7 +151,7 @@ export function drawingPad(canvas, clearButton, { onThinking, onAnswer, onProble
     inFlight = true;
     lastSent = performance.now();
     const version = drawingVersion;
-    const { answer, problem } = await predict({ image: pngOf(canvas) });
+    const { answer, problem } = await predict({ ...(loaded ?? { image: pngOf(canvas) }), ...extra() });
     inFlight = false;
     const current = version === drawingVersion; // not when Clear was pressed meanwhile: that drawing is gone
     if (current && problem) onProblem(problem);
@@ -133,10 +162,10 @@ export function drawingPad(canvas, clearButton, { onThinking, onAnswer, onProble
 
   blank();
   onEmpty();
-  return { clear };
+  return { clear, load, again };
 }
 
-// POST /api/predict with request ({image} or {pixels}, and perhaps {unit}): {answer} or {problem}.
+// POST /api/predict with request ({image} or {pixels}, and perhaps {unit, label, lr, cell}): {answer} or {problem}.
 export async function predict(request) {
   try {
     const response = await fetch("api/predict", {
@@ -176,6 +205,19 @@ export function probabilityBars(list, names = [...Array(10).keys()]) {
       }
     },
   };
+}
+
+// A button showing test image digit ({index, label, pixels 0-255}), titled "test image 7, a 9"
+// with names[label], with an empty caption (its last child) for the page to fill.
+export function digitButton(digit, names, className) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = className;
+  button.title = `test image ${digit.index}, a ${names[digit.label]}`;
+  const picture = Object.assign(document.createElement("canvas"), { width: SIDE, height: SIDE });
+  paint(picture, digit.pixels.map((v) => v / 255), grey);
+  button.append(picture, document.createElement("span"));
+  return button;
 }
 
 export function percent(p) {

@@ -7,16 +7,27 @@
 //   GET  api/weights           the first layer's weight pictures  ┐ (a CNN's: its first
 //   GET  api/training/changes  or what they have learnt so far    │ convolution's filters)
 //   GET  api/training/digits   the test digits and their answers  │ asked again every
-//   POST api/predict           the drawing; a unit's sum          ┘ REFRESH_MS, while the network changes
+//   GET  api/training/layers   each layer's health so far         ┘ REFRESH_MS, while the network changes
+//   POST api/predict           the drawing; a unit's sum; the digit followed backward (backward.js):
+//                              every ANSWERS_MS while training runs, at once when asked
+//   GET  api/mistakes          the test images the last epoch's test got wrong (after each epoch)
 //   GET  api/runs              earlier runs' test curves, drawn faintly behind this one's (once)
 //   POST api/training/pause, resume, step
 // body's data-state is the run's state: connecting, running, paused, finished, stopped, or
 // lost while the server does not answer. The stylesheet and the browser test read it.
 
+import {
+  cellHtml, colourCells, labelPicker, outputHtml, paintInputGradient, paintUnitPictures, unitBackwardHtml,
+} from "./backward.js";
 import { drawChart } from "./chart.js";
-import { drawingPad, grey, paint, percent, pngOf, predict, probabilityBars, SIDE, weightColour } from "./draw.js";
+import { digitButton, drawingPad, grey, paint, percent, pngOf, predict, probabilityBars, SIDE, weightColour } from "./draw.js";
+import { drawHealth, flatWords } from "./health.js";
 
 const REFRESH_MS = 4000; // the weight pictures and the answers are asked for again at most this often (as the server makes them)
+// While training runs, a digit followed backward is asked for again at most this often: each answer tries
+// a step of every weight on a copy of the network, work the server's thread takes from training.
+const ANSWERS_MS = 8000;
+const MISTAKES_SHOWN = 30; // small pictures of the last test's mistakes, the surest first
 // The earlier runs' colours: none of them the current run's (indigo, black, orange).
 const EARLIER_COLOURS = ["#0f9d8a", "#c2255c", "#5c940d", "#b08900", "#8c6d46"];
 const EARLIER_HIDDEN = "live-earlier-runs-hidden"; // remembered in localStorage when they are hidden
@@ -25,11 +36,16 @@ let run = null; // the last state the server sent
 const points = []; // every mini-batch received, in order: {step, loss, accuracy}
 let classNames = [..."0123456789"];
 let refreshed = { version: null, at: -Infinity }; // when the pictures and answers were last asked for
+let answered = -Infinity; // when the unit's sum and the drawing were last asked for
 let refreshing = false;
 let askedMeanwhile = null; // a refresh asked for now (a switch pressed, a Step) while one was under way: {anyway}
 let tilesFrom = "api/weights"; // or "api/training/changes"
 let selectedUnit = null; // the hidden unit whose sum is shown (a CNN: the filter whose feature map is shown)
-let digitFor = null; // the digit it is shown for: {request: {pixels} or {image}, title}
+let digitFor = null; // the digit it is shown for: {request: {pixels} or {image}, title, label (a test digit's)}
+let following = false; // a unit, a digit or a drawing has been chosen: the digit is followed backward too
+let pickedLabel = null; // the label picked to follow it back for (else a test digit's own, or the answer)
+let selectedCell = null; // a CNN: the cell {filter, row, column} of a feature map whose sum is shown
+let health = null; // the layers' health from api/training/layers
 let drawing = null; // the drawing's request {image}, once something is drawn
 let convolution = null; // a CNN's first convolution {filters, kernel, map_height, map_width}; null for a dense network
 let activationName = "relu"; // φ, the hidden layers' activation
@@ -74,6 +90,7 @@ function show(state) {
   if (newStep) showStep(state.last_step);
   if (newEpoch) showConfusion(state);
   if (newEpoch) showDiagnoses(state);
+  if (newEpoch) listMistakes();
   if (state.state === "stopped" && events) {
     events.close(); // for good: the server is going away
     events = null;
@@ -285,9 +302,10 @@ for (const action of ["pause", "resume", "step"]) $(action).addEventListener("cl
 
 // ---------------------------------------------------------------- pictures and answers, every few seconds
 
-// Ask again for what changed since the last time, if REFRESH_MS have passed: now, even
-// so, after a Step; and all of it, even while paused, when asked to. Asked now while a
-// refresh is under way (the switch pressed), it comes right after that one.
+// Ask again for what changed since the last time, if REFRESH_MS have passed (ANSWERS_MS for
+// the unit's sum and the drawing, while training runs): now, even so, after a Step; and all
+// of it, even while paused, when asked to. Asked now while a refresh is under way (the switch
+// pressed), it comes right after that one.
 async function refresh(now = false, anyway = false) {
   if (!run || document.hidden) return; // a page out of sight asks for nothing
   if (refreshing) {
@@ -299,13 +317,18 @@ async function refresh(now = false, anyway = false) {
   refreshing = true;
   refreshed = { version: run.version, at: performance.now() };
   try {
-    const [weights, digits] = await Promise.all([
+    const [weights, digits, layers] = await Promise.all([
       fetch(tilesFrom).then((r) => r.json()),
       fetch("api/training/digits").then((r) => r.json()),
+      fetch("api/training/layers").then((r) => r.json()),
     ]);
     showTiles(convolution ? weights.filters : weights.weights);
     showDigits(digits.digits);
-    await Promise.all([showUnit(), drawing ? askAboutDrawing() : null]);
+    showHealth(layers);
+    if (now || anyway || run.state !== "running" || performance.now() - answered >= ANSWERS_MS) {
+      answered = performance.now();
+      await Promise.all([showUnit(), drawing ? askAboutDrawing() : null]);
+    }
   } catch (error) {
     // the event stream says when the server is gone
   }
@@ -342,6 +365,8 @@ function showTiles(weights) {
       tile.append(Object.assign(document.createElement("canvas"), { width: side, height: side }));
       tile.addEventListener("click", () => {
         selectedUnit = j;
+        selectedCell = null;
+        following = true;
         for (const t of tiles.children) t.classList.toggle("selected", t === tile);
         showUnit();
       });
@@ -355,20 +380,11 @@ function showDigits(digits) {
   const panel = $("digits");
   if (panel.children.length !== digits.length) {
     panel.replaceChildren(...digits.map((d) => {
-      const figure = document.createElement("button");
-      figure.type = "button";
-      figure.className = "digit";
-      figure.title = `test image ${d.index}, a ${classNames[d.label]}`;
-      const picture = Object.assign(document.createElement("canvas"), { width: 28, height: 28 });
-      paint(picture, d.pixels.map((v) => v / 255), grey);
-      figure.append(picture, document.createElement("span"));
-      figure.addEventListener("click", () => {
-        digitFor = { request: { pixels: d.pixels }, title: figure.title };
-        showUnit();
-      });
+      const figure = digitButton(d, classNames, "digit");
+      figure.addEventListener("click", () => follow({ request: { pixels: d.pixels }, title: figure.title, label: d.label }));
       return figure;
     }));
-    digitFor ??= { request: { pixels: digits[0].pixels }, title: panel.children[0].title };
+    digitFor ??= { request: { pixels: digits[0].pixels }, title: panel.children[0].title, label: digits[0].label };
   }
   digits.forEach((d, i) => {
     const figure = panel.children[i];
@@ -379,16 +395,86 @@ function showDigits(digits) {
   });
 }
 
-// ---------------------------------------------------------------- inside one unit
+// ---------------------------------------------------------------- the test images it gets wrong
+
+async function listMistakes() {
+  let mistakes;
+  try {
+    mistakes = await (await fetch("api/mistakes")).json();
+  } catch (error) {
+    return; // the event stream says when the server is gone
+  }
+  const epoch = run.history.length;
+  $("mistakes-note").textContent = mistakes.length
+    ? `After epoch ${epoch}: ${mistakes.length.toLocaleString("en")} test images wrong, the surest first: the
+      answer, how sure, (the true class).${mistakes.length > MISTAKES_SHOWN ? ` The first ${MISTAKES_SHOWN}:` : ""}
+      Click one to look inside for it.`
+    : `After epoch ${epoch}: every test image right.`;
+  $("mistakes").replaceChildren(...mistakes.slice(0, MISTAKES_SHOWN).map((m) => {
+    const figure = digitButton(m, classNames, "digit wrong mistake");
+    figure.lastChild.innerHTML = `${classNames[m.prediction]} <small>${percent(m.probability)}</small>
+      (${classNames[m.label]})`;
+    figure.addEventListener("click", () => follow({ request: { pixels: m.pixels }, title: figure.title, label: m.label }));
+    return figure;
+  }));
+}
+
+// ---------------------------------------------------------------- each layer's health
+
+function showHealth(layers) {
+  if (health && health.records.length === layers.records.length) return; // no new look since: nothing to draw
+  health = layers;
+  $("flat-words").textContent = flatWords(layers.activation);
+  if (run) drawHealth($("health"), health, run.epochs);
+  $("health").dataset.records = layers.records.length; // how many looks it shows (the browser test reads it)
+}
+window.addEventListener("resize", () => health && run && drawHealth($("health"), health, run.epochs));
+
+// ---------------------------------------------------------------- inside one unit, and backward
+
+// Look inside for another digit (a test digit, a mistake), from its own label.
+function follow(digit) {
+  digitFor = digit;
+  pickedLabel = null;
+  following = true;
+  showUnit();
+}
+
+let labels = null; // the label picker, made once the classes' names are known
+
+// What POST api/predict is asked about the digit: its label, and the unit or the cell shown.
+function askedAbout() {
+  const label = pickedLabel ?? digitFor.label;
+  return {
+    ...digitFor.request,
+    ...(label === undefined ? {} : { label }),
+    ...(selectedUnit === null || convolution ? {} : { unit: selectedUnit }),
+    ...(selectedCell === null ? {} : { cell: selectedCell }),
+  };
+}
+
+function showBackward(answer) {
+  $("backward-card").hidden = false;
+  labels ??= labelPicker($("labels"), classNames, (c) => {
+    pickedLabel = c;
+    showUnit();
+  });
+  labels.show(answer, digitFor.label ?? null);
+  $("backward").innerHTML = `<p class="unit-title">${digitFor.title.charAt(0).toUpperCase() + digitFor.title.slice(1)},
+    label ${classNames[answer.label]}</p>${outputHtml(answer, classNames)}`;
+  colourCells($("backward"));
+}
 
 async function showUnit() {
-  if (selectedUnit === null || !digitFor) return;
+  if (!digitFor || !following) return;
   if (convolution) return showFilter(selectedUnit);
-  const { answer, problem } = await predict({ ...digitFor.request, unit: selectedUnit });
+  const { answer, problem } = await predict(askedAbout());
   if (problem) {
     $("unit").textContent = problem;
     return;
   }
+  showBackward(answer);
+  if (selectedUnit === null) return;
   const u = answer.unit;
   const fmt = (v) => (v >= 0 ? "+" : "−") + Math.abs(v).toFixed(3);
   const rows = u.terms.map((t) => `<tr><td>pixel (${Math.floor(t.pixel / 28)}, ${t.pixel % 28})</td>
@@ -404,7 +490,7 @@ async function showUnit() {
       <figure><canvas id="unit-w" width="28" height="28"></canvas><figcaption>w: its weights</figcaption></figure>
       <figure><canvas id="unit-wx" width="28" height="28"></canvas><figcaption>w × x, pixel by pixel</figcaption></figure>
     </div>
-    <p class="formula">z = b + Σ<sub>k</sub> w<sub>k</sub> x<sub>k</sub>, over the 784 pixels k
+    <p class="formula">Forward: z = b + Σ<sub>k</sub> w<sub>k</sub> x<sub>k</sub>, over the 784 pixels k
       (x<sub>k</sub> = 0 where there is no ink: those terms are 0)</p>
     <table class="terms">
       <tr><th></th><th class="num">w<sub>k</sub> × x<sub>k</sub></th><th class="num">term</th></tr>
@@ -422,6 +508,9 @@ async function showUnit() {
   paint($("unit-x"), answer.input, grey);
   paint($("unit-w"), u.weights.map((v) => v / w), weightColour);
   paint($("unit-wx"), products.map((v) => v / wx), weightColour);
+  $("inside").innerHTML = `<p class="unit-title">Unit ${u.unit}, backward, for label ${classNames[answer.label]}</p>
+    ${unitBackwardHtml(answer, classNames)}`;
+  paintUnitPictures($("inside"), answer);
 }
 
 // ---------------------------------------------------------------- inside one filter (a CNN)
@@ -432,12 +521,14 @@ async function showUnit() {
 // found most is framed on the digit.
 async function showFilter(f) {
   const [{ answer, problem }, pictures] = await Promise.all([
-    predict(digitFor.request), fetch("api/weights").then((r) => r.json()),
+    predict(askedAbout()), fetch("api/weights").then((r) => r.json()),
   ]);
   if (problem) {
     $("unit").textContent = problem;
     return;
   }
+  showBackward(answer);
+  if (f === null) return;
   const { kernel: K, map_height: H, map_width: W } = convolution;
   const map = answer.feature_maps[f];
   const strongest = Math.max(...map);
@@ -466,6 +557,25 @@ async function showFilter(f) {
   pen.strokeRect(column - 0.5, row - 0.5, K + 1, K + 1);
   paint($("unit-w"), pictures.filters[f], weightColour, K, K);
   paint($("unit-map"), map, (v) => grey(strongest > 0 ? Math.max(v, 0) / strongest : 0), W, H);
+  const cell = answer.cell?.filter === f ? answer.cell : null;
+  if (cell) {
+    const mark = $("unit-map").getContext("2d");
+    mark.fillStyle = "#ffd43b";
+    mark.fillRect(cell.column, cell.row, 1, 1);
+  }
+  $("unit-map").title = "click a cell to see its sum";
+  $("unit-map").addEventListener("click", (event) => {
+    const box = $("unit-map").getBoundingClientRect();
+    selectedCell = {
+      filter: f,
+      row: Math.min(H - 1, Math.floor(((event.clientY - box.top) / box.height) * H)),
+      column: Math.min(W - 1, Math.floor(((event.clientX - box.left) / box.width) * W)),
+    };
+    showUnit();
+  });
+  $("inside").innerHTML = cell ? `<p class="unit-title">Filter ${f}, the cell at row ${cell.row}, column ${cell.column}
+    of its feature map</p>${cellHtml(cell, K)}` : '<p class="note">Click a cell of the feature map to see its sum.</p>';
+  colourCells($("inside"));
 }
 
 // ---------------------------------------------------------------- the drawing
@@ -476,6 +586,11 @@ function showAnswer(answer) {
   $("digit").textContent = classNames[answer.prediction];
   $("confidence").textContent = `${percent(answer.probabilities[answer.prediction])} sure`;
   bars.show(answer.probabilities, answer.prediction);
+  paintInputGradient($("why-picture"), answer.input_gradient);
+  const name = classNames[answer.prediction];
+  $("why-caption").innerHTML = `Why ${name}: the gradient of L = −ln p<sub>${name}</sub> by the pixels.
+    <span class="positive">Blue</span>: more ink here would make the network surer of ${name};
+    <span class="negative">red</span>: less sure.`;
 }
 
 async function askAboutDrawing() {
@@ -489,13 +604,16 @@ drawingPad($("pad"), $("clear"), {
     showAnswer(answer);
     $("status").textContent = "Read by the network as it is now. Keep drawing, or Clear.";
     drawing = { image: pngOf($("pad")) };
+    if (digitFor?.title !== "your drawing") pickedLabel = null; // the drawing now: followed back from its answer
     digitFor = { request: drawing, title: "your drawing" };
+    following = true;
     showUnit();
   },
   onProblem: (message) => ($("status").textContent = message.charAt(0).toUpperCase() + message.slice(1)),
   onReady: () => {},
   onEmpty: () => {
     drawing = null;
+    $("why-picture").getContext("2d").clearRect(0, 0, SIDE, SIDE);
     $("digit").textContent = "?";
     $("confidence").textContent = "";
     bars.clear();
