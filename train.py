@@ -288,7 +288,8 @@ def train(net, trainee, optimizer, rng, history, settings, train_set, test_set, 
     holds training between two updates while the page has it paused; health, if any, the
     network/layer_health.py listener that looks at each layer now and then. trainee and
     optimizer are what train_epoch trains and steps: the network, seen through dropout's
-    masks with --dropout, or the workers with --workers (network/parallel/). Returns
+    masks with --dropout, or the workers with --workers (network/parallel/); the test after
+    each epoch asks trainee for the probabilities, which the workers share out too. Returns
     the last test's per-image answers (predicted, confidence; see network.evaluate).
     """
     epochs = settings["epochs"]
@@ -304,7 +305,7 @@ def train(net, trainee, optimizer, rng, history, settings, train_set, test_set, 
         train_loss, train_accuracy = train_one_epoch(trainee, optimizer, rng, images, settings, lr, epoch, quiet,
                                                      listeners)
         watch.end_of_epoch()
-        test_loss, test_accuracy, predicted, confidence = evaluate(net, test_set)
+        test_loss, test_accuracy, predicted, confidence = evaluate(trainee, test_set)  # with --workers, on all of them
         result = {"epoch": epoch, "lr": lr, "train_loss": train_loss, "train_accuracy": train_accuracy,
                   "test_loss": test_loss, "test_accuracy": test_accuracy,
                   "seconds": round(time.perf_counter() - began, 1)}

@@ -31,7 +31,7 @@ class ConvNetwork(Network):
             if l == last:
                 A.append(softmax(Z[l]))                                 # P = softmax(Z_last)
             elif isinstance(layer, Conv):
-                A.append(pooling(layer).forward(self.phi(Z[l])))        # A_l = pool(φ(Z_l))
+                A.append(self.pooled(layer, Z[l]))                      # A_l = pool(φ(Z_l))
             else:
                 A.append(self.phi(Z[l]))                                # A_l = φ(Z_l)
         return Z, A
@@ -43,10 +43,20 @@ class ConvNetwork(Network):
         for l in range(last, 1, -1):
             dA = self.layers[l - 1].input_gradient(dZ[l])               # dA_{l−1}
             below = self.layers[l - 2]
-            if isinstance(below, Conv):                                 # to each window's largest φ(z)
-                dA = pooling(below).input_gradient(self.phi(Z[l - 1]), dA)
-            dZ[l - 1] = self.phi_backward(dA, Z[l - 1])                 # dZ_{l−1} = dA ⊙ φ′(Z_{l−1})
+            if isinstance(below, Conv):
+                dZ[l - 1] = self.pooled_backward(below, dA, Z[l - 1])   # through the pooling, then φ
+            else:
+                dZ[l - 1] = self.phi_backward(dA, Z[l - 1])             # dZ_{l−1} = dA ⊙ φ′(Z_{l−1})
         return dZ
+
+    def pooled(self, conv, Z_l):
+        """A_l = pool(φ(Z_l)): the feature maps of the convolution conv through φ, then max pooling."""
+        return pooling(conv).forward(self.phi(Z_l))
+
+    def pooled_backward(self, conv, dA, Z_l):
+        """dZ_l = ∂L/∂Z_l from dA = ∂L/∂pool(φ(Z_l)): each window's gradient to its largest φ(z)
+        (network/pooling.py), then through φ, dZ_l = (that) ⊙ φ′(Z_l)."""
+        return self.phi_backward(pooling(conv).input_gradient(self.phi(Z_l), dA), Z_l)
 
     @property
     def input_shape(self):

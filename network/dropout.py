@@ -110,3 +110,8 @@ class DropoutTraining:
     def loss_and_gradients(self, X, labels):
         masks = draw_masks(self.rng, len(labels), hidden_sizes(self.net), self.q)
         return with_masks(self.net, masks, self.q).loss_and_gradients(X, labels)
+
+    def probabilities(self, X):
+        """The test's probabilities: the whole network, no unit left out (each kept unit was scaled by 1/(1 − q)
+        in training, so that the whole network's sums are what they were on average)."""
+        return self.net.probabilities(X)

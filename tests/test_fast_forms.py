@@ -26,6 +26,8 @@ from my_math.fast.byte_matrix import ByteMatrix
 from my_math.fast.switch import FAST_MODULES
 from network import SGD
 from network.adam import Adam
+from network.architecture import make_network
+from network.cnn import pooling
 from network.convolution import Conv
 from network.dense import Dense
 from network.fast import convolution as fast_convolution
@@ -309,6 +311,36 @@ def check_pool_input_gradient():
         same(*both_ways(lambda: pool.input_gradient(A, dZ)))
 
 
+def convolution_outputs():
+    """Convolutions with pre-activations Z and gradients dA of their pooled outputs: ties (0.0 and 1.0
+    often), −0.0 beside 0.0, a NaN now and then, windows of negative values only, odd edges."""
+    rng = random.Random(11)
+    mixed = lambda: rng.choice([0.0, -0.0, 1.0, 1.0, -1.0, rng.gauss(0, 1), math.nan if rng.random() < 0.05 else 2.0])  # noqa: E731
+    negative = lambda: rng.choice([-0.0, -1.0, -rng.random()])  # noqa: E731
+    for (filters, height, width), m in (((1, 6, 6), 3), ((2, 5, 7), 2), ((3, 4, 4), 1), ((8, 24, 24), 2)):
+        conv = Conv.initialised((1, height + 2, width + 2), filters, 3, rng, "he")
+        for value in (mixed, negative):
+            Z = Matrix([[value() for _ in range(filters * height * width)] for _ in range(m)])
+            yield conv, Z, Matrix(random_rows(rng, m, math.prod(pooling(conv).output_shape)))
+
+
+def networks_with_each_activation():
+    for activation in ("relu", "leaky_relu", "sigmoid", "tanh"):
+        yield make_network([36, 4, 3], conv=[(2, 3)], activation=activation)
+
+
+def check_pooled():
+    for net in networks_with_each_activation():
+        for conv, Z, _ in convolution_outputs():
+            same(*both_ways(lambda: net.pooled(conv, Z)))
+
+
+def check_pooled_backward():
+    for net in networks_with_each_activation():
+        for conv, Z, dA in convolution_outputs():
+            same(*both_ways(lambda: net.pooled_backward(conv, dA, Z)))
+
+
 class Layer:
     """A layer's parameters, W and b, as the optimizers see them."""
 
@@ -389,6 +421,8 @@ CHECKS = {
     ("Conv", "input_gradient"): check_conv_input_gradient,
     ("MaxPool", "forward"): check_pool_forward,
     ("MaxPool", "input_gradient"): check_pool_input_gradient,
+    ("ConvNetwork", "pooled"): check_pooled,
+    ("ConvNetwork", "pooled_backward"): check_pooled_backward,
     ("RMSprop", "step"): check_rmsprop_step,
     ("data.augment", "shifted"): check_shifted,
 }

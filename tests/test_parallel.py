@@ -23,7 +23,7 @@ import train
 from data.augment import Shifted
 from my_math import Matrix
 from my_math.fast import byte_matrix, textbook
-from network import SGD, Network, train_epoch
+from network import SGD, Network, evaluate, train_epoch
 from network.adam import Adam
 from network.architecture import make_network
 from network.checkpoint import load_checkpoint
@@ -126,6 +126,27 @@ def test_an_epoch_on_workers_ends_with_the_weights_and_state_of_one_process(mnis
             assert len(summed) == (3 if byte_matrix.PACKING else 0)  # every batch's, where ByteMatrix packs
         results.append((figures, [(layer.W.rows, layer.b.rows) for layer in net.layers], state, rng.getstate()))
     assert same_numbers(*results)
+
+
+@pytest.mark.parametrize("make_net", [small_mlp, small_cnn, cnn_in_fixed_point],
+                         ids=["mlp with dropout", "cnn", "cnn in fixed point"])
+def test_the_test_after_an_epoch_on_workers_is_the_one_process_test(mnist_sets, make_net, monkeypatch):
+    """train.py tests on what it trains: the workers share the test images out, but where they keep their
+    rows of W₁ (this process alone tests then); every figure and answer that of one process."""
+    train_set, test_set = mnist_sets
+    shared = []
+    worker_probabilities = parallel.processes.Worker.probabilities
+    monkeypatch.setattr(parallel.processes.Worker, "probabilities",
+                        lambda *args: shared.append(1) or worker_probabilities(*args))
+    dropout = DROPOUT if make_net is small_mlp else 0.0
+    results = []
+    for count in (1, 3):
+        net, rng = make_net(), random.Random(8)
+        with steps_on(count, net, SGD(momentum=0.9), dropout, rng) as (trainee, stepper):
+            train_epoch(trainee, stepper, train_set.take(50), 25, rng, 0.05)
+            results.append(evaluate(trainee, test_set.take(23), batch_size=10))
+    assert same_numbers(*results)
+    assert bool(shared) == (make_net is not small_mlp or not byte_matrix.PACKING)
 
 
 @pytest.mark.parametrize("nan", [False, True], ids=["finite", "a nan"])

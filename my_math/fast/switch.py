@@ -32,7 +32,7 @@ from collections import namedtuple
 # The modules that register fast forms: the chapter "making it fast", in my_math, network and data.
 FAST_MODULES = ("my_math.fast.products", "my_math.fast.elementwise", "my_math.fast.byte_matrix",
                 "data.fast.batches", "data.fast.shifts", "network.fast.optimizers", "network.fast.dense",
-                "network.fast.convolution", "network.fast.pooling")
+                "network.fast.convolution", "network.fast.pooling", "network.fast.cnn")
 
 FastForm = namedtuple("FastForm", "owner name plain fast exact")
 FastForm.__doc__ = """owner.name is the plain definition (plain: the attribute as the class or

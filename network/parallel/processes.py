@@ -225,6 +225,17 @@ class Workers:
         self.first_stale = self.first_kept
         self._everyone(messages, answers=False)
 
+    def probabilities(self, X):
+        """Network.probabilities(X), for the test after each epoch: the rows of X shared out, each worker
+        computing its rows with its network, whose weights are net's after every step (each row of P
+        from its own row of X alone, as in step 1). Where the workers keep their rows of W₁ to
+        themselves, this process computes them all: its W₁ fetches their rows (RowsAt)."""
+        if self.first_kept:
+            return self.net.probabilities(X)
+        answers = self._everyone([("probabilities", encoded(rows_of(X, rows)) if rows else None)
+                                  for rows in shares(X.shape[0], self.count)])
+        return decoded(joined(answers))
+
     def first_rows(self, worker):
         """The rows of W₁ of the worker numbered worker (from 0), as they are now."""
         if self.broken or self.stopped:
@@ -424,6 +435,10 @@ class Worker:
         new_rows = [encoded(part.W) if part and (index > 0 or not self.first_kept) else None
                     for index, part in enumerate(parts)]
         return new_rows, [part and encoded(part.b) for part in parts], top
+
+    def probabilities(self, X):
+        """P for the samples X (encoded; None for none): its share of a test."""
+        return X and encoded(self.net.probabilities(decoded(X)))
 
     def first_rows(self):
         """Its rows of W₁, as they are now (encoded)."""
