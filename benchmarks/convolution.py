@@ -1,6 +1,6 @@
 """How much faster are the convolution's fast forms than its loops? And a CNN's training step, per image.
 
-    python benchmarks/convolution.py [--rounds 6] [--plain-images 4] [--hidden 128|64|none]
+    python benchmarks/convolution.py [--rounds 6] [--plain-images 4] [--hidden 64|128|none]
     pypy3 benchmarks/convolution.py
 
 The first layer of `python train.py --conv 8x5`: a convolution of 8 filters of 5 × 5 over
@@ -13,7 +13,7 @@ backward: dW and db from a dZ as training makes it, through ReLU and 2 × 2 max 
 batch, so a busy machine slows them all alike; the figures are medians over the rounds
 after the first (a warm-up), in ms per image, each timing from a freshly collected heap.
 
-Then the whole training step of the network --conv 8x5 --hidden 128 (or --hidden ...) makes (forward,
+Then the whole training step of the network --conv 8x5 --hidden 64 (or --hidden ...) makes (forward,
 backward, SGD with momentum), per image, against the step of train.py's default
 784 → 128 → 10 network in the same rounds, as a yardstick for the machine's speed; and the
 same CNN step once more with the dense layer after the pooling computing its products in
@@ -83,8 +83,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=6, help="rounds, the first a warm-up (default 6)")
     parser.add_argument("--plain-images", type=int, default=4, help="images per round for the loops (default 4)")
-    parser.add_argument("--hidden", type=hidden_size, nargs="+", default=[128],
-                        help="the CNN's hidden layers for the training step, or none (default 128, as the README's CNN)")
+    parser.add_argument("--hidden", type=hidden_size, nargs="+", default=[64],
+                        help="the CNN's hidden layers for the training step, or none (default 64, as the README's CNN)")
     args = parser.parse_args()
     use_fast_forms()
     hidden = [] if NO_HIDDEN in args.hidden else args.hidden

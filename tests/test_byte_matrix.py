@@ -222,7 +222,7 @@ def test_packing_is_used_on_cpython_and_not_on_pypy():
 @pytest.mark.parametrize("seed", range(4))
 def test_a_row_of_the_product_does_not_depend_on_the_other_rows(seed):
     """Row i of B @ W comes out the same, bit for bit, whether B has that row alone, a few rows or all
-    of them: network/parallel.py shares a batch's rows out among processes. Rows of few non-zero
+    of them: network/parallel/ shares a batch's rows out among processes. Rows of few non-zero
     bytes, and W with fewer rows than B, as many, and more."""
     rng = random.Random(seed)
     byte_rows = random_bytes(rng, 12, 6, zeros=0.6) + [bytes(6), b"\x00\x00\x00\x00\x00\x07"]
@@ -249,7 +249,7 @@ def test_a_column_of_the_product_with_the_bytes_on_the_right_does_not_depend_on_
 @pytest.mark.usefixtures("packing")
 @pytest.mark.parametrize("cuts", [(5,), (1, 11), (4, 4, 9), (12,)], ids=["two parts", "three", "an empty part", "one"])
 def test_the_product_in_parts_of_w_is_the_product_bit_for_bit(cuts):
-    """Worker processes each multiply by their own rows of W, and the sums are added (network/parallel.py)."""
+    """Worker processes each multiply by their own rows of W, and the sums are added (network/parallel/)."""
     rng = random.Random(5)
     byte_rows = random_bytes(rng, 6, 12, zeros=0.5)
     byte_rows[2] = bytes(12)  # an image all black: a row of zeros, as matmul gives it

@@ -1,4 +1,4 @@
-"""network/parallel.py and train.py --workers: the same numbers from any number of worker processes,
+"""network/parallel/ and train.py --workers: the same numbers from any number of worker processes,
 and no process left behind, however training ends.
 
 The gradient is held to the one process's bit for bit through the optimizer's state: one

@@ -31,7 +31,7 @@ below anything training can notice. tests/test_fixed_point.py holds the product 
 Row i of the product depends on row i of A and on B, never on the other rows of A: its grid
 γ_i is its own. So the rows of a product computed a few at a time are the rows of the whole
 product, bit for bit, which is what worker processes sharing a batch's rows need
-(network/parallel.py). A row of A holding an infinity or a NaN, or numbers too large or too
+(network/parallel/sharing.py). A row of A holding an infinity or a NaN, or numbers too large or too
 small for the grids (beyond 2^±400), is multiplied by the ordinary product, as is all of A
 when B holds such numbers (or has 2⁴³ rows or more, whose sums no slot here holds):
 infinities and NaNs then show in the product as in the textbook's. PyPy's compiled loops beat this trick, so there it is never used (PACKING).

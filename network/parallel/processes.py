@@ -6,7 +6,8 @@ N − 1: the code counts them from 0, and its messages to people from 1). Beside
 share it keeps everything else: the batches, with their shifts for --augment
 (data/augment.py), the dropout masks, drawn from the run's generator in the order
 network/dropout.py draws them (the other workers never draw a random number), the loss, the
-listeners (the progress line, diagnosis, the live page), the tests and the checkpoints; its
+listeners (the progress line, diagnosis, the live page) and the checkpoints; the test after
+each epoch it shares out as it does a batch's rows (but where W₁'s rows stay apart, below). Its
 network, the run's, gets every new weight (W₁'s when read, below). Per batch it sends each
 worker the batch's bytes (X, whole: step 2 needs every row of it), adds up their sums of
 X W₁ (sharing.py), gathers their rows of step 1 and hands each worker the others' for step 2,
