@@ -20,9 +20,9 @@ the first value equal to m is the first largest z as well, where relu′ is 1. S
 window's dz goes to its first value equal to m when m > 0, and nowhere otherwise, which is
 the plain dZ_l, bit for bit.
 
-This spares the two passes of relu and the one of relu_backward over Z_l, about a sixth of
-the CNN's training step on CPython (benchmarks/convolution.py). Other activations, and
-PyPy (whose compiler runs the plain loops fast), use the plain definitions.
+This spares the two passes of relu and the one of relu_backward over Z_l: about 6% of the
+CNN's training step on CPython (docs/cnn.md, "How fast"). Other activations, and PyPy
+(whose compiler runs the plain loops fast), use the plain definitions.
 """
 
 import sys
