@@ -17,8 +17,8 @@ moved by −η times its gradient (no momentum, no weight decay), L measured aga
 
 Every number comes from the network's own code, the code a learner reads: net.forward;
 net.backpropagate, started with dZ_last = (P − Y)/m as Network.backward starts it; the
-first layer's own input_gradient for the pixels; loss_and_gradients and network/sgd.py's
-SGD for the step, on a copy of the network, which stays as it was. What is added up here,
+first layer's own input_gradient for the pixels; cross_entropy, net.backward and
+network/sgd.py's SGD for the step, on a copy of the network, which stays as it was. What is added up here,
 term by term, is the sum a page writes out beside the network's own result, as
 show/server.py's unit_computation does for a unit's forward sum.
 """
@@ -47,8 +47,8 @@ def backward(net, inputs, label=None):
     if label is None:
         label = P.argmax(axis=1)[0]
     dZ = net.backpropagate(Z, A, (P - one_hot([label], P.shape[1])) / 1)  # dZ_last = (P − Y) / m, m = 1 image
-    loss, _, gradients = net.loss_and_gradients(X, [label])  # what training computes for a batch of this image
-    return Backward(X, Z, A, label, dZ, loss, gradients)
+    # L and the gradients as training computes them for a batch of this image, from the same forward pass
+    return Backward(X, Z, A, label, dZ, cross_entropy(P, [label]), net.backward(Z, A, [label]))
 
 
 def output_and_step(net, b, lr):
@@ -126,22 +126,23 @@ def cell_sum(net, b, f, row, col):
     weights = [w_row[f] for w_row in conv.W.rows]
     products = [x_k * w_k for x_k, w_k in zip(patch, weights)]
     place = (f * out_height + row) * out_width + col
+    maps = net.phi(b.Z[1])  # the maps φ(Z_1) as the network's forward pass computed them, before the pooling
     return {
         "filter": f, "row": row, "column": col,
         "patch": patch, "weights": weights, "products": products,
         "bias": conv.b.rows[0][f],
         "z": sum(products) + conv.b.rows[0][f],
-        "activation": net.phi(b.Z[1]).rows[0][place],
+        "activation": maps.rows[0][place],
         "function": activation_of(net),
-        "pooling": pooling_window(net, b, f, row, col),
+        "pooling": pooling_window(net, maps, f, row, col),
         "delta": b.dZ[1].rows[0][place],
     }
 
 
-def pooling_window(net, b, f, row, col):
-    """The 2 × 2 window of map f that covers (row, col): its top left corner, its four values φ(z)
-    row by row, which of them the pooling passes on, and whether that is this cell; None when no
-    window covers it.
+def pooling_window(net, maps, f, row, col):
+    """The 2 × 2 window of map f that covers (row, col), maps being φ(Z_1) of the first convolution:
+    its top left corner, its four values φ(z) row by row, which of them the pooling passes on,
+    and whether that is this cell; None when no window covers it.
 
     Which value wins is asked of the pooling's own backward pass: sent a gradient of 1 for
     this window alone, it passes it to the value its forward pass took (the first of equals)."""
@@ -151,7 +152,6 @@ def pooling_window(net, b, f, row, col):
     if row // 2 >= out_height or col // 2 >= out_width:
         return None
     _, height, width = conv.output_shape
-    maps = net.phi(b.Z[1])
     one = [0.0] * (conv.filters * out_height * out_width)
     one[(f * out_height + row // 2) * out_width + col // 2] = 1.0
     sent = pool.input_gradient(maps, Matrix([one])).rows[0]

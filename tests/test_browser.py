@@ -18,6 +18,7 @@ of a short run:
 """
 
 import base64
+import contextlib
 import fcntl
 import json
 import math
@@ -392,82 +393,79 @@ def screenshot(browser, down_to=None):
                                          captureBeyondViewport=True)["data"])
 
 
-def take_screenshot(path, model):
-    """Draw a 3 on the page served with model, follow it back into the unit that fired most, and save
-    what the browser shows as a PNG at path."""
+@contextlib.contextmanager
+def drawing_page(model):
+    """(server, browser): the drawing page served with model, open in headless Chromium; both closed after."""
     from test_server import RunningServer
 
     with RunningServer(model) as server:
         browser = open_page(f"http://127.0.0.1:{server.port}/")
         try:
-            browser.wait_for("document.querySelectorAll('.mistake').length > 0", timeout=120)
-            state = draw_on_pad(browser, three())
-            browser.evaluate("document.querySelector('#units .unit').click()")
-            browser.wait_for("document.querySelector('#inside .backward-terms') !== null")
-            digit = browser.evaluate("document.getElementById('digit').textContent")
-            text = browser.evaluate("document.getElementById('inside').innerText")
-            png = screenshot(browser)
+            yield server, browser
         finally:
             browser.close()
+
+
+def save_png(path, png):
     with open(path, "wb") as f:
         f.write(png)
+
+
+def take_screenshot(path, model):
+    """Draw a 3 on the page served with model, follow it back into the unit that fired most, and save
+    what the browser shows as a PNG at path."""
+    with drawing_page(model) as (server, browser):
+        browser.wait_for("document.querySelectorAll('.mistake').length > 0", timeout=120)
+        state = draw_on_pad(browser, three())
+        browser.evaluate("document.querySelector('#units .unit').click()")
+        browser.wait_for("document.querySelector('#inside .backward-terms') !== null")
+        digit = browser.evaluate("document.getElementById('digit').textContent")
+        text = browser.evaluate("document.getElementById('inside').innerText")
+        png = screenshot(browser)
+    save_png(path, png)
     print(f"{path}: the page after drawing a 3; it reads {digit} ({state}); inside the unit:\n{text}")
 
 
 def take_mistake_screenshot(path, model):
     """Click the mistake the network is surest of on the page served with model, follow it back from its
     true class into the unit that fired most, and save the page down to that as a PNG at path."""
-    from test_server import RunningServer
-
-    with RunningServer(model) as server:
-        browser = open_page(f"http://127.0.0.1:{server.port}/")
-        try:
-            browser.wait_for("document.querySelectorAll('.mistake').length > 0", timeout=120)
-            browser.evaluate("document.querySelector('.mistake').click()")
-            browser.wait_for("document.getElementById('status').textContent.startsWith('Test image')"
-                             " && document.body.dataset.state === 'ready'")
-            browser.evaluate("document.querySelector('#units .unit').click()")
-            browser.wait_for("document.querySelector('#inside .backward-terms') !== null")
-            browser.evaluate("window.scrollTo(0, 0)")
-            status = browser.evaluate("document.getElementById('status').textContent")
-            text = browser.evaluate("document.getElementById('inside').innerText")
-            png = screenshot(browser, "backward-card")
-        finally:
-            browser.close()
-    with open(path, "wb") as f:
-        f.write(png)
+    with drawing_page(model) as (server, browser):
+        browser.wait_for("document.querySelectorAll('.mistake').length > 0", timeout=120)
+        browser.evaluate("document.querySelector('.mistake').click()")
+        browser.wait_for("document.getElementById('status').textContent.startsWith('Test image')"
+                         " && document.body.dataset.state === 'ready'")
+        browser.evaluate("document.querySelector('#units .unit').click()")
+        browser.wait_for("document.querySelector('#inside .backward-terms') !== null")
+        browser.evaluate("window.scrollTo(0, 0)")
+        status = browser.evaluate("document.getElementById('status').textContent")
+        text = browser.evaluate("document.getElementById('inside').innerText")
+        png = screenshot(browser, "backward-card")
+    save_png(path, png)
     print(f"{path}: {status}; inside the unit:\n{text}")
 
 
 def take_cnn_screenshot(path, model):
     """Draw a 3 on the page served with the CNN model, click the cell of filter 3's map where it found
     most, and save what the browser shows as a PNG at path."""
-    from test_server import RunningServer
-
-    with RunningServer(model) as server:
-        browser = open_page(f"http://127.0.0.1:{server.port}/")
-        try:
-            browser.wait_for("document.querySelectorAll('.mistake').length > 0", timeout=600)
-            draw_on_pad(browser, three())
-            browser.evaluate("document.querySelectorAll('#filters canvas.map')[3].id = 'map-3'")
-            status, answer = server.predict({"image": drawing_as_sent(browser)})
-            values = answer["feature_maps"][3]
-            at = values.index(max(values))
-            height, width = 24, 24
-            browser.evaluate("document.getElementById('map-3').scrollIntoView({block: 'center'})")
-            box = box_of(browser, "map-3")
-            x = box["x"] + box["width"] * ((at % width + 0.5) / width)
-            y = box["y"] + box["height"] * ((at // width + 0.5) / height)
-            browser.mouse("mousePressed", x, y, True)
-            browser.mouse("mouseReleased", x, y, False)
-            browser.wait_for("document.querySelector('#inside .cell-grid') !== null", timeout=30)
-            browser.evaluate("window.scrollTo(0, 0)")
-            text = browser.evaluate("document.getElementById('inside').innerText")
-            png = screenshot(browser)
-        finally:
-            browser.close()
-    with open(path, "wb") as f:
-        f.write(png)
+    with drawing_page(model) as (server, browser):
+        browser.wait_for("document.querySelectorAll('.mistake').length > 0", timeout=600)
+        draw_on_pad(browser, three())
+        browser.evaluate("document.querySelectorAll('#filters canvas.map')[3].id = 'map-3'")
+        status, answer = server.predict({"image": drawing_as_sent(browser)})
+        values = answer["feature_maps"][3]
+        at = values.index(max(values))
+        height, width = 24, 24
+        browser.evaluate("document.getElementById('map-3').scrollIntoView({block: 'center'})")
+        box = box_of(browser, "map-3")
+        x = box["x"] + box["width"] * ((at % width + 0.5) / width)
+        y = box["y"] + box["height"] * ((at // width + 0.5) / height)
+        browser.mouse("mousePressed", x, y, True)
+        browser.mouse("mouseReleased", x, y, False)
+        browser.wait_for("document.querySelector('#inside .cell-grid') !== null", timeout=30)
+        browser.evaluate("window.scrollTo(0, 0)")
+        text = browser.evaluate("document.getElementById('inside').innerText")
+        png = screenshot(browser)
+    save_png(path, png)
     print(f"{path}: the page of a CNN after drawing a 3, a cell of filter 3 clicked:\n{text}")
 
 
@@ -710,8 +708,7 @@ def take_live_screenshot(path):
                 behind = browser.evaluate("document.getElementById('chart').dataset.earlier")
             finally:
                 browser.close()
-    with open(path, "wb") as f:
-        f.write(png)
+    save_png(path, png)
     print(f"{path}: the live page at epoch {state['epoch']}, mini-batch {state['batch']}, {behind} earlier runs behind it")
 
 

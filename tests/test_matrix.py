@@ -337,6 +337,12 @@ def test_reduction_axis_errors():
 # ---------------------------------------------------------------- pure Python
 
 
+def in_a_fresh_interpreter(code):
+    """What the Python code prints when run by a new interpreter in the project's folder."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=str(Path(__file__).resolve().parent.parent)).stdout
+
+
 def test_the_core_never_imports_a_numeric_library_nor_what_shows_it():
     """Every module of my_math, network and data, imported: no numeric library (the project is
     pure Python), and nothing of pictures or web pages (they live in show/)."""
@@ -347,9 +353,7 @@ def test_the_core_never_imports_a_numeric_library_nor_what_shows_it():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "{'numpy', 'scipy', 'torch', 'pandas', 'matplotlib', 'PIL', 'show', 'socketserver'} "
             "or m == 'http.server'))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=str(Path(__file__).resolve().parent.parent))
-    assert out.stdout.strip() == "[]"
+    assert in_a_fresh_interpreter(code).strip() == "[]"
 
 
 def test_what_a_learner_reads_is_what_runs():
@@ -364,7 +368,5 @@ def test_what_a_learner_reads_is_what_runs():
             "assert all(vars(f.owner).get(f.name) is not f.fast for f in FAST_FORMS)\n"
             "use_fast_forms()\n"
             "print(Matrix.__matmul__.__module__, len(FAST_FORMS))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=str(Path(__file__).resolve().parent.parent))
-    module, count = out.stdout.split()
+    module, count = in_a_fresh_interpreter(code).split()
     assert module == "my_math.fast.products" and int(count) > 10
